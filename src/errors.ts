@@ -1,0 +1,222 @@
+/**
+ * Every error receipt-spool throws is a `ReceiptSpoolError` with a stable `code`
+ * that callers branch on (never on the message). One class per code, each with a
+ * default message and context fields, in the manner of undici's `errors.js`.
+ */
+
+const brand = Symbol.for('receipt-spool.error');
+
+export type ErrorContext = Record<string, unknown>;
+
+export class ReceiptSpoolError extends Error {
+  readonly code: string = 'RECEIPT_SPOOL_ERROR';
+  readonly [brand] = true;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** True for any error raised by receipt-spool, across copies of the package. */
+export function isReceiptSpoolError(value: unknown): value is ReceiptSpoolError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+// ---------------------------------------------------------------- input
+
+export interface ValidationIssue {
+  /** JSON path of the offending value, e.g. `content[3].qr`. */
+  path: string;
+  /** Why it is wrong, e.g. `expected string`. */
+  message: string;
+}
+
+/** A receipt document (or other input) failed validation. Nothing was accepted. */
+export class InvalidDocumentError extends ReceiptSpoolError {
+  override readonly code: string = 'INVALID_DOCUMENT';
+  constructor(
+    readonly issues: readonly ValidationIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(formatIssues(issues), options);
+  }
+}
+
+/** A document contains what looks like a full card number or sensitive authentication data. */
+export class CardDataError extends InvalidDocumentError {
+  override readonly code = 'CARD_DATA';
+}
+
+export class InvalidPrinterUriError extends ReceiptSpoolError {
+  override readonly code = 'INVALID_PRINTER_URI';
+  constructor(
+    readonly uri: string,
+    /** The part of the URI that is wrong, e.g. `port`, `baudRate`, `vendorId`. */
+    readonly part: string,
+    reason: string,
+  ) {
+    super(`invalid printer URI "${uri}": ${part}: ${reason}`);
+  }
+}
+
+function formatIssues(issues: readonly ValidationIssue[]): string {
+  if (issues.length === 0) return 'invalid document';
+  const shown = issues.slice(0, 5).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  return shown.join('; ') + more;
+}
+
+// ---------------------------------------------------------------- transport
+
+/** Base for link-level failures. */
+export class TransportError extends ReceiptSpoolError {
+  override readonly code: string = 'TRANSPORT_ERROR';
+}
+
+/** A write or read was pending when the transport was closed on purpose. Not a printer fault. */
+export class TransportClosedError extends TransportError {
+  override readonly code = 'TRANSPORT_CLOSED';
+  readonly canceled = true;
+  constructor(message = 'transport closed while the operation was pending') {
+    super(message);
+  }
+}
+
+/** The OS refused access to the device (USB permissions, serial port group). */
+export class AccessDeniedError extends TransportError {
+  override readonly code = 'ACCESS_DENIED';
+}
+
+/** No device matches the URI (USB not found, serial port absent, no USB subsystem). */
+export class DeviceNotFoundError extends TransportError {
+  override readonly code = 'DEVICE_NOT_FOUND';
+}
+
+// ---------------------------------------------------------------- printer faults
+
+export interface PrinterErrorContext {
+  /** The job's transaction id, when the error concerns a job. */
+  jobId?: string | undefined;
+  /**
+   * False only when the job provably never reached the printer (rejected at pre-flight,
+   * nothing written). True or unknown means a reprint must be marked.
+   */
+  mayHavePrinted?: boolean | undefined;
+  cause?: unknown;
+}
+
+/** Base for everything that stops a receipt from being printed and confirmed. */
+export class PrinterError extends ReceiptSpoolError {
+  override readonly code: string = 'PRINTER_ERROR';
+  /** True when a person must act (paper, cover, cutter, unrecoverable) before printing resumes. */
+  readonly needsAttention: boolean = false;
+  readonly jobId: string | undefined;
+  readonly mayHavePrinted: boolean;
+
+  constructor(message: string, context: PrinterErrorContext = {}) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.jobId = context.jobId;
+    this.mayHavePrinted = context.mayHavePrinted ?? true;
+  }
+}
+
+export class PaperEndError extends PrinterError {
+  override readonly code = 'PAPER_END';
+  override readonly needsAttention = true;
+  constructor(message = 'paper out: load a new roll', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+export class CoverOpenError extends PrinterError {
+  override readonly code = 'COVER_OPEN';
+  override readonly needsAttention = true;
+  constructor(message = 'printer cover is open: close it', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+export class CutterError extends PrinterError {
+  override readonly code = 'CUTTER_ERROR';
+  override readonly needsAttention = true;
+  constructor(message = 'autocutter error: clear the paper jam', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+export class UnrecoverableError extends PrinterError {
+  override readonly code = 'UNRECOVERABLE';
+  override readonly needsAttention = true;
+  constructor(message = 'unrecoverable printer error: switch the printer off and on', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+/** Offline for a reason that clears by itself (head overheat, FEED held, power-on) or an unknown one. */
+export class OfflineError extends PrinterError {
+  override readonly code = 'OFFLINE';
+  constructor(message = 'printer is offline', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+/** The link dropped (cable pulled, power cycle, TCP reset) or could not be opened. */
+export class DisconnectedError extends PrinterError {
+  override readonly code = 'DISCONNECTED';
+  constructor(message = 'printer is not connected', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+/** The job was sent but the printer did not confirm it in time: it may or may not have printed. */
+export class ConfirmTimeoutError extends PrinterError {
+  override readonly code = 'CONFIRM_TIMEOUT';
+  constructor(message = 'printer did not confirm the job in time', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+/** The printer answers nothing (send-only link) and the caller asked for a confirmation. */
+export class OneWayError extends PrinterError {
+  override readonly code = 'ONE_WAY';
+  constructor(message = 'printer link is one-way: printing cannot be confirmed', context?: PrinterErrorContext) {
+    super(message, context);
+  }
+}
+
+// ---------------------------------------------------------------- store
+
+export class StoreError extends ReceiptSpoolError {
+  override readonly code: string = 'STORE_ERROR';
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class StoreFullError extends StoreError {
+  override readonly code = 'STORE_FULL';
+}
+
+export class StoreReadOnlyError extends StoreError {
+  override readonly code = 'STORE_READONLY';
+}
+
+export class StoreCorruptError extends StoreError {
+  override readonly code = 'STORE_CORRUPT';
+}
+
+export class StoreLockedError extends StoreError {
+  override readonly code = 'STORE_LOCKED';
+}
+
+export class UnknownTransactionError extends ReceiptSpoolError {
+  override readonly code = 'UNKNOWN_TRANSACTION';
+  constructor(readonly transactionId: string) {
+    super(`no job with transaction id "${transactionId}" in this store`);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The one contract every printer link implements (tcp, serial, usb, file, memory).
+ * It moves bytes and nothing else: it never interprets them, never retries on its own
+ * and never says "printed". Printing semantics live in `src/printer`.
+ */
+
+export type TransportKind = 'tcp' | 'serial' | 'usb' | 'file' | 'memory';
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /** Human-readable target for logs and errors, e.g. `tcp://127.0.0.1:9100`. Never contains secrets. */
+  readonly description: string;
+  /**
+   * Whether the link can carry replies from the printer: `true` (it can; whether the printer
+   * answers is for the printer layer to find out), `false` (USB protocol 1, a write-only file),
+   * or `'unknown'` before `open()` has settled it.
+   */
+  readonly bidirectional: boolean | 'unknown';
+  readonly isOpen: boolean;
+
+  /**
+   * Opens the link. Rejects with a `TransportError` subclass (`DEVICE_NOT_FOUND`,
+   * `ACCESS_DENIED`, ...) or `DisconnectedError`. A transport may be opened again after it
+   * closed (that is how the printer layer reconnects).
+   */
+  open(): Promise<void>;
+
+  /**
+   * Queues bytes and resolves when the link has accepted them (backpressure: the socket
+   * drained, the serial driver took them, the USB transfer completed). Accepted is not printed.
+   * Rejects with `DisconnectedError` if the link drops, and with `TransportClosedError`
+   * (`canceled: true`) if `close()` is called while the write is pending.
+   */
+  write(bytes: Uint8Array): Promise<void>;
+
+  /** Subscribes to bytes from the printer, in arrival order. Returns the unsubscribe function. */
+  onData(listener: (bytes: Uint8Array) => void): () => void;
+
+  /**
+   * Subscribes to the link closing: `error` is undefined after `close()`, and set
+   * (usually a `DisconnectedError`) when the link dropped. Returns the unsubscribe function.
+   */
+  onClose(listener: (error?: Error) => void): () => void;
+
+  /** Closes the link; pending writes reject with `TransportClosedError`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Settings common to every transport, from URI query parameters or code. */
+export interface TransportOptions {
+  /** Connect/open timeout in ms (default 5000). */
+  openTimeoutMs?: number;
+}
