@@ -48,6 +48,11 @@ export class CardDataError extends InvalidDocumentError {
   override readonly code = 'CARD_DATA';
 }
 
+/** A caller passed an out-of-range argument to a library function (e.g. an ESC/POS command builder). */
+export class InvalidArgumentError extends ReceiptSpoolError {
+  override readonly code = 'INVALID_ARGUMENT';
+}
+
 export class InvalidPrinterUriError extends ReceiptSpoolError {
   override readonly code = 'INVALID_PRINTER_URI';
   constructor(
