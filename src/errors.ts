@@ -219,9 +219,27 @@ export class StoreLockedError extends StoreError {
   override readonly code = 'STORE_LOCKED';
 }
 
+/** The store file was deleted or replaced under a running spool: new writes would be lost. */
+export class StoreMissingError extends StoreError {
+  override readonly code = 'STORE_MISSING';
+}
+
 export class UnknownTransactionError extends ReceiptSpoolError {
   override readonly code = 'UNKNOWN_TRANSACTION';
   constructor(readonly transactionId: string) {
     super(`no job with transaction id "${transactionId}" in this store`);
   }
+}
+
+/** The transaction's document was purged after the retention period: it cannot be reprinted. */
+export class DocumentPurgedError extends ReceiptSpoolError {
+  override readonly code = 'DOCUMENT_PURGED';
+  constructor(readonly transactionId: string) {
+    super(`the document of transaction "${transactionId}" was purged after the retention period`);
+  }
+}
+
+/** The encoder could not render a stored document for this printer; retrying cannot help. */
+export class RenderError extends ReceiptSpoolError {
+  override readonly code = 'RENDER_FAILED';
 }
