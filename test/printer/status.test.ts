@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeAsb,
+  decodeRealtimeStatus,
+  faultNeedsAttention,
+  gsrPaperEnd,
+  isJobFault,
+  statusFault,
+} from '../../src/printer/status.js';
+import type { PrinterStatus } from '../../src/printer/types.js';
+
+const OK: PrinterStatus = {
+  online: true,
+  coverOpen: false,
+  paperEnd: false,
+  paperNearEnd: false,
+  cutterError: false,
+  recoverableError: false,
+  unrecoverableError: false,
+  autoRecoverableError: false,
+  drawerOpen: false,
+  waitingForRecovery: false,
+  feeding: false,
+};
+
+// The "typical replies" table of escpos-status.md §1.2: DLE EOT 1–4 and the ASB frame must agree.
+const typical: { state: string; eot: [number, number, number, number]; asb: number[]; status: Partial<PrinterStatus>; code?: string }[] = [
+  { state: 'idle, pin 3 low', eot: [0x12, 0x12, 0x12, 0x12], asb: [0x10, 0, 0, 0], status: {} },
+  { state: 'idle, pin 3 high', eot: [0x16, 0x12, 0x12, 0x12], asb: [0x14, 0, 0, 0], status: { drawerOpen: true } },
+  { state: 'cover open, idle', eot: [0x1a, 0x16, 0x12, 0x12], asb: [0x38, 0, 0, 0], status: { online: false, coverOpen: true }, code: 'COVER_OPEN' },
+  { state: 'paper near end only', eot: [0x12, 0x12, 0x12, 0x1e], asb: [0x10, 0, 0x03, 0], status: { paperNearEnd: true } },
+  {
+    state: 'paper end, stopped',
+    eot: [0x1a, 0x32, 0x12, 0x7e],
+    asb: [0x18, 0, 0x0f, 0],
+    status: { online: false, paperEnd: true, paperNearEnd: true },
+    code: 'PAPER_END',
+  },
+  { state: 'autocutter error', eot: [0x1a, 0x52, 0x1a, 0x12], asb: [0x18, 0x08, 0, 0], status: { online: false, cutterError: true }, code: 'CUTTER_ERROR' },
+  {
+    state: 'head overheat',
+    eot: [0x1a, 0x52, 0x52, 0x12],
+    asb: [0x18, 0x40, 0, 0],
+    status: { online: false, autoRecoverableError: true },
+    code: 'OFFLINE',
+  },
+  {
+    state: 'unrecoverable error',
+    eot: [0x1a, 0x52, 0x32, 0x12],
+    asb: [0x18, 0x20, 0, 0],
+    status: { online: false, unrecoverableError: true },
+    code: 'UNRECOVERABLE',
+  },
+];
+
+describe('typical replies table', () => {
+  for (const row of typical) {
+    it(`${row.state}: DLE EOT ${row.eot.map((b) => b.toString(16)).join(' ')} and ASB agree`, () => {
+      const expected = { ...OK, ...row.status };
+      expect(decodeRealtimeStatus(...row.eot)).toEqual(expected);
+      expect(decodeAsb(row.asb)).toEqual(expected);
+      expect(statusFault(expected)?.code).toBe(row.code);
+    });
+  }
+});
+
+describe('decodeRealtimeStatus bit by bit', () => {
+  const base = [0x12, 0x12, 0x12, 0x12] as const;
+  const cases: [number, number, keyof PrinterStatus, boolean][] = [
+    [0, 0x04, 'drawerOpen', true],
+    [0, 0x08, 'online', false],
+    [0, 0x20, 'waitingForRecovery', true],
+    [1, 0x04, 'coverOpen', true],
+    [1, 0x08, 'feeding', true],
+    [1, 0x20, 'paperEnd', true],
+    [2, 0x04, 'recoverableError', true],
+    [2, 0x08, 'cutterError', true],
+    [2, 0x20, 'unrecoverableError', true],
+    [2, 0x40, 'autoRecoverableError', true],
+    [3, 0x04, 'paperNearEnd', true],
+    [3, 0x08, 'paperNearEnd', true],
+    [3, 0x20, 'paperEnd', true],
+    [3, 0x40, 'paperEnd', true],
+  ];
+  for (const [index, mask, field, value] of cases) {
+    it(`DLE EOT ${index + 1} bit 0x${mask.toString(16)} → ${field} ${value}`, () => {
+      const bytes = [...base] as [number, number, number, number];
+      bytes[index] = bytes[index]! | mask;
+      expect(decodeRealtimeStatus(...bytes)).toEqual({ ...OK, [field]: value });
+    });
+  }
+  it('python-escpos masks: 0x12 online, 0x1A offline (n=1), 0x72 no paper (n=4)', () => {
+    expect(decodeRealtimeStatus(0x12, 0x12, 0x12, 0x12).online).toBe(true);
+    expect(decodeRealtimeStatus(0x1a, 0x12, 0x12, 0x12).online).toBe(false);
+    expect(decodeRealtimeStatus(0x12, 0x12, 0x12, 0x72).paperEnd).toBe(true);
+  });
+});
+
+describe('decodeAsb bit by bit', () => {
+  const cases: [number, number, keyof PrinterStatus, boolean][] = [
+    [0, 0x04, 'drawerOpen', true],
+    [0, 0x08, 'online', false],
+    [0, 0x20, 'coverOpen', true],
+    [0, 0x40, 'feeding', true],
+    [1, 0x01, 'waitingForRecovery', true],
+    [1, 0x04, 'recoverableError', true],
+    [1, 0x08, 'cutterError', true],
+    [1, 0x20, 'unrecoverableError', true],
+    [1, 0x40, 'autoRecoverableError', true],
+    [2, 0x03, 'paperNearEnd', true],
+    [2, 0x0c, 'paperEnd', true],
+  ];
+  for (const [index, mask, field, value] of cases) {
+    it(`ASB byte ${index + 1} bits 0x${mask.toString(16)} → ${field} ${value}`, () => {
+      const frame = [0x10, 0, 0, 0];
+      frame[index] = frame[index]! | mask;
+      expect(decodeAsb(frame)).toEqual({ ...OK, [field]: value });
+    });
+  }
+});
+
+describe('faults', () => {
+  it('the most specific cause wins', () => {
+    expect(statusFault({ ...OK, online: false, paperEnd: true, coverOpen: true })?.code).toBe('PAPER_END');
+    expect(statusFault({ ...OK, online: false, cutterError: true, paperEnd: true })?.code).toBe('CUTTER_ERROR');
+    expect(statusFault({ ...OK, online: false, unrecoverableError: true, cutterError: true })?.code).toBe('UNRECOVERABLE');
+    expect(statusFault({ ...OK, online: false, recoverableError: true })?.code).toBe('OFFLINE');
+    expect(statusFault({ ...OK, online: false })?.code).toBe('OFFLINE');
+    expect(statusFault({ ...OK, paperNearEnd: true, drawerOpen: true })).toBeUndefined();
+  });
+
+  it('carries job context', () => {
+    const error = statusFault({ ...OK, online: false, paperEnd: true }, { jobId: 'TXN-1', mayHavePrinted: false });
+    expect(error).toMatchObject({ code: 'PAPER_END', jobId: 'TXN-1', mayHavePrinted: false, needsAttention: true });
+  });
+
+  it('job faults exclude pauses that clear by themselves', () => {
+    expect(isJobFault({ ...OK, online: false, autoRecoverableError: true })).toBe(false);
+    expect(isJobFault({ ...OK, online: false, feeding: true })).toBe(false);
+    expect(isJobFault({ ...OK, online: false, coverOpen: true })).toBe(true);
+    expect(isJobFault({ ...OK, online: false, recoverableError: true })).toBe(true);
+  });
+
+  it('faultNeedsAttention', () => {
+    for (const code of ['PAPER_END', 'COVER_OPEN', 'CUTTER_ERROR', 'UNRECOVERABLE']) expect(faultNeedsAttention(code)).toBe(true);
+    for (const code of ['OFFLINE', 'DISCONNECTED', 'CONFIRM_TIMEOUT', 'ONE_WAY']) expect(faultNeedsAttention(code)).toBe(false);
+  });
+
+  it('GS r 1 paper end bits', () => {
+    expect(gsrPaperEnd(0x00)).toBe(false);
+    expect(gsrPaperEnd(0x03)).toBe(false);
+    expect(gsrPaperEnd(0x0c)).toBe(true);
+  });
+});
