@@ -239,7 +239,6 @@ export const ReceiptDocumentSchema = z
     content: z.array(BlockSchema).max(LIMITS.maxContentBlocks),
   })
   .meta({
-    id: 'https://receipt-spool.dev/schema/receipt.schema.json',
     title: 'receipt-spool receipt document',
     description: 'What to print for one transaction. Generated from src/document/schema.ts.',
   });
