@@ -1,0 +1,169 @@
+/** Renders each kind of document block into commands. */
+import type {
+  BarcodeBlock,
+  CutBlock,
+  DrawerBlock,
+  Pdf417Block,
+  QrBlock,
+  RawBlock,
+  RowBlock,
+  RuleBlock,
+  TextBlock,
+} from '../document/types.js';
+import { barcodeBytes } from './barcode.js';
+import * as cmd from './commands.js';
+import { layoutRow, wrap } from './layout.js';
+import type { PrinterProfile } from './profiles.js';
+import type { CommandSink, Warnings } from './sink.js';
+import { DEFAULT_STYLE, resolveStyle, type PrintStyle, type StyleTracker } from './style.js';
+import type { TextEncoder } from './text.js';
+import { charWidth } from './width.js';
+
+export interface RenderContext {
+  profile: PrinterProfile;
+  sink: CommandSink;
+  text: TextEncoder;
+  style: StyleTracker;
+  warnings: Warnings;
+}
+
+const utf8 = new globalThis.TextEncoder();
+
+/** Columns per line for a style: the font's columns divided by the width magnification. */
+export function columnsFor(profile: PrinterProfile, style: PrintStyle): number {
+  return Math.max(1, Math.floor(profile.columns[style.font] / style.width));
+}
+
+function printLine(ctx: RenderContext, line: string): void {
+  ctx.text.write(line, ctx.sink);
+  ctx.sink.emit('LF', cmd.lineFeed());
+}
+
+export function renderText(ctx: RenderContext, block: TextBlock, path: string): void {
+  const style = resolveStyle(block);
+  const text = ctx.text.sanitize(String(block.text), path, ctx.warnings);
+  const columns = columnsFor(ctx.profile, style);
+  ctx.style.apply(style);
+  for (const paragraph of text.split('\n')) {
+    for (const line of wrap(paragraph, columns)) printLine(ctx, line);
+  }
+}
+
+export function renderRow(ctx: RenderContext, block: RowBlock, path: string): void {
+  const style = resolveStyle({ ...block, align: 'left' });
+  const cells = block.row.map((cell, i) => ctx.text.sanitize(String(cell), `${path}.row[${i}]`, ctx.warnings, false));
+  ctx.style.apply(style);
+  for (const line of layoutRow(cells, columnsFor(ctx.profile, style))) printLine(ctx, line);
+}
+
+export function renderRule(ctx: RenderContext, block: RuleBlock, path: string): void {
+  const wanted = typeof block.rule === 'object' && block.rule.char ? block.rule.char : '-';
+  const char = [...ctx.text.sanitize(wanted, `${path}.rule.char`, ctx.warnings, false)][0] ?? '-';
+  const width = Math.max(1, charWidth(char.codePointAt(0)!));
+  ctx.style.apply(DEFAULT_STYLE);
+  printLine(ctx, char.repeat(Math.floor(columnsFor(ctx.profile, DEFAULT_STYLE) / width)));
+}
+
+export function renderFeed(ctx: RenderContext, lines: number): void {
+  const n = Math.min(255, Math.max(0, Math.floor(lines)));
+  if (n > 0) ctx.sink.emit('ESC d', cmd.feedLines(n));
+}
+
+export function renderBarcode(ctx: RenderContext, block: BarcodeBlock, path: string): void {
+  let encoded: ReturnType<typeof barcodeBytes>;
+  try {
+    encoded = barcodeBytes(block.symbology, String(block.barcode));
+  } catch (error) {
+    ctx.warnings.add({ code: 'UNSUPPORTED', path, message: `barcode skipped: ${(error as Error).message}` });
+    return;
+  }
+  if (!encoded || encoded.data.length > 255) {
+    ctx.warnings.add({ code: 'BARCODE_TOO_LONG', path, message: 'barcode skipped: data does not fit GS k (255 bytes, ASCII only)' });
+    return;
+  }
+  ctx.style.align(block.align ?? 'center');
+  ctx.style.barcodeSettings({
+    hri: block.hri ?? 'below',
+    height: clamp(block.height ?? 80, 1, 255),
+    width: clamp(block.width ?? 2, 2, 6),
+  });
+  ctx.sink.emit('GS k', cmd.barcode(encoded.m, encoded.data));
+}
+
+export function renderQr(ctx: RenderContext, block: QrBlock, path: string): void {
+  const data = utf8.encode(String(block.qr));
+  if (!ctx.profile.qr) return unsupported(ctx, path, 'QR codes');
+  if (data.length < 1 || data.length > 7089) {
+    ctx.warnings.add({ code: 'QR_TOO_LONG', path, message: `QR skipped: ${data.length} bytes (1–7089 fit GS ( k)` });
+    return;
+  }
+  ctx.style.align(block.align ?? 'center');
+  ctx.sink.emit('GS ( k QR model', cmd.qrModel2());
+  ctx.sink.emit('GS ( k QR size', cmd.qrModuleSize(clamp(block.size ?? 6, 1, 16)));
+  ctx.sink.emit('GS ( k QR error correction', cmd.qrErrorCorrection(block.errorCorrection ?? 'M'));
+  ctx.sink.emit('GS ( k QR store', cmd.qrStore(data));
+  ctx.sink.emit('GS ( k QR print', cmd.qrPrint());
+}
+
+export function renderPdf417(ctx: RenderContext, block: Pdf417Block, path: string): void {
+  const data = utf8.encode(String(block.pdf417));
+  if (!ctx.profile.pdf417) return unsupported(ctx, path, 'PDF417');
+  if (data.length < 1 || data.length > 65532) {
+    ctx.warnings.add({ code: 'BARCODE_TOO_LONG', path, message: `PDF417 skipped: ${data.length} bytes` });
+    return;
+  }
+  ctx.style.align(block.align ?? 'center');
+  ctx.sink.emit('GS ( k PDF417 columns', cmd.pdf417Columns(0));
+  ctx.sink.emit('GS ( k PDF417 rows', cmd.pdf417Rows(0));
+  ctx.sink.emit('GS ( k PDF417 module width', cmd.pdf417ModuleWidth(clamp(block.width ?? 3, 2, 8)));
+  ctx.sink.emit('GS ( k PDF417 row height', cmd.pdf417RowHeight(clamp(block.rowHeight ?? 3, 2, 8)));
+  ctx.sink.emit('GS ( k PDF417 error correction', cmd.pdf417ErrorCorrection(clamp(block.errorCorrection ?? 1, 0, 8)));
+  ctx.sink.emit('GS ( k PDF417 store', cmd.pdf417Store(data));
+  ctx.sink.emit('GS ( k PDF417 print', cmd.pdf417Print());
+}
+
+/**
+ * Feeds `block.feed` (default: the profile's cutFeedLines) lines, then GS V function B, which
+ * itself feeds the last line past the cutter. `true` prefers a partial cut.
+ */
+export function renderCut(ctx: RenderContext, block: CutBlock, path: string): void {
+  const { cutter } = ctx.profile;
+  renderFeed(ctx, block.feed ?? ctx.profile.cutFeedLines);
+  if (!cutter.full && !cutter.partial) {
+    ctx.warnings.add({ code: 'UNSUPPORTED', path, message: `${ctx.profile.name} has no cutter: paper fed, not cut` });
+    return;
+  }
+  const wantFull = block.cut === 'full';
+  const kind = wantFull ? (cutter.full ? 'full' : 'partial') : cutter.partial ? 'partial' : 'full';
+  ctx.sink.emit('GS V', cmd.cut(kind, 0));
+}
+
+export function renderDrawer(ctx: RenderContext, block: DrawerBlock, path: string): void {
+  if (!ctx.profile.drawer) return unsupported(ctx, path, 'a cash drawer');
+  const pin = block.drawer === 5 ? 5 : 2;
+  ctx.sink.emit('ESC p', cmd.drawerPulse(pin, clamp(block.pulseMs ?? 100, 2, 510), 500));
+}
+
+/** UNSAFE: the bytes as given. Afterwards nothing about the printer's state is assumed. */
+export function renderRaw(ctx: RenderContext, block: RawBlock, path: string): void {
+  const hex = String(block.raw).replace(/\s+/g, '');
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) {
+    ctx.warnings.add({ code: 'UNSUPPORTED', path, message: 'raw block skipped: not an even run of hex digits' });
+    return;
+  }
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  ctx.sink.emit('raw', bytes);
+  ctx.style.forget();
+  ctx.text.state.table = undefined;
+  ctx.text.state.kanji = undefined;
+}
+
+function unsupported(ctx: RenderContext, path: string, what: string): void {
+  ctx.warnings.add({ code: 'UNSUPPORTED', path, message: `${ctx.profile.name} has no ${what}: block skipped` });
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : min;
+}
+

@@ -1,0 +1,190 @@
+/**
+ * Printer models as data (in the manner of receipt-printer-encoder's `data/printers/*.json`,
+ * but typed and validated by `printerProfileSchema` in a test). Code tables list the ESC t
+ * pages each model has, in order of preference; `encoding` is an iconv-lite name.
+ */
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors.js';
+
+export const printerProfileSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  description: z.string().min(1),
+  /** Printable width in dots (8 dots/mm at 203 dpi). */
+  dots: z.number().int().positive().multipleOf(8),
+  /** Characters per line at size 1 for font A and font B. */
+  columns: z.strictObject({ A: z.number().int().positive(), B: z.number().int().positive() }),
+  /** ESC t tables the model has, first = default. */
+  codeTables: z
+    .array(z.strictObject({ escT: z.number().int().min(0).max(255), encoding: z.string().min(1) }))
+    .min(1),
+  /** Simplified Chinese font: FS & switches bytes ≥ 0x80 to GB18030 (Kanji mode). */
+  gb18030: z.boolean(),
+  cutter: z.strictObject({ full: z.boolean(), partial: z.boolean() }),
+  /** Blank lines fed before GS V (the cut itself also feeds to the cutter, function B). */
+  cutFeedLines: z.number().int().min(0).max(255),
+  drawer: z.boolean(),
+  /** How the printer link confirms a job: GS ( H process ID, in-sequence GS r reply, or not at all. */
+  confirmation: z.enum(['process-id', 'gs-r', 'none']),
+  /** Largest GS v 0 band in rows the model accepts. */
+  maxBandRows: z.number().int().min(8).max(2303),
+  qr: z.boolean(),
+  pdf417: z.boolean(),
+});
+
+export type PrinterProfile = z.infer<typeof printerProfileSchema>;
+export type CodeTable = PrinterProfile['codeTables'][number];
+
+/**
+ * Tables of current Epson TM models (ESC t reference, model-dependent list), preference order:
+ * Western Europe first (437 has box drawing; 858 has €), then Cyrillic, Central European, Greek,
+ * Turkish, Baltic and the rest. Arabic/Thai/Vietnamese shaping tables are left out on purpose:
+ * those scripts need more than a byte map to print correctly.
+ */
+const EPSON_TABLES: CodeTable[] = [
+  { escT: 0, encoding: 'cp437' },
+  { escT: 2, encoding: 'cp850' },
+  { escT: 19, encoding: 'cp858' },
+  { escT: 16, encoding: 'windows-1252' },
+  { escT: 3, encoding: 'cp860' },
+  { escT: 4, encoding: 'cp863' },
+  { escT: 5, encoding: 'cp865' },
+  { escT: 17, encoding: 'cp866' },
+  { escT: 46, encoding: 'windows-1251' },
+  { escT: 18, encoding: 'cp852' },
+  { escT: 45, encoding: 'windows-1250' },
+  { escT: 39, encoding: 'iso-8859-2' },
+  { escT: 40, encoding: 'iso-8859-15' },
+  { escT: 14, encoding: 'cp737' },
+  { escT: 15, encoding: 'iso-8859-7' },
+  { escT: 47, encoding: 'windows-1253' },
+  { escT: 13, encoding: 'cp857' },
+  { escT: 48, encoding: 'windows-1254' },
+  { escT: 33, encoding: 'cp775' },
+  { escT: 51, encoding: 'windows-1257' },
+  { escT: 34, encoding: 'cp855' },
+  { escT: 44, encoding: 'cp1125' },
+  { escT: 36, encoding: 'cp862' },
+  { escT: 49, encoding: 'windows-1255' },
+];
+
+/** The pages nearly every ESC/POS clone has (Epson numbering 0–5, 16–19). */
+const CLONE_TABLES: CodeTable[] = [
+  { escT: 0, encoding: 'cp437' },
+  { escT: 2, encoding: 'cp850' },
+  { escT: 19, encoding: 'cp858' },
+  { escT: 16, encoding: 'windows-1252' },
+  { escT: 3, encoding: 'cp860' },
+  { escT: 4, encoding: 'cp863' },
+  { escT: 5, encoding: 'cp865' },
+  { escT: 17, encoding: 'cp866' },
+  { escT: 18, encoding: 'cp852' },
+];
+
+const epson80 = {
+  dots: 576,
+  columns: { A: 48, B: 64 },
+  codeTables: EPSON_TABLES,
+  gb18030: false,
+  cutter: { full: true, partial: true },
+  cutFeedLines: 0,
+  drawer: true,
+  confirmation: 'process-id',
+  maxBandRows: 1024, // conservative: GS v 0 allows more, but the receive buffer is finite
+  qr: true,
+  pdf417: true,
+} as const satisfies Omit<PrinterProfile, 'name' | 'description'>;
+
+const list: PrinterProfile[] = [
+  { name: 'epson-tm-t88', description: 'Epson TM-T88 IV/V/VI/VII, 80 mm', ...epson80 },
+  { name: 'epson-tm-t20', description: 'Epson TM-T20 II/III, 80 mm', ...epson80 },
+  { name: 'epson-tm-m30', description: 'Epson TM-m30 / m30II, 80 mm', ...epson80 },
+  {
+    name: 'generic-80',
+    description: 'Generic ESC/POS printer, 80 mm (576 dots)',
+    dots: 576,
+    columns: { A: 48, B: 64 },
+    codeTables: CLONE_TABLES,
+    gb18030: false,
+    cutter: { full: true, partial: true },
+    cutFeedLines: 3,
+    drawer: true,
+    confirmation: 'gs-r',
+    maxBandRows: 255,
+    qr: true,
+    pdf417: false,
+  },
+  {
+    name: 'generic-58',
+    description: 'Generic ESC/POS printer, 58 mm (384 dots), no cutter',
+    dots: 384,
+    columns: { A: 32, B: 42 },
+    codeTables: CLONE_TABLES,
+    gb18030: false,
+    cutter: { full: false, partial: false },
+    cutFeedLines: 3,
+    drawer: false,
+    confirmation: 'gs-r',
+    maxBandRows: 255,
+    qr: true,
+    pdf417: false,
+  },
+  {
+    name: 'xprinter-80',
+    description: 'Xprinter XP-80 class (Chinese market), 80 mm, GB18030 via FS &',
+    dots: 576,
+    columns: { A: 48, B: 64 },
+    codeTables: CLONE_TABLES,
+    gb18030: true,
+    cutter: { full: true, partial: true },
+    cutFeedLines: 3,
+    drawer: true,
+    confirmation: 'gs-r',
+    maxBandRows: 255,
+    qr: true,
+    pdf417: false,
+  },
+  {
+    name: 'star-escpos',
+    description: 'Star TSP100/TSP650/mC-Print in ESC/POS emulation mode, 80 mm',
+    dots: 576,
+    columns: { A: 48, B: 64 },
+    codeTables: CLONE_TABLES,
+    gb18030: false,
+    cutter: { full: true, partial: true },
+    cutFeedLines: 3,
+    drawer: true,
+    confirmation: 'gs-r',
+    maxBandRows: 255,
+    qr: true,
+    pdf417: true,
+  },
+];
+
+export const profiles: Readonly<Record<string, PrinterProfile>> = Object.freeze(
+  Object.fromEntries(list.map((p) => [p.name, p])),
+);
+
+/** The profile called `name`; an unknown name is an error listing the known ones. */
+export function getProfile(name: string): PrinterProfile {
+  const profile = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  if (!profile) {
+    throw new InvalidArgumentError(`unknown printer profile "${name}"; known: ${Object.keys(profiles).join(', ')}`);
+  }
+  return profile;
+}
+
+/**
+ * The profile for a model name as a printer reports it (GS I 67, e.g. "TM-T88V", "TM-T20II",
+ * "TM-m30"); anything unrecognised is `generic-80`.
+ */
+export function profileForModel(model: string | undefined): PrinterProfile {
+  const m = (model ?? '').trim().toUpperCase();
+  const name = m.startsWith('TM-T88')
+    ? 'epson-tm-t88'
+    : m.startsWith('TM-T20')
+      ? 'epson-tm-t20'
+      : m.startsWith('TM-M30')
+        ? 'epson-tm-m30'
+        : 'generic-80';
+  return getProfile(name);
+}

@@ -1,0 +1,45 @@
+/**
+ * A growable byte buffer: appends amortise to O(1) by doubling, and the result is copied once.
+ * (node-thermal-printer's `Buffer.concat` per append makes long receipts quadratic.)
+ */
+export class ByteWriter {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.buffer = new Uint8Array(Math.max(16, initialCapacity));
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Appends bytes or an array of byte values (0–255). */
+  write(bytes: Uint8Array | readonly number[]): this {
+    this.reserve(bytes.length);
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
+    return this;
+  }
+
+  writeByte(byte: number): this {
+    this.reserve(1);
+    this.buffer[this.length++] = byte;
+    return this;
+  }
+
+  /** A copy of the bytes written so far, exactly `size` long. */
+  toBytes(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+}
