@@ -1,0 +1,64 @@
+/**
+ * The I/O edge for pictures: documents may name a PNG file (`{ "image": "logo.png" }`), but a
+ * stored document must be self-contained (a reprint months later cannot depend on a file), so
+ * file paths become `data:image/png;base64,` URIs before validation.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InvalidDocumentError, type ValidationIssue } from '../errors.js';
+import { LIMITS } from '../document/limits.js';
+import { PNG_DATA_URI_PREFIX } from '../document/schema.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Largest file whose base64 form still fits in LIMITS.maxImageDataUriBytes. */
+const MAX_FILE_BYTES = Math.floor((LIMITS.maxImageDataUriBytes - PNG_DATA_URI_PREFIX.length) / 4) * 3;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readPngAsDataUri(path: string, file: string): Promise<string | ValidationIssue> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+    return { path, message: `cannot read image file "${file}" (${code})` };
+  }
+  if (bytes.length < PNG_SIGNATURE.length || !bytes.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE)) {
+    return { path, message: `image file "${file}" is not a PNG` };
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    return { path, message: `image file "${file}" is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES}` };
+  }
+  return PNG_DATA_URI_PREFIX + bytes.toString('base64');
+}
+
+/**
+ * Return a copy of `doc` in which every `image` that is a file path (resolved against
+ * `baseDir`) is replaced by the file's PNG as a data URI. Data URIs and everything that is
+ * not an image block pass through untouched (validation judges them later); `doc` itself is
+ * not modified. Throws `InvalidDocumentError` naming the block path and the file when a file
+ * is missing, unreadable, not a PNG or too large.
+ */
+export async function inlineImageFiles(doc: unknown, baseDir: string): Promise<unknown> {
+  if (!isPlainObject(doc) || !Array.isArray(doc['content'])) return doc;
+  const issues: ValidationIssue[] = [];
+  const content = await Promise.all(
+    doc['content'].map(async (block: unknown, index) => {
+      if (!isPlainObject(block) || typeof block['image'] !== 'string' || block['image'].startsWith('data:')) return block;
+      const path = `content[${index}].image`;
+      const result = await readPngAsDataUri(path, resolve(baseDir, block['image']));
+      if (typeof result !== 'string') {
+        issues.push(result);
+        return block;
+      }
+      return { ...block, image: result };
+    }),
+  );
+  if (issues.length > 0) {
+    issues.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+    throw new InvalidDocumentError(issues);
+  }
+  return { ...doc, content };
+}
