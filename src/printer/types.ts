@@ -57,6 +57,11 @@ export interface PrintOptions {
   confirmTimeoutMs?: number;
   /** Accept a one-way link and resolve with `sent` instead of failing with `ONE_WAY`. */
   allowUnconfirmed?: boolean;
+  /**
+   * Called once the link has accepted every byte of the job, before the confirmation wait: from
+   * here on the job may be on paper. The spool records its `confirming` state here.
+   */
+  onSent?: (bytesSent: number) => void;
 }
 
 export interface PrinterEvents {
