@@ -1,0 +1,221 @@
+/**
+ * A small scripted ESC/POS printer behind a `Transport`, for deterministic Printer unit tests.
+ * It understands only the link's own requests (DLE EOT, GS a, GS ( H, GS r, GS I, DLE DC4 fn 8,
+ * DLE ENQ 2, ESC @) and holds confirmations while it is stopped, as a real printer does.
+ */
+import { DisconnectedError } from '../../src/errors.js';
+import type { Transport, TransportKind } from '../../src/transport/interface.js';
+
+export type JobBehaviour = 'print' | 'paper-out' | 'cover-open' | 'cutter-jam' | 'hang' | 'drop';
+
+export interface FakePrinterOptions {
+  /** Answers DLE EOT (false: a one-way printer behind a two-way link). */
+  answersStatus?: boolean;
+  processId?: boolean;
+  gsr?: boolean;
+  asb?: boolean;
+  clearResponse?: boolean;
+}
+
+interface State {
+  coverOpen: boolean;
+  paperEnd: boolean;
+  nearEnd: boolean;
+  cutter: boolean;
+  unrecoverable: boolean;
+  overheat: boolean;
+}
+
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+const CLEAR = [0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08];
+
+export class FakePrinter {
+  readonly options: Required<FakePrinterOptions>;
+  state: State = { coverOpen: false, paperEnd: false, nearEnd: false, cutter: false, unrecoverable: false, overheat: false };
+  asbEnabled = false;
+  /** What the next job (a write starting with ESC @) runs into. */
+  nextJob: JobBehaviour = 'print';
+  /** Confirmations held while the printer is stopped, sent on recovery unless cleared. */
+  held: number[][] = [];
+  /** Replies of completed jobs, for the invariant: a confirmed job was printed whole. */
+  printedJobs = 0;
+  clears = 0;
+  identity: Record<number, string> = { 65: '1.02 ESC/POS', 66: 'EPSON', 67: 'TM-T88V', 68: 'SN12345' };
+  transport: FakeTransport | undefined;
+  private hung = false;
+
+  constructor(options: FakePrinterOptions = {}) {
+    this.options = { answersStatus: true, processId: true, gsr: true, asb: true, clearResponse: true, ...options };
+  }
+
+  get offline(): boolean {
+    const s = this.state;
+    return s.coverOpen || s.paperEnd || s.cutter || s.unrecoverable || s.overheat;
+  }
+
+  eot(n: number): number {
+    const s = this.state;
+    if (n === 1) return 0x12 | (this.offline ? 0x08 : 0);
+    if (n === 2) return 0x12 | (s.coverOpen ? 0x04 : 0) | (s.paperEnd ? 0x20 : 0) | (s.cutter || s.unrecoverable || s.overheat ? 0x40 : 0);
+    if (n === 3) return 0x12 | (s.cutter ? 0x08 : 0) | (s.unrecoverable ? 0x20 : 0) | (s.overheat ? 0x40 : 0);
+    return 0x12 | (s.nearEnd ? 0x0c : 0) | (s.paperEnd ? 0x60 : 0);
+  }
+
+  asbFrame(): number[] {
+    const s = this.state;
+    return [
+      0x10 | (this.offline ? 0x08 : 0) | (s.coverOpen ? 0x20 : 0),
+      (s.cutter ? 0x08 : 0) | (s.unrecoverable ? 0x20 : 0) | (s.overheat ? 0x40 : 0),
+      (s.nearEnd ? 0x03 : 0) | (s.paperEnd ? 0x0c : 0),
+      0,
+    ];
+  }
+
+  /** Changes the state; pushes an ASB frame if enabled; releases held replies once online. */
+  set(change: Partial<State>): void {
+    Object.assign(this.state, change);
+    if (this.asbEnabled) this.send(this.asbFrame());
+    if (!this.offline) {
+      for (const reply of this.held.splice(0)) this.send(reply);
+    }
+  }
+
+  send(bytes: number[]): void {
+    this.transport?.emit(Uint8Array.from(bytes));
+  }
+
+  receive(data: Uint8Array): void {
+    const b = [...data];
+    const isJob = b[0] === 0x1b && b[1] === 0x40;
+    if (isJob) {
+      const behaviour = this.nextJob;
+      this.nextJob = 'print';
+      if (behaviour === 'paper-out') this.set({ paperEnd: true, nearEnd: true });
+      if (behaviour === 'cover-open') this.set({ coverOpen: true });
+      if (behaviour === 'cutter-jam') this.set({ cutter: true });
+      if (behaviour === 'hang') this.hung = true;
+      if (behaviour === 'drop') {
+        this.transport?.drop();
+        return;
+      }
+    }
+    if (this.hung) return;
+    let jobPrinted = isJob;
+    for (let i = 0; i < b.length; ) {
+      const at = (k: number) => b[i + k];
+      if (at(0) === 0x10 && at(1) === 0x04 && at(2)! >= 1 && at(2)! <= 4) {
+        if (this.options.answersStatus) this.send([this.eot(at(2)!)]);
+        i += 3;
+      } else if (CLEAR.every((v, k) => at(k) === v)) {
+        this.held = [];
+        this.clears++;
+        jobPrinted = false;
+        if (this.options.clearResponse) this.send([0x37, 0x25, 0x00]);
+        i += CLEAR.length;
+      } else if (at(0) === 0x10 && at(1) === 0x05 && at(2) === 0x02) {
+        this.held = [];
+        this.clears++;
+        i += 3;
+      } else if (at(0) === 0x1b && at(1) === 0x40) {
+        this.asbEnabled = false;
+        i += 2;
+      } else if (at(0) === 0x1d && at(1) === 0x61) {
+        this.asbEnabled = this.options.asb && at(2) !== 0;
+        if (this.asbEnabled) this.send(this.asbFrame());
+        i += 3;
+      } else if (at(0) === 0x1d && at(1) === 0x28 && at(2) === 0x48 && at(3) === 0x06 && at(6) === 0x30) {
+        if (this.options.processId) this.reply([0x37, 0x22, ...b.slice(i + 7, i + 11), 0x00]);
+        i += 11;
+      } else if (at(0) === 0x1d && at(1) === 0x72 && at(2) === 0x31) {
+        if (this.options.gsr) this.reply([(this.state.nearEnd ? 0x03 : 0) | (this.state.paperEnd ? 0x0c : 0)]);
+        i += 3;
+      } else if (at(0) === 0x1d && at(1) === 0x49) {
+        const text = this.identity[at(2)!];
+        if (text !== undefined) this.send([0x5f, ...ascii(text), 0x00]);
+        i += 3;
+      } else {
+        i += 1;
+      }
+    }
+    if (jobPrinted && !this.offline) this.printedJobs++;
+  }
+
+  /** In-order replies wait while the printer is stopped (paper end, cover, error). */
+  private reply(bytes: number[]): void {
+    if (this.offline) this.held = [bytes];
+    else this.send(bytes);
+  }
+}
+
+export class FakeTransport implements Transport {
+  readonly kind: TransportKind = 'memory';
+  readonly description = 'fake://printer';
+  bidirectional: boolean | 'unknown' = true;
+  isOpen = false;
+  opens = 0;
+  refuseOpen = false;
+  written: Uint8Array[] = [];
+  private dataListeners = new Set<(bytes: Uint8Array) => void>();
+  private closeListeners = new Set<(error?: Error) => void>();
+
+  constructor(readonly printer: FakePrinter) {
+    printer.transport = this;
+  }
+
+  async open(): Promise<void> {
+    if (this.refuseOpen) throw new DisconnectedError('connection refused');
+    this.isOpen = true;
+    this.opens++;
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (!this.isOpen) throw new DisconnectedError('not open');
+    this.written.push(Uint8Array.from(bytes));
+    this.printer.receive(bytes);
+  }
+
+  onData(listener: (bytes: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Delivers bytes from the printer asynchronously, as a socket would. */
+  emit(bytes: Uint8Array): void {
+    if (!this.isOpen) return;
+    setImmediate(() => {
+      if (this.isOpen) for (const listener of [...this.dataListeners]) listener(bytes);
+    });
+  }
+
+  drop(error: Error = new DisconnectedError('link dropped')): void {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    setImmediate(() => {
+      for (const listener of [...this.closeListeners]) listener(error);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    for (const listener of [...this.closeListeners]) listener(undefined);
+  }
+
+  /** Everything written since `from`, concatenated. */
+  writtenSince(from = 0): number[] {
+    return this.written.slice(from).flatMap((chunk) => [...chunk]);
+  }
+}
+
+export function contains(haystack: number[], needle: ArrayLike<number>): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let k = 0; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock, type Clock } from '../../src/printer/clock.js';
+import { Connection } from '../../src/printer/connection.js';
+import { ReplyQueue, ReplyTimeoutError } from '../../src/printer/reply-queue.js';
+import { frameJob, processIdRequest, TRANSMIT_PAPER_STATUS } from '../../src/printer/requests.js';
+import { FakePrinter, FakeTransport } from './fake-printer.js';
+
+/** A clock that moves only when told to. */
+function manualClock() {
+  let now = 0;
+  let timers: { at: number; callback: () => void }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (callback, ms) => {
+      const timer = { at: now + ms, callback };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimeout: (handle) => {
+      timers = timers.filter((t) => t !== handle);
+    },
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    const due = timers.filter((t) => t.at <= now);
+    timers = timers.filter((t) => t.at > now);
+    for (const t of due) t.callback();
+  };
+  return { clock, advance };
+}
+
+describe('ReplyQueue', () => {
+  it('pairs replies with requests in order', async () => {
+    const queue = new ReplyQueue<number>(systemClock, 100);
+    const a = queue.expect(1000);
+    const b = queue.expect(1000);
+    expect(queue.deliver(1)).toBe(true);
+    expect(queue.deliver(2)).toBe(true);
+    expect([await a.promise, await b.promise]).toEqual([1, 2]);
+    expect(queue.deliver(3)).toBe(false);
+  });
+
+  it("a timed-out request swallows its late reply, so the next request is not answered with it", async () => {
+    const { clock, advance } = manualClock();
+    const queue = new ReplyQueue<number>(clock, 500);
+    const late = queue.expect(100);
+    advance(100);
+    await expect(late.promise).rejects.toBeInstanceOf(ReplyTimeoutError);
+    const next = queue.expect(100);
+    expect(queue.deliver(0xaa)).toBe(false); // the late reply
+    expect(queue.deliver(0xbb)).toBe(true);
+    expect(await next.promise).toBe(0xbb);
+  });
+
+  it('a tombstone expires when its reply never comes', async () => {
+    const { clock, advance } = manualClock();
+    const queue = new ReplyQueue<number>(clock, 500);
+    queue.expect(100);
+    advance(100);
+    advance(600);
+    const next = queue.expect(100);
+    expect(queue.deliver(0xcc)).toBe(true);
+    expect(await next.promise).toBe(0xcc);
+  });
+});
+
+describe('process ID high-water rule', () => {
+  it('a later ID we sent confirms the earlier ones; an unknown ID confirms nothing', async () => {
+    const device = new FakePrinter();
+    const transport = new FakeTransport(device);
+    await transport.open();
+    const connection = new Connection(transport, systemClock, { asb: () => {}, closed: () => {} }, 100);
+    const first = connection.expectProcessId('0001');
+    const second = connection.expectProcessId('0002');
+    const third = connection.expectProcessId('0003');
+    let thirdDone = false;
+    void third.promise.then(() => (thirdDone = true));
+    device.send([0x37, 0x22, ...Buffer.from('9999'), 0x00]);
+    device.send([0x37, 0x22, ...Buffer.from('0002'), 0x00]);
+    expect(await first.promise).toBe('0002');
+    expect(await second.promise).toBe('0002');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(thirdDone).toBe(false);
+    expect(connection.dropped.stale).toBe(1);
+    connection.dispose(new Error('done'));
+  });
+});
+
+describe('request bytes', () => {
+  it('processIdRequest is GS ( H fn 48 and refuses IDs outside 0x20–0x7E', () => {
+    expect([...processIdRequest('0001')]).toEqual([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x31]);
+    expect(() => processIdRequest('00\n1')).toThrow(RangeError);
+    expect(() => processIdRequest('001')).toThrow(RangeError);
+  });
+
+  it('frameJob puts GS a right after a leading ESC @ and again before the confirmation', () => {
+    const job = Uint8Array.of(0x1b, 0x40, 0x41, 0x0a);
+    expect([...frameJob(job, 0x0f, TRANSMIT_PAPER_STATUS)]).toEqual([
+      0x1b, 0x40, 0x1d, 0x61, 0x0f, 0x41, 0x0a, 0x1d, 0x61, 0x0f, 0x1d, 0x72, 0x31,
+    ]);
+    expect([...frameJob(Uint8Array.of(0x41), 0x0f, new Uint8Array(0))]).toEqual([0x41, 0x1d, 0x61, 0x0f]);
+  });
+});

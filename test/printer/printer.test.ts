@@ -1,0 +1,313 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PrinterError } from '../../src/errors.js';
+import { Printer, type PrinterOptions } from '../../src/printer/printer.js';
+import type { PrinterStatus } from '../../src/printer/types.js';
+import { contains, FakePrinter, FakeTransport, type FakePrinterOptions } from './fake-printer.js';
+
+const JOB = Uint8Array.from([0x1b, 0x40, ...Buffer.from('Coffee 3.50\n'), 0x1d, 0x56, 0x41, 0x00]);
+const CLEAR = [0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08];
+const FAST = { status: 200, probe: 200, confirm: 2000, drain: 0 };
+
+const printers: Printer[] = [];
+afterEach(async () => {
+  await Promise.all(printers.splice(0).map((p) => p.close()));
+});
+
+function setup(fake: FakePrinterOptions = {}, options: Partial<PrinterOptions> = {}) {
+  const device = new FakePrinter(fake);
+  const transport = new FakeTransport(device);
+  const printer = new Printer({ transport, timeouts: FAST, pollIntervalMs: 0, reconnect: { initialMs: 5, maxMs: 20 }, processIdSeed: 0, ...options });
+  printers.push(printer);
+  return { device, transport, printer };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as PrinterError;
+  }
+  throw new Error('expected a rejection');
+}
+
+const once = <T extends unknown[]>(printer: Printer, event: 'connected' | 'disconnected' | 'status') =>
+  new Promise<T>((resolve) => printer.on(event, ((...args: T) => resolve(args)) as never));
+
+describe('connect and probe', () => {
+  it('a printer with GS ( H: status read, ASB enabled, confirmation process-id', async () => {
+    const { printer, transport } = setup();
+    await printer.connect();
+    expect(printer.connected).toBe(true);
+    expect(printer.confirmation).toBe('process-id');
+    expect(printer.lastStatus?.online).toBe(true);
+    const sent = transport.writtenSince();
+    expect(sent.slice(0, 12)).toEqual([0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 3, 0x10, 0x04, 4]);
+    expect(contains(sent, [0x1d, 0x61, 0x0f])).toBe(true);
+    expect(contains(sent, [0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x20, 0x20, 0x20, 0x20])).toBe(true);
+  });
+
+  it('a model without GS ( H falls back to gs-r', async () => {
+    const { printer } = setup({ processId: false });
+    await printer.connect();
+    expect(printer.confirmation).toBe('gs-r');
+  });
+
+  it('a printer answering neither GS ( H nor GS r is none', async () => {
+    const { printer } = setup({ processId: false, gsr: false });
+    await printer.connect();
+    expect(printer.confirmation).toBe('none');
+  });
+
+  it('no DLE EOT answer: one-way, status() rejects ONE_WAY', async () => {
+    const { printer } = setup({ answersStatus: false });
+    await printer.connect();
+    expect(printer.confirmation).toBe('none');
+    expect((await rejection(printer.status())).code).toBe('ONE_WAY');
+  });
+
+  it('a transport that says it is one-way is not probed', async () => {
+    const { printer, transport } = setup();
+    transport.bidirectional = false;
+    await printer.connect();
+    expect(printer.confirmation).toBe('none');
+    expect(transport.written).toHaveLength(0);
+  });
+
+  it('an offline printer is probed for confirmation before its first job, once online', async () => {
+    const { printer, device } = setup();
+    device.state.coverOpen = true;
+    await printer.connect();
+    expect(printer.confirmation).toBe('unknown');
+    expect(printer.lastStatus?.coverOpen).toBe(true);
+    device.set({ coverOpen: false });
+    const result = await printer.print(JOB);
+    expect(printer.confirmation).toBe('process-id');
+    expect(result.guarantee).toBe('printed');
+  });
+
+  it('a transport that cannot open rejects DISCONNECTED', async () => {
+    const { printer, transport } = setup();
+    transport.refuseOpen = true;
+    expect((await rejection(printer.connect())).code).toBe('DISCONNECTED');
+    expect(printer.connected).toBe(false);
+  });
+});
+
+describe('status and identify', () => {
+  it('status() reads DLE EOT 1–4 and emits a status event on change', async () => {
+    const { printer, device } = setup({ asb: false });
+    await printer.connect();
+    device.state.paperEnd = true;
+    const changed = once<[PrinterStatus, PrinterStatus | undefined]>(printer, 'status');
+    const status = await printer.status();
+    expect(status).toMatchObject({ online: false, paperEnd: true });
+    const [now, previous] = await changed;
+    expect(now.paperEnd).toBe(true);
+    expect(previous?.paperEnd).toBe(false);
+  });
+
+  it('ASB frames update lastStatus and emit status events', async () => {
+    const { printer, device } = setup();
+    await printer.connect();
+    const changed = once<[PrinterStatus]>(printer, 'status');
+    device.set({ coverOpen: true });
+    const [status] = await changed;
+    expect(status.coverOpen).toBe(true);
+    expect(printer.lastStatus?.coverOpen).toBe(true);
+  });
+
+  it('polling keeps lastStatus fresh without ASB', async () => {
+    const { printer, device } = setup({ asb: false }, { pollIntervalMs: 10 });
+    await printer.connect();
+    const changed = once<[PrinterStatus]>(printer, 'status');
+    device.state.nearEnd = true;
+    const [status] = await changed;
+    expect(status.paperNearEnd).toBe(true);
+  });
+
+  it('identify() reads GS I 66/67/68/65/69; an unanswered field is left out', async () => {
+    const { printer } = setup();
+    await printer.connect();
+    expect(await printer.identify()).toEqual({ maker: 'EPSON', model: 'TM-T88V', serial: 'SN12345', firmware: '1.02 ESC/POS' });
+  });
+});
+
+describe('print', () => {
+  it('sends ESC @, GS a, the body, GS a, GS ( H and resolves printed with its ID', async () => {
+    const { printer, transport, device } = setup();
+    await printer.connect();
+    const from = transport.written.length;
+    const result = await printer.print(JOB, { jobId: 'TXN-1' });
+    expect(result).toEqual({ guarantee: 'printed', processId: '   !', bytesSent: JOB.length + 6 + 11 });
+    expect(transport.writtenSince(from)).toEqual([
+      ...[1, 2, 3, 4].flatMap((n) => [0x10, 0x04, n]), // pre-flight
+      0x1b, 0x40, 0x1d, 0x61, 0x0f, ...JOB.subarray(2), 0x1d, 0x61, 0x0f,
+      0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x20, 0x20, 0x20, 0x21,
+    ]);
+    expect(device.printedJobs).toBe(1);
+  });
+
+  it('jobs get fresh, ascending IDs', async () => {
+    const { printer } = setup();
+    await printer.connect();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await printer.print(JOB)).processId);
+    expect(new Set(ids).size).toBe(3);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('gs-r mode resolves processed', async () => {
+    const { printer, transport } = setup({ processId: false });
+    await printer.connect();
+    const from = transport.written.length;
+    expect(await printer.print(JOB)).toMatchObject({ guarantee: 'processed' });
+    const job = transport.written.slice(from).find((chunk) => chunk[0] === 0x1b)!;
+    expect([...job.subarray(-3)]).toEqual([0x1d, 0x72, 0x31]);
+  });
+
+  it('pre-flight: paper out rejects PAPER_END, mayHavePrinted false, nothing written', async () => {
+    const { printer, transport, device } = setup();
+    await printer.connect();
+    device.set({ paperEnd: true });
+    const from = transport.written.length;
+    const error = await rejection(printer.print(JOB, { jobId: 'TXN-2' }));
+    expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'TXN-2' });
+    expect(contains(transport.writtenSince(from), [0x1b, 0x40])).toBe(false);
+  });
+
+  for (const [behaviour, code] of [
+    ['paper-out', 'PAPER_END'],
+    ['cover-open', 'COVER_OPEN'],
+    ['cutter-jam', 'CUTTER_ERROR'],
+  ] as const) {
+    it(`${behaviour} mid-job: ${code}, mayHavePrinted true, buffers cleared, ESC @ + GS a, nothing completes later`, async () => {
+      const { printer, transport, device } = setup();
+      await printer.connect();
+      device.nextJob = behaviour;
+      const from = transport.written.length;
+      const error = await rejection(printer.print(JOB, { jobId: 'TXN-3' }));
+      expect(error).toMatchObject({ code, mayHavePrinted: true, jobId: 'TXN-3' });
+      const after = transport.writtenSince(from);
+      expect(contains(after, [...CLEAR, 0x1b, 0x40, 0x1d, 0x61, 0x0f])).toBe(true);
+      expect(device.held).toEqual([]);
+      device.set({ paperEnd: false, nearEnd: false, coverOpen: false, cutter: false });
+      expect(device.printedJobs).toBe(0);
+    });
+  }
+
+  it('a fault seen only by polling (no ASB) fails the job', async () => {
+    const { printer, device } = setup({ asb: false }, { pollIntervalMs: 10 });
+    await printer.connect();
+    device.nextJob = 'cover-open';
+    expect(await rejection(printer.print(JOB))).toMatchObject({ code: 'COVER_OPEN', mayHavePrinted: true });
+  });
+
+  it('without DLE DC4 fn 8 the buffers are cleared with DLE ENQ 2', async () => {
+    const { printer, transport, device } = setup({ clearResponse: false });
+    await printer.connect();
+    device.nextJob = 'paper-out';
+    const from = transport.written.length;
+    expect((await rejection(printer.print(JOB))).code).toBe('PAPER_END');
+    expect(contains(transport.writtenSince(from), [0x10, 0x05, 0x02, 0x1b, 0x40])).toBe(true);
+  });
+
+  it('no confirmation in time: CONFIRM_TIMEOUT, mayHavePrinted true', async () => {
+    const { printer, device } = setup();
+    await printer.connect();
+    device.nextJob = 'hang';
+    const error = await rejection(printer.print(JOB, { jobId: 'TXN-4', confirmTimeoutMs: 50 }));
+    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'TXN-4' });
+  });
+
+  it('a reply with an ID we never sent, or an old one, does not confirm the job', async () => {
+    const { printer, device } = setup({ processId: true });
+    await printer.connect();
+    const first = await printer.print(JOB);
+    device.options.processId = false; // the printer stops answering; only forged replies come
+    const pending = printer.print(JOB, { confirmTimeoutMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    device.send([0x37, 0x22, ...Buffer.from(first.processId!), 0x00]);
+    device.send([0x37, 0x22, ...Buffer.from('ZZZZ'), 0x00]);
+    expect((await rejection(pending)).code).toBe('CONFIRM_TIMEOUT');
+  });
+
+  it('an ID from the previous connection does not confirm a job on the new one', async () => {
+    const { printer, device, transport } = setup();
+    await printer.connect();
+    const old = await printer.print(JOB);
+    const reconnected = once(printer, 'connected');
+    transport.drop();
+    await reconnected;
+    device.options.processId = false;
+    const pending = printer.print(JOB, { confirmTimeoutMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    device.send([0x37, 0x22, ...Buffer.from(old.processId!), 0x00]);
+    expect((await rejection(pending)).code).toBe('CONFIRM_TIMEOUT');
+  });
+
+  it('garbage and unrelated replies on the line do not disturb the confirmation', async () => {
+    const { printer, device } = setup();
+    await printer.connect();
+    device.send([0xff, 0x80, 0x39, 0x10, 0x00, 0x16, 0x5f, 0x41, 0x00, 0x13, 0x11]);
+    expect((await printer.print(JOB)).guarantee).toBe('printed');
+  });
+
+  it('one-way: ONE_WAY without writing; sent with allowUnconfirmed', async () => {
+    const { printer, transport } = setup({ answersStatus: false });
+    await printer.connect();
+    const from = transport.written.length;
+    expect(await rejection(printer.print(JOB, { jobId: 'TXN-5' }))).toMatchObject({ code: 'ONE_WAY', mayHavePrinted: false });
+    expect(transport.written.length).toBe(from);
+    expect(await printer.print(JOB, { allowUnconfirmed: true })).toMatchObject({ guarantee: 'sent' });
+    expect(contains(transport.writtenSince(from), JOB.subarray(2))).toBe(true);
+  });
+});
+
+describe('link drops and close', () => {
+  it('a drop mid-job rejects DISCONNECTED in doubt, then reconnects with a fresh probe', async () => {
+    const { printer, device, transport } = setup();
+    await printer.connect();
+    device.nextJob = 'drop';
+    const disconnected = once(printer, 'disconnected');
+    const reconnected = new Promise<void>((resolve) => disconnected.then(() => printer.on('connected', resolve)));
+    const error = await rejection(printer.print(JOB, { jobId: 'TXN-6' }));
+    expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, jobId: 'TXN-6' });
+    await reconnected;
+    expect(transport.opens).toBe(2);
+    expect(printer.connected).toBe(true);
+    expect((await printer.print(JOB)).guarantee).toBe('printed');
+  });
+
+  it('reconnect retries with backoff until the printer accepts', async () => {
+    const { printer, transport } = setup();
+    await printer.connect();
+    transport.refuseOpen = true;
+    const connected = once(printer, 'connected');
+    transport.drop();
+    await once(printer, 'disconnected');
+    expect((await rejection(printer.print(JOB))).code).toBe('DISCONNECTED');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    transport.refuseOpen = false;
+    await connected;
+    expect(printer.connected).toBe(true);
+  });
+
+  it('print while disconnected rejects DISCONNECTED, mayHavePrinted false', async () => {
+    const { printer } = setup();
+    expect(await rejection(printer.print(JOB))).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: false });
+  });
+
+  it('close() rejects a job in flight as DISCONNECTED in doubt and stops reconnecting', async () => {
+    const { printer, device, transport } = setup();
+    await printer.connect();
+    device.nextJob = 'hang';
+    const pending = printer.print(JOB);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await printer.close();
+    expect(await rejection(pending)).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true });
+    expect(transport.isOpen).toBe(false);
+    expect(printer.connected).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(transport.opens).toBe(1);
+  });
+});
