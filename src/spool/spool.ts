@@ -1,0 +1,174 @@
+/**
+ * The spool's public face: `openSpool()` gives a `Spool` that accepts receipts (durably,
+ * idempotently), answers questions about them, takes operator commands and creates workers.
+ */
+import { EventEmitter } from 'node:events';
+import { UnknownTransactionError } from '../errors.js';
+import { validateReceipt } from '../document/validate.js';
+import type { ReceiptDocument } from '../document/types.js';
+import { unknownHealth } from './health.js';
+import { inlineImageFiles } from './inline-images.js';
+import { SqliteStore } from './sqlite/store.js';
+import type { SpoolStore } from './store.js';
+import {
+  systemClock,
+  type Clock,
+  type HistoryEntry,
+  type Job,
+  type ListFilter,
+  type PrinterHealth,
+  type ReprintRecord,
+  type SpoolEvents,
+  type SubmitResult,
+} from './types.js';
+import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
+
+export const DEFAULT_PRINTER = 'default';
+export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface SpoolOptions {
+  /** The SQLite store file (created mode 0600). */
+  path: string;
+  /** Accept full card numbers in documents (default false: rejected with `CardDataError`). */
+  allowCardNumbers?: boolean;
+  clock?: Clock;
+  /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export interface SubmitOptions {
+  allowCardNumbers?: boolean;
+  /** Where relative image file paths in the document are read from (default the working directory). */
+  baseDir?: string;
+}
+
+export interface Spool {
+  on<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
+  once<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
+  off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
+}
+
+/** Opens (creating and migrating if needed) the store at `options.path`. */
+export function openSpool(options: SpoolOptions): Spool {
+  const store = new SqliteStore(options.path, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  return new Spool(store, options);
+}
+
+export class Spool extends EventEmitter {
+  readonly #store: SpoolStore;
+  readonly #clock: Clock;
+  readonly #allowCardNumbers: boolean;
+  readonly #workers = new Set<Worker>();
+
+  constructor(store: SpoolStore, options: { allowCardNumbers?: boolean; clock?: Clock } = {}) {
+    super();
+    this.#store = store;
+    this.#clock = options.clock ?? systemClock;
+    this.#allowCardNumbers = options.allowCardNumbers ?? false;
+  }
+
+  get path(): string {
+    return this.#store.path;
+  }
+
+  /**
+   * Validates the receipt and commits it; resolves only once the commit is durable. The same
+   * `transactionId` again returns the stored job (`created: false`) and prints nothing more.
+   */
+  async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const inlined = await inlineImageFiles(input, options.baseDir ?? process.cwd());
+    const document = validateReceipt(inlined, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
+    const { job, created } = await this.#store.insertJob(
+      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original' },
+      this.#clock.now(),
+    );
+    if (created) this.#queued(job);
+    const documentDiffers = !created && (job.document === null || canonicalJson(job.document) !== canonicalJson(document));
+    return { job, created, documentDiffers };
+  }
+
+  /** Queues a marked copy (behind the original if that has not printed yet) and records who and why. */
+  async reprint(transactionId: string, request: { by: string; reason: string; printer?: string }): Promise<Job> {
+    const { job } = await this.#store.insertReprint(transactionId, request, this.#clock.now());
+    this.#queued(job);
+    return job;
+  }
+
+  /** Re-queues the transaction's jobs that gave up (`failed`). */
+  async retry(transactionId: string): Promise<Job[]> {
+    if (!(await this.#store.findJob(transactionId))) throw new UnknownTransactionError(transactionId);
+    const jobs = await this.#store.requeueFailed(transactionId, this.#clock.now());
+    jobs.forEach((job) => this.#queued(job));
+    return jobs;
+  }
+
+  async retryAll(): Promise<Job[]> {
+    const jobs = await this.#store.requeueFailed(undefined, this.#clock.now());
+    jobs.forEach((job) => this.#queued(job));
+    return jobs;
+  }
+
+  /** Drops the documents of jobs printed before the retention period; jobs, history and reprint audit stay. */
+  purge(options: { olderThanMs?: number } = {}): Promise<number> {
+    const now = this.#clock.now();
+    return this.#store.purgeDocuments(now - (options.olderThanMs ?? DEFAULT_RETENTION_MS), now);
+  }
+
+  /** The original job of a transaction. */
+  get(transactionId: string): Promise<Job | undefined> {
+    return this.#store.findJob(transactionId);
+  }
+
+  list(filter: ListFilter = {}): Promise<Job[]> {
+    return this.#store.listJobs(filter);
+  }
+
+  history(transactionId: string): Promise<HistoryEntry[]> {
+    return this.#store.history(transactionId);
+  }
+
+  reprints(transactionId: string): Promise<ReprintRecord[]> {
+    return this.#store.reprints(transactionId);
+  }
+
+  /**
+   * Whether a receipt can print on `printer` now, as its worker last observed it (from this
+   * process's worker, else from the store). No printer I/O: safe to call before taking a payment.
+   */
+  async health(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
+    for (const worker of this.#workers) {
+      if (worker.printer === printer && worker.health) return worker.health;
+    }
+    return (await this.#store.readHealth(printer)) ?? unknownHealth(printer);
+  }
+
+  /** A worker for one printer; call `start()`. Events are re-emitted on the spool. */
+  createWorker(options: WorkerOptions): Worker {
+    const worker = new Worker(this.#store, options, (event, ...args) => this.emit(event, ...args));
+    this.#workers.add(worker);
+    return worker;
+  }
+
+  /** Stops this process's workers (graceful, up to `timeoutMs` each) and closes the store. */
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    await Promise.all([...this.#workers].map((worker) => worker.stop(options)));
+    this.#workers.clear();
+    this.#store.close();
+  }
+
+  #queued(job: Job): void {
+    this.emit('queued', job);
+    for (const worker of this.#workers) if (worker.printer === job.printer) worker.wake();
+  }
+}
+
+export type { SpoolEvents };
+
+/** JSON with object keys sorted, so equal documents compare equal whatever their key order. */
+function canonicalJson(document: ReceiptDocument): string {
+  return JSON.stringify(document, (_key, value: unknown) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value,
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Numbered forward migrations; `PRAGMA user_version` holds the number of the last one applied.
+ * Kept as TS strings so the build ships them (tsc does not copy .sql files). Never edit a
+ * migration once released: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const m0001_initial = `
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  printer TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'original' CHECK (kind IN ('original', 'reprint')),
+  document TEXT,
+  state TEXT NOT NULL DEFAULT 'queued'
+    CHECK (state IN ('queued', 'sending', 'confirming', 'printed', 'retrying', 'needs-attention', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0,
+  marked INTEGER NOT NULL DEFAULT 0,
+  must_mark INTEGER NOT NULL DEFAULT 0,
+  maybe_printed INTEGER NOT NULL DEFAULT 0,
+  copy INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error_code TEXT,
+  last_error_message TEXT,
+  guarantee TEXT,
+  printed_on TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  printed_at INTEGER,
+  -- "open" is defined here once: every state that still owes the transaction a receipt.
+  is_open INTEGER GENERATED ALWAYS AS (state NOT IN ('printed', 'failed')) VIRTUAL
+);
+CREATE UNIQUE INDEX jobs_transaction ON jobs(transaction_id) WHERE kind = 'original';
+CREATE INDEX jobs_copies ON jobs(transaction_id);
+CREATE INDEX jobs_open ON jobs(printer, id) WHERE is_open;
+CREATE INDEX jobs_state ON jobs(state, created_at);
+
+CREATE TABLE job_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  transaction_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  from_state TEXT,
+  to_state TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  bytes_sent INTEGER,
+  guarantee TEXT,
+  error_code TEXT,
+  message TEXT
+);
+CREATE INDEX job_history_transaction ON job_history(transaction_id, id);
+
+CREATE TABLE reprints (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  copy_job_id INTEGER
+);
+CREATE INDEX reprints_transaction ON reprints(transaction_id, id);
+`;
+
+/** Leases (one worker per printer across processes), health observations, retention. */
+const m0002_leases_health_retention = `
+CREATE TABLE leases (
+  printer TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE printer_health (
+  printer TEXT PRIMARY KEY,
+  observed_at INTEGER NOT NULL,
+  ready INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT
+);
+ALTER TABLE jobs ADD COLUMN purged_at INTEGER;
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: m0001_initial },
+  { version: 2, name: 'leases_health_retention', sql: m0002_leases_health_retention },
+];
+
+export const latestVersion = migrations.length;

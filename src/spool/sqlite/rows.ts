@@ -1,0 +1,134 @@
+/** Row shapes and their mapping to the spool's types; the prepared-statement cache. */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Guarantee } from '../../printer/types.js';
+import type { HistoryEntry, Job, JobKind, JobState, PrinterHealth, ReprintRecord, HealthReason } from '../types.js';
+import type { Db } from './open.js';
+
+export interface JobRow {
+  id: number;
+  transaction_id: string;
+  printer: string;
+  kind: string;
+  document: string | null;
+  state: string;
+  attempts: number;
+  failures: number;
+  marked: number;
+  must_mark: number;
+  copy: number;
+  next_attempt_at: number | null;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  guarantee: string | null;
+  printed_on: string | null;
+  created_at: number;
+  updated_at: number;
+  printed_at: number | null;
+  purged_at: number | null;
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    transactionId: row.transaction_id,
+    printer: row.printer,
+    kind: row.kind as JobKind,
+    state: row.state as JobState,
+    attempts: row.attempts,
+    failures: row.failures,
+    marked: row.marked === 1,
+    mustMark: row.must_mark === 1,
+    copy: row.copy,
+    document: row.document === null ? null : (JSON.parse(row.document) as Job['document']),
+    nextAttemptAt: row.next_attempt_at,
+    lastErrorCode: row.last_error_code,
+    lastErrorMessage: row.last_error_message,
+    guarantee: row.guarantee as Guarantee | null,
+    printedOn: row.printed_on,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    printedAt: row.printed_at,
+    purgedAt: row.purged_at,
+  };
+}
+
+export interface HistoryRow {
+  job_id: number;
+  transaction_id: string;
+  at: number;
+  from_state: string | null;
+  to_state: string;
+  attempt: number;
+  bytes_sent: number | null;
+  guarantee: string | null;
+  error_code: string | null;
+  message: string | null;
+}
+
+export function toHistoryEntry(row: HistoryRow): HistoryEntry {
+  return {
+    jobId: row.job_id,
+    transactionId: row.transaction_id,
+    at: row.at,
+    fromState: row.from_state as JobState | null,
+    toState: row.to_state as JobState,
+    attempt: row.attempt,
+    bytesSent: row.bytes_sent,
+    guarantee: row.guarantee as Guarantee | null,
+    errorCode: row.error_code,
+    message: row.message,
+  };
+}
+
+export interface ReprintRow {
+  transaction_id: string;
+  requested_by: string;
+  reason: string;
+  at: number;
+  copy_job_id: number | null;
+}
+
+export function toReprintRecord(row: ReprintRow): ReprintRecord {
+  return {
+    transactionId: row.transaction_id,
+    by: row.requested_by,
+    reason: row.reason,
+    at: row.at,
+    copyJobId: row.copy_job_id,
+  };
+}
+
+export interface HealthRow {
+  printer: string;
+  observed_at: number;
+  ready: number;
+  reason: string;
+  status: string | null;
+}
+
+export function toHealth(row: HealthRow): PrinterHealth {
+  return {
+    printer: row.printer,
+    ready: row.ready === 1,
+    reason: row.reason as HealthReason,
+    observedAt: row.observed_at,
+    status: row.status === null ? null : (JSON.parse(row.status) as PrinterHealth['status']),
+  };
+}
+
+const cache = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>();
+
+/** The prepared statement for `sql` on `db`, prepared once. */
+export function statement(db: Db, sql: string): BetterSqlite3.Statement {
+  let statements = cache.get(db);
+  if (!statements) {
+    statements = new Map();
+    cache.set(db, statements);
+  }
+  let prepared = statements.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    statements.set(sql, prepared);
+  }
+  return prepared;
+}

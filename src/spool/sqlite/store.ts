@@ -1,0 +1,226 @@
+/**
+ * The embedded store: one SQLite file shared by every process of the till (POS processes
+ * submit, one worker per printer prints). All SQLite specifics stay in this folder.
+ */
+import fs from 'node:fs';
+import { StoreMissingError } from '../../errors.js';
+import type { SpoolStore } from '../store.js';
+import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
+import { storeCall } from './errors.js';
+import * as jobs from './jobs.js';
+import { openDatabase, restrictSidecarFiles, type Db, type OpenOptions } from './open.js';
+import {
+  statement,
+  toHealth,
+  toHistoryEntry,
+  toJob,
+  toReprintRecord,
+  type HealthRow,
+  type HistoryRow,
+  type JobRow,
+  type ReprintRow,
+} from './rows.js';
+
+export interface SqliteStoreOptions extends OpenOptions {
+  /** How often `watch` polls `PRAGMA data_version` for other processes' commits (default 25 ms). */
+  watchIntervalMs?: number;
+}
+
+export class SqliteStore implements SpoolStore {
+  readonly #db: Db;
+  readonly #inode: number;
+  readonly #watchers = new Set<() => void>();
+  readonly #watchIntervalMs: number;
+  #watchTimer: NodeJS.Timeout | undefined;
+  #dataVersion = 0;
+  #closed = false;
+
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.#db = openDatabase(path, options);
+    this.#inode = fs.statSync(path).ino;
+    this.#watchIntervalMs = options.watchIntervalMs ?? 25;
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction (the write lock first: no deadlocking upgrade). */
+  #write<T>(fn: (db: Db) => T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      resolve(storeCall(this.path, () => this.#db.transaction(() => fn(this.#db)).immediate()));
+    });
+  }
+
+  #read<T>(fn: (db: Db) => T): Promise<T> {
+    return new Promise<T>((resolve) => resolve(storeCall(this.path, () => fn(this.#db))));
+  }
+
+  insertJob: SpoolStore['insertJob'] = (job, now) => this.#write((db) => jobs.insertJob(db, job, now));
+  insertReprint: SpoolStore['insertReprint'] = (txn, request, now) =>
+    this.#write((db) => jobs.insertReprint(db, txn, request, now));
+  claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((db) => jobs.claimJob(db, request, now));
+  markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
+    this.#write((db) => jobs.markConfirming(db, ref, bytesSent, now));
+  completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#write((db) => jobs.completeJob(db, ref, outcome, now));
+  retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#write((db) => jobs.retryJob(db, ref, error, retry, now));
+  markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) =>
+    this.#write((db) => jobs.markNeedsAttention(db, ref, error, now));
+  failJob: SpoolStore['failJob'] = (ref, error, now) => this.#write((db) => jobs.failJob(db, ref, error, now));
+  returnJob: SpoolStore['returnJob'] = (ref, now) => this.#write((db) => jobs.returnJob(db, ref, now));
+  resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) =>
+    this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
+  resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((db) => jobs.resumePrinter(db, printer, now));
+  requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((db) => jobs.requeueFailed(db, txn, now));
+  purgeDocuments: SpoolStore['purgeDocuments'] = (before, now) => this.#write((db) => jobs.purgeDocuments(db, before, now));
+
+  getJob(jobId: number): Promise<Job | undefined> {
+    return this.#read((db) => {
+      const row = statement(db, `SELECT * FROM jobs WHERE id = ?`).get(jobId) as JobRow | undefined;
+      return row && toJob(row);
+    });
+  }
+
+  findJob(transactionId: string): Promise<Job | undefined> {
+    return this.#read((db) => jobs.findOriginal(db, transactionId));
+  }
+
+  headJob(printer: string): Promise<Job | undefined> {
+    return this.#read((db) => jobs.headJob(db, printer));
+  }
+
+  listJobs(filter: ListFilter): Promise<Job[]> {
+    return this.#read((db) => {
+      const where: string[] = [];
+      const params: Record<string, unknown> = {};
+      if (filter.state !== undefined) {
+        const states = typeof filter.state === 'string' ? [filter.state] : [...filter.state];
+        where.push(`state IN (${states.map((_, i) => `@s${i}`).join(', ') || 'NULL'})`);
+        states.forEach((state, i) => (params[`s${i}`] = state));
+      }
+      if (filter.printer !== undefined) {
+        where.push('printer = @printer');
+        params.printer = filter.printer;
+      }
+      if (filter.since !== undefined) {
+        where.push('created_at >= @since');
+        params.since = filter.since;
+      }
+      params.limit = filter.limit ?? -1;
+      const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT @limit`;
+      return (db.prepare(sql).all(params) as JobRow[]).map(toJob);
+    });
+  }
+
+  history(transactionId: string): Promise<HistoryEntry[]> {
+    return this.#read((db) =>
+      (statement(db, `SELECT * FROM job_history WHERE transaction_id = ? ORDER BY id`).all(transactionId) as HistoryRow[]).map(
+        toHistoryEntry,
+      ),
+    );
+  }
+
+  reprints(transactionId: string): Promise<ReprintRecord[]> {
+    return this.#read((db) =>
+      (statement(db, `SELECT * FROM reprints WHERE transaction_id = ? ORDER BY id`).all(transactionId) as ReprintRow[]).map(
+        toReprintRecord,
+      ),
+    );
+  }
+
+  acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
+    return this.#write(
+      (db) =>
+        statement(
+          db,
+          `INSERT INTO leases (printer, holder, expires_at) VALUES (@printer, @holder, @expires)
+           ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+           WHERE leases.holder = excluded.holder OR leases.expires_at <= @now`,
+        ).run({ printer, holder, expires: now + ttlMs, now }).changes === 1,
+    );
+  }
+
+  releaseLease(printer: string, holder: string): Promise<void> {
+    return this.#write((db) => {
+      statement(db, `DELETE FROM leases WHERE printer = ? AND holder = ?`).run(printer, holder);
+    });
+  }
+
+  recordHealth(health: PrinterHealth): Promise<void> {
+    return this.#write((db) => {
+      statement(
+        db,
+        `INSERT INTO printer_health (printer, observed_at, ready, reason, status) VALUES (@printer, @observedAt, @ready, @reason, @status)
+         ON CONFLICT (printer) DO UPDATE SET observed_at = excluded.observed_at, ready = excluded.ready,
+           reason = excluded.reason, status = excluded.status`,
+      ).run({
+        printer: health.printer,
+        observedAt: health.observedAt ?? 0,
+        ready: health.ready ? 1 : 0,
+        reason: health.reason,
+        status: health.status === null ? null : JSON.stringify(health.status),
+      });
+    });
+  }
+
+  readHealth(printer: string): Promise<PrinterHealth | undefined> {
+    return this.#read((db) => {
+      const row = statement(db, `SELECT * FROM printer_health WHERE printer = ?`).get(printer) as HealthRow | undefined;
+      return row && toHealth(row);
+    });
+  }
+
+  listHealth(): Promise<PrinterHealth[]> {
+    return this.#read((db) => (statement(db, `SELECT * FROM printer_health ORDER BY printer`).all() as HealthRow[]).map(toHealth));
+  }
+
+  watch(listener: () => void): () => void {
+    this.#watchers.add(listener);
+    if (!this.#watchTimer && !this.#closed) {
+      this.#dataVersion = this.#readDataVersion() ?? 0;
+      this.#watchTimer = setInterval(() => this.#pollDataVersion(), this.#watchIntervalMs);
+      this.#watchTimer.unref();
+    }
+    return () => {
+      this.#watchers.delete(listener);
+      if (this.#watchers.size === 0 && this.#watchTimer) {
+        clearInterval(this.#watchTimer);
+        this.#watchTimer = undefined;
+      }
+    };
+  }
+
+  /** `data_version` changes when another connection commits: a cheap read of the WAL index. */
+  #pollDataVersion(): void {
+    const version = this.#readDataVersion();
+    if (version === undefined || version === this.#dataVersion) return;
+    this.#dataVersion = version;
+    for (const listener of [...this.#watchers]) listener();
+  }
+
+  #readDataVersion(): number | undefined {
+    try {
+      return this.#db.pragma('data_version', { simple: true }) as number;
+    } catch {
+      return undefined; // a locked or broken store is reported by the operation that needs it
+    }
+  }
+
+  check(): void {
+    let inode: number;
+    try {
+      inode = fs.statSync(this.path).ino;
+    } catch (error) {
+      throw new StoreMissingError(`store file is gone: ${this.path}`, this.path, { cause: error });
+    }
+    if (inode !== this.#inode) throw new StoreMissingError(`store file was replaced while open: ${this.path}`, this.path);
+    restrictSidecarFiles(this.path);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#watchTimer) clearInterval(this.#watchTimer);
+    this.#watchers.clear();
+    this.#db.close();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The one interface between the spool and its storage. Everything SQL lives behind it, so a
+ * shared PostgreSQL store (leases via `FOR UPDATE SKIP LOCKED`) can replace the embedded SQLite
+ * one. Every method is one transaction; every state change appends to the history in the same
+ * transaction. Methods that finish an attempt are fenced by `(jobId, attempt)`: they change
+ * nothing if the job was claimed again since (e.g. by a worker that took over the lease).
+ */
+import type { ReceiptDocument } from '../document/types.js';
+import type { Guarantee } from '../printer/types.js';
+import type {
+  HistoryEntry,
+  Job,
+  JobKind,
+  ListFilter,
+  PrinterHealth,
+  ReprintRecord,
+} from './types.js';
+
+export interface NewJob {
+  transactionId: string;
+  printer: string;
+  document: ReceiptDocument;
+  kind: JobKind;
+}
+
+export interface AttemptRef {
+  jobId: number;
+  attempt: number;
+}
+
+export interface AttemptError {
+  code: string;
+  message: string;
+  /** False only when the attempt provably put nothing on paper; then the next attempt may stay unmarked. */
+  mayHavePrinted: boolean;
+}
+
+export interface SpoolStore {
+  readonly path: string;
+
+  /** Inserts an original job unless its transaction exists; returns the stored job either way. */
+  insertJob(job: NewJob, now: number): Promise<{ job: Job; created: boolean }>;
+  /** Queues a marked copy of the transaction's document and records who asked and why. */
+  insertReprint(
+    transactionId: string,
+    request: { by: string; reason: string; printer?: string },
+    now: number,
+  ): Promise<{ job: Job; record: ReprintRecord }>;
+
+  getJob(jobId: number): Promise<Job | undefined>;
+  /** The original job of a transaction. */
+  findJob(transactionId: string): Promise<Job | undefined>;
+  listJobs(filter: ListFilter): Promise<Job[]>;
+  history(transactionId: string): Promise<HistoryEntry[]>;
+  reprints(transactionId: string): Promise<ReprintRecord[]>;
+  /** The oldest unfinished job of the printer: it alone may be claimed (submit order). */
+  headJob(printer: string): Promise<Job | undefined>;
+
+  /**
+   * Takes the printer's head job if it is ready (or in `needs-attention` when `includeAttention`)
+   * and the holder owns the printer's lease: state `sending`, attempts + 1, mark decided, history,
+   * in one statement's transaction, so a crash still counts as an attempt that may have printed.
+   */
+  claimJob(request: { printer: string; holder: string; includeAttention: boolean }, now: number): Promise<Job | undefined>;
+  /** The printer accepted every byte; only the confirmation is outstanding. */
+  markConfirming(ref: AttemptRef, bytesSent: number, now: number): Promise<void>;
+  completeJob(
+    ref: AttemptRef,
+    outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
+    now: number,
+  ): Promise<Job | undefined>;
+  /** Transient fault: `retrying` until `nextAttemptAt`. `countsTowardGiveUp` adds to `failures`. */
+  retryJob(
+    ref: AttemptRef,
+    error: AttemptError,
+    retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
+    now: number,
+  ): Promise<Job | undefined>;
+  /** A person must act; the job waits for the printer's recovery without using up attempts. */
+  markNeedsAttention(ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined>;
+  /** Gives up: `failed` until an operator re-queues it. */
+  failJob(ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined>;
+  /** Puts a claimed job back untouched (nothing was sent), e.g. the worker is stopping. */
+  returnJob(ref: AttemptRef, now: number): Promise<void>;
+  /** Jobs of the printer left in `sending`/`confirming` by a dead holder: re-queued, to be marked. */
+  resetInDoubt(printer: string, reason: string, now: number): Promise<Job[]>;
+  /** The printer recovered: its waiting jobs (`needs-attention`, `retrying`) are ready now. */
+  resumePrinter(printer: string, now: number): Promise<number>;
+  /** Re-queues `failed` jobs (of one transaction, or all). */
+  requeueFailed(transactionId: string | undefined, now: number): Promise<Job[]>;
+  /** Drops printed jobs' documents older than `before`; keeps jobs, history and reprint audit. */
+  purgeDocuments(before: number, now: number): Promise<number>;
+
+  /** Takes or renews the printer's lease; false while another live holder has it. */
+  acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(printer: string, holder: string): Promise<void>;
+
+  recordHealth(health: PrinterHealth): Promise<void>;
+  readHealth(printer: string): Promise<PrinterHealth | undefined>;
+  listHealth(): Promise<PrinterHealth[]>;
+
+  /**
+   * Calls `listener` soon after another process changed the store (SQLite: `PRAGMA data_version`
+   * polling; PostgreSQL would LISTEN). Returns the unsubscribe function.
+   */
+  watch(listener: () => void): () => void;
+  /** Throws a `StoreError` if the store file is gone or unusable (cheap; no write). */
+  check(): void;
+  close(): void;
+}
