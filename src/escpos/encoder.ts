@@ -6,6 +6,7 @@
 import type { Block, CutBlock, ReceiptDocument, TextBlock } from '../document/types.js';
 import * as blocks from './blocks.js';
 import * as cmd from './commands.js';
+import { renderImage } from './raster-block.js';
 import { getProfile, type PrinterProfile } from './profiles.js';
 import { BytesSink, CommandListSink, Warnings, type CommandSink, type EncodedCommand, type EncodeWarning } from './sink.js';
 import { StyleTracker } from './style.js';
@@ -119,10 +120,7 @@ function renderBlock(ctx: blocks.RenderContext, block: Block, path: string): voi
   if ('barcode' in block) return blocks.renderBarcode(ctx, block, path);
   if ('qr' in block) return blocks.renderQr(ctx, block, path);
   if ('pdf417' in block) return blocks.renderPdf417(ctx, block, path);
-  if ('image' in block) {
-    ctx.warnings.add({ code: 'UNSUPPORTED', path, message: 'images are not wired into the encoder yet: skipped' });
-    return;
-  }
+  if ('image' in block) return renderImage(ctx, block, path);
   if ('cut' in block) return blocks.renderCut(ctx, block, path);
   if ('feed' in block) return blocks.renderFeed(ctx, block.feed);
   if ('drawer' in block) return blocks.renderDrawer(ctx, block, path);
