@@ -1,0 +1,537 @@
+/**
+ * The printer itself, without any link: receive buffer, parser, print engine with a speed,
+ * status, replies and faults. Bytes are parsed on receipt; real-time commands (DLE EOT,
+ * DLE ENQ, DLE DC4) run at once, everything else waits in the receive buffer until the
+ * engine reaches it, so "printed" lags "received". Links (TCP, pty, memory) only move bytes.
+ */
+import { EventEmitter } from 'node:events';
+import { realClock, type Clock } from './clock.js';
+import { Interpreter, type PrintUnit } from './interpreter.js';
+import { Journal, type InterruptionCause, type JournalItem, type Receipt } from './journal.js';
+import { EscPosParser, type ParsedCommand, type ParsedOp } from './parser.js';
+import {
+  CLEAR_KEY,
+  CLEAR_RESPONSE,
+  DEFAULT_IDENTITY,
+  OFFLINE_RESPONSE,
+  printerInfoReply,
+  processIdReply,
+  type PrinterIdentity,
+} from './replies.js';
+import { asbFrame, asbItemsChanged, isOffline, realtimeStatus, transmitStatus, type PrinterCondition } from './status.js';
+
+export interface PrinterModelOptions extends Partial<PrinterIdentity> {
+  /** Receive buffer capacity in bytes (TM-T88: 4 KB). */
+  receiveBuffer?: number;
+  /** Print speed; `Infinity` or 0 means instant. Both limits add up. Default: instant. */
+  bytesPerSecond?: number;
+  linesPerSecond?: number;
+  /** False: a model without GS ( H, which ignores it. */
+  processId?: boolean;
+  /** True: a send-only printer that never answers anything. */
+  oneWay?: boolean;
+  /** Cover opened while printing: `auto` resumes on close (Msw 8-8), `recoverable` needs DLE ENQ 1/2. */
+  coverOpenRecovery?: 'auto' | 'recoverable';
+  /** GS a mask in effect after power-on (memory switch); 0 = ASB off until the host enables it. */
+  asbOnPowerOn?: number;
+  drawerPinHigh?: boolean;
+  clock?: Clock;
+}
+
+/** Reply kinds; the three block kinds are held (latest only) while the printer cannot send. */
+export type ReplyKind = 'realtime' | 'asb' | 'in-order' | 'process-id' | 'offline-response' | 'clear-response';
+const HELD_KINDS: readonly ReplyKind[] = ['process-id', 'offline-response', 'clear-response'];
+
+export interface PrinterSnapshot extends PrinterCondition {
+  online: boolean;
+  powered: boolean;
+  hung: boolean;
+  asbMask: number;
+  /** Bytes waiting in the receive buffer. */
+  bufferedBytes: number;
+  freeBytes: number;
+  printing: boolean;
+  kanjiMode: boolean;
+  codeTable: number;
+}
+
+export interface PrinterModelEvents {
+  reply: [bytes: Uint8Array, kind: ReplyKind];
+  receipt: [receipt: Receipt];
+  data: [bytes: Uint8Array];
+  status: [snapshot: PrinterSnapshot];
+  /** Power went off (`false`) or came back (`true`). */
+  power: [on: boolean];
+  /** Buffer space or the ability to read changed: links re-check `acceptsData`. */
+  flow: [];
+}
+
+const speed = (value: number | undefined): number => (value === undefined || value === 0 ? Infinity : value);
+
+export class PrinterModel extends EventEmitter<PrinterModelEvents> {
+  readonly journal = new Journal();
+  readonly identity: PrinterIdentity;
+  readonly capacity: number;
+  readonly condition: PrinterCondition;
+  paperOutMode: 'wait' | 'discard' = 'wait';
+
+  private readonly clock: Clock;
+  private readonly parser = new EscPosParser();
+  private readonly interpreter: Interpreter;
+  private queue: ParsedOp[] = [];
+  private queueHead = 0;
+  private queuedBytes = 0;
+  private costBytes = 0;
+  private printing: { unit: PrintUnit; timer: unknown } | undefined;
+  /** The unit that stopped at once; it prints again from its start on recovery. */
+  private resumeUnit: PrintUnit | undefined;
+  private stopAfterUnit: InterruptionCause | undefined;
+  private pumping = false;
+  private powered = true;
+  private powerTimer: unknown;
+  private hangTimer: unknown;
+  private overheatTimer: unknown;
+  private held = new Map<ReplyKind, Uint8Array>();
+  private asbMask: number;
+  private lastFrame: Uint8Array;
+  private offlineResponse = 0;
+  private cutterJammed = false;
+  private jamOnNextCut = false;
+  private coverCausedError = false;
+  private greetingPending = false;
+
+  constructor(readonly options: PrinterModelOptions = {}) {
+    super();
+    this.identity = { ...DEFAULT_IDENTITY, ...definedOnly(options) };
+    this.capacity = options.receiveBuffer ?? 4096;
+    this.clock = options.clock ?? realClock;
+    this.condition = {
+      drawerPinHigh: options.drawerPinHigh ?? false,
+      coverOpen: false,
+      paperNearEnd: false,
+      paperOut: false,
+      paperStopped: false,
+      recoverableError: false,
+      cutterError: false,
+      unrecoverableError: false,
+      autoRecoverableError: false,
+    };
+    this.asbMask = options.asbOnPowerOn ?? 0;
+    this.lastFrame = asbFrame(this.condition);
+    this.interpreter = new Interpreter({
+      print: (unit) => this.startUnit(unit),
+      transmitStatus: (n) => this.sendInOrder(transmitStatus(n, this.condition)),
+      printerInfo: (n) => {
+        const reply = printerInfoReply(n, this.identity);
+        if (reply) this.reply(reply, 'in-order');
+      },
+      enableAsb: (mask) => this.enableAsb(mask),
+      processId: (id) => {
+        if (this.options.processId !== false) this.reply(processIdReply(id), 'process-id');
+      },
+      setOfflineResponse: (mode) => {
+        if (this.options.processId !== false) this.offlineResponse = mode;
+      },
+      unknown: (name, bytes) => this.journal.recordUnknown(name, bytes),
+      initialize: () => {
+        this.asbMask = 0;
+        this.offlineResponse = 0;
+      },
+    });
+  }
+
+  // ------------------------------------------------------------------ receiving
+
+  get freeBytes(): number {
+    return Math.max(0, this.capacity - this.queuedBytes);
+  }
+
+  /** False while powered off, hung, or with a full receive buffer: links stop reading. */
+  get acceptsData(): boolean {
+    return this.powered && this.hangTimer === undefined && this.freeBytes > 0;
+  }
+
+  /**
+   * Take bytes from the link. Returns how many were accepted (up to the free buffer space);
+   * the link keeps the rest (TCP/pty backpressure) or drops it (serial with XON/XOFF).
+   * While powered off everything is swallowed.
+   */
+  receive(chunk: Uint8Array): number {
+    if (!this.powered) return chunk.length;
+    const accepted = Math.min(chunk.length, this.freeBytes);
+    if (accepted === 0) return 0;
+    const bytes = chunk.subarray(0, accepted);
+    this.emit('data', bytes);
+    for (const op of this.parser.push(bytes)) {
+      if (op.type === 'command' && op.realtime) this.executeRealtime(op);
+      else if (!(this.condition.paperStopped && this.paperOutMode === 'discard')) {
+        this.queue.push(op);
+        this.queuedBytes += op.size;
+      }
+    }
+    this.pump();
+    return accepted;
+  }
+
+  // ------------------------------------------------------------------ engine
+
+  private get canPrint(): boolean {
+    return this.powered && !isOffline(this.condition);
+  }
+
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.canPrint && !this.printing) {
+        if (this.resumeUnit) {
+          const unit = this.resumeUnit;
+          this.resumeUnit = undefined;
+          this.startUnit(unit);
+          continue;
+        }
+        const op = this.queue[this.queueHead];
+        if (!op) break;
+        this.queueHead++;
+        this.queuedBytes -= op.size;
+        this.costBytes += op.size;
+        this.interpreter.execute(op);
+      }
+      if (this.queueHead > 1024 || this.queueHead === this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.emit('flow');
+  }
+
+  private startUnit(unit: PrintUnit): void {
+    if (unit.cut && this.jamOnNextCut) {
+      this.jamOnNextCut = false;
+      this.cutterJammed = true;
+      this.resumeUnit = unit;
+      this.journal.interrupt('cutter-jam');
+      this.condition.cutterError = true;
+      return this.statusChanged();
+    }
+    const seconds = unit.lines / speed(this.options.linesPerSecond) + this.costBytes / speed(this.options.bytesPerSecond);
+    this.costBytes = 0;
+    if (!(seconds > 0)) return this.completeUnit(unit);
+    const timer = this.clock.setTimeout(() => {
+      this.printing = undefined;
+      this.completeUnit(unit);
+      this.pump();
+    }, seconds * 1000);
+    this.printing = { unit, timer };
+  }
+
+  private completeUnit(unit: PrintUnit): void {
+    for (const item of unit.items) this.addItem(item);
+    if (unit.cut) {
+      const receipt = this.journal.end('cut');
+      if (receipt) this.emit('receipt', receipt);
+    }
+    const stop = this.stopAfterUnit;
+    if (stop) {
+      this.stopAfterUnit = undefined;
+      this.stopAtPaperEnd(stop);
+    }
+  }
+
+  private addItem(item: JournalItem): void {
+    const last = this.journal.lastItem();
+    if (item.kind === 'image' && item.source === 'bit-image' && last?.kind === 'image' && last.source === 'bit-image' && last.width === item.width) {
+      last.height += item.height;
+    } else {
+      this.journal.add(item);
+    }
+  }
+
+  /** Abort the unit being printed at once (cover open, error); it prints again whole on recovery. */
+  private abortUnit(cause: InterruptionCause): void {
+    const current = this.printing;
+    if (!current) return;
+    this.clock.clearTimeout(current.timer);
+    this.printing = undefined;
+    for (const item of current.unit.items) if (item.kind === 'text') this.journal.add({ ...item, partial: true });
+    this.journal.interrupt(cause);
+    this.resumeUnit = current.unit;
+  }
+
+  private stopAtPaperEnd(cause: InterruptionCause): void {
+    this.condition.paperStopped = true;
+    if (this.journal.receiptInProgress) this.journal.interrupt(cause);
+    if (this.paperOutMode === 'discard') this.clearBuffers();
+    this.statusChanged();
+  }
+
+  /** Clear receive and print buffers: queued data (and its process IDs) is dropped unprinted. */
+  private clearBuffers(): void {
+    this.queue = [];
+    this.queueHead = 0;
+    this.queuedBytes = 0;
+    this.costBytes = 0;
+    this.parser.reset();
+    this.interpreter.clearBuffers();
+    this.resumeUnit = undefined;
+    this.stopAfterUnit = undefined;
+    if (this.printing) {
+      this.clock.clearTimeout(this.printing.timer);
+      this.printing = undefined;
+    }
+    const receipt = this.journal.end('cleared');
+    if (receipt) this.emit('receipt', receipt);
+    this.emit('flow');
+  }
+
+  // ------------------------------------------------------------------ real-time commands
+
+  private executeRealtime(op: ParsedCommand): void {
+    const b = op.bytes;
+    const n = b[2] ?? 0;
+    if (op.name === 'DLE EOT') {
+      const status = realtimeStatus(n, this.condition);
+      if (status !== undefined) this.reply(Uint8Array.of(status), 'realtime');
+    } else if (op.name === 'DLE ENQ') {
+      this.recover(n);
+    } else if (n === 8 && CLEAR_KEY.every((byte, i) => b[3 + i] === byte)) {
+      this.clearBuffers();
+      this.reply(CLEAR_RESPONSE, 'clear-response');
+      this.pump();
+    } else if (n === 1 && !isOffline(this.condition)) {
+      const t = Math.min(8, Math.max(1, b[4] ?? 1)) * 100;
+      this.journal.add({ kind: 'drawer', pin: (b[3] ?? 0) === 1 ? 5 : 2, onMs: t, offMs: t, realtime: true });
+    } else if (n === 7 && b[3] === 1) {
+      this.reply(asbFrame(this.condition), 'realtime');
+    }
+  }
+
+  /** DLE ENQ 1 resumes from the start of the interrupted line, 2 clears first; both only for recoverable errors whose cause is gone. */
+  private recover(n: number): void {
+    const c = this.condition;
+    if (n !== 1 && n !== 2) return;
+    if (!c.recoverableError && !c.cutterError) return;
+    if (this.cutterJammed || (c.recoverableError && c.coverOpen)) return;
+    c.recoverableError = false;
+    c.cutterError = false;
+    this.coverCausedError = false;
+    if (n === 2) this.clearBuffers();
+    this.statusChanged();
+    this.pump();
+  }
+
+  // ------------------------------------------------------------------ replies and status
+
+  private sendInOrder(byte: number | undefined): void {
+    if (byte !== undefined) this.reply(Uint8Array.of(byte), 'in-order');
+  }
+
+  private reply(bytes: Uint8Array, kind: ReplyKind): void {
+    if (this.options.oneWay || !this.powered) return;
+    if (this.hangTimer !== undefined) {
+      if (HELD_KINDS.includes(kind)) this.held.set(kind, bytes); // only the latest of each kind
+      return;
+    }
+    this.emit('reply', bytes, kind);
+  }
+
+  private enableAsb(mask: number): void {
+    this.asbMask = mask;
+    if ((mask & 0x4f) !== 0) this.reply(asbFrame(this.condition), 'asb');
+  }
+
+  /** Call after every state change: emits `status`, ASB frames and the offline response. */
+  private statusChanged(): void {
+    const frame = asbFrame(this.condition);
+    const before = this.lastFrame;
+    this.lastFrame = frame;
+    if (before.every((byte, i) => byte === frame[i])) return;
+    if ((this.asbMask & 0x4f) !== 0 && asbItemsChanged(this.asbMask, before, frame)) this.reply(frame, 'asb');
+    const wentOffline = (before[0]! & 0x08) === 0 && (frame[0]! & 0x08) !== 0;
+    if (wentOffline && this.offlineResponse !== 0 && this.offlineResponse !== 48) this.reply(OFFLINE_RESPONSE, 'offline-response');
+    this.emit('status', this.snapshot());
+  }
+
+  snapshot(): PrinterSnapshot {
+    return {
+      ...this.condition,
+      online: this.powered && !isOffline(this.condition),
+      powered: this.powered,
+      hung: this.hangTimer !== undefined,
+      asbMask: this.asbMask,
+      bufferedBytes: this.queuedBytes,
+      freeBytes: this.freeBytes,
+      printing: this.printing !== undefined,
+      kanjiMode: this.interpreter.settings.kanjiMode,
+      codeTable: this.interpreter.settings.codeTable,
+    };
+  }
+
+  /** A host became able to receive (connected, or power came back on a direct link): send the power-on ASB frame once. */
+  hostReady(): void {
+    if (!this.greetingPending || !this.powered) return;
+    this.greetingPending = false;
+    this.reply(asbFrame(this.condition), 'asb');
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  paperNearEnd(): void {
+    this.condition.paperNearEnd = true;
+    if (this.interpreter.settings.nearEndStop) this.requestPaperStop('paper-near-end');
+    this.statusChanged();
+  }
+
+  /** Paper runs out: printing stops after the current line; `discard` also drops buffered data. */
+  paperOut(options: { mode?: 'wait' | 'discard' } = {}): void {
+    this.paperOutMode = options.mode ?? 'wait';
+    this.condition.paperOut = true;
+    this.condition.paperNearEnd = true;
+    this.requestPaperStop('paper-out');
+    this.statusChanged();
+  }
+
+  private requestPaperStop(cause: InterruptionCause): void {
+    if (this.printing) this.stopAfterUnit = cause;
+    else this.stopAtPaperEnd(cause);
+  }
+
+  /** A new roll: printing resumes by itself (the rest of a split receipt prints on the new roll). */
+  loadPaper(): void {
+    Object.assign(this.condition, { paperOut: false, paperNearEnd: false, paperStopped: false });
+    this.stopAfterUnit = undefined;
+    this.statusChanged();
+    this.pump();
+  }
+
+  openCover(): void {
+    this.condition.coverOpen = true;
+    if (this.printing) {
+      this.abortUnit('cover-open');
+      this.coverCausedError = true;
+      if (this.options.coverOpenRecovery === 'recoverable') this.condition.recoverableError = true;
+      else this.condition.autoRecoverableError = true;
+    }
+    this.statusChanged();
+  }
+
+  closeCover(): void {
+    const c = this.condition;
+    c.coverOpen = false;
+    if (this.coverCausedError && c.autoRecoverableError && this.overheatTimer === undefined) {
+      c.autoRecoverableError = false;
+      this.coverCausedError = false;
+    }
+    // Opening and closing the cover after removing jammed paper clears a cutter error, as on TM printers.
+    if (c.cutterError && !this.cutterJammed) c.cutterError = false;
+    this.statusChanged();
+    this.pump();
+  }
+
+  /** `now`: the cutter jams at once (printing stops); `next-cut`: the next cut jams. */
+  jamCutter(options: { when?: 'now' | 'next-cut' } = {}): void {
+    if (options.when === 'next-cut') {
+      this.jamOnNextCut = true;
+      return;
+    }
+    this.cutterJammed = true;
+    this.abortUnit('cutter-jam');
+    this.condition.cutterError = true;
+    this.statusChanged();
+  }
+
+  /** The jam is removed; the error stays until DLE ENQ 1/2 or a cover open/close. */
+  clearCutter(): void {
+    this.cutterJammed = false;
+    this.jamOnNextCut = false;
+  }
+
+  /** Head overheat for `ms`: printing pauses after the current line and resumes by itself. */
+  overheat(ms: number): void {
+    if (this.overheatTimer !== undefined) this.clock.clearTimeout(this.overheatTimer);
+    this.condition.autoRecoverableError = true;
+    this.statusChanged();
+    this.overheatTimer = this.clock.setTimeout(() => {
+      this.overheatTimer = undefined;
+      if (!(this.coverCausedError && this.condition.coverOpen)) this.condition.autoRecoverableError = false;
+      this.statusChanged();
+      this.pump();
+    }, ms);
+  }
+
+  unrecoverable(): void {
+    this.abortUnit('unrecoverable');
+    this.condition.unrecoverableError = true;
+    this.statusChanged();
+  }
+
+  setDrawerPin(high: boolean): void {
+    this.condition.drawerPinHigh = high;
+    this.statusChanged();
+  }
+
+  /** Power off for `offMs`: buffers, settings and errors are lost; paper and cover stay as they are. */
+  powerCycle(options: { offMs?: number } = {}): void {
+    if (!this.powered) return;
+    this.powerOff();
+    this.powerTimer = this.clock.setTimeout(() => this.powerOn(), options.offMs ?? 1000);
+  }
+
+  private powerOff(): void {
+    const receipt = this.journal.end('power-off');
+    if (receipt) this.emit('receipt', receipt);
+    this.clearBuffers();
+    for (const timer of [this.hangTimer, this.overheatTimer]) if (timer !== undefined) this.clock.clearTimeout(timer);
+    this.hangTimer = this.overheatTimer = undefined;
+    this.held.clear();
+    this.powered = false;
+    Object.assign(this.condition, { recoverableError: false, cutterError: false, unrecoverableError: false, autoRecoverableError: false });
+    this.cutterJammed = this.jamOnNextCut = this.coverCausedError = false;
+    this.interpreter.powerOn();
+    this.offlineResponse = 0;
+    this.asbMask = 0;
+    this.emit('power', false);
+  }
+
+  private powerOn(): void {
+    this.powerTimer = undefined;
+    this.powered = true;
+    this.condition.paperStopped = this.condition.paperOut;
+    this.asbMask = this.options.asbOnPowerOn ?? 0;
+    this.lastFrame = asbFrame(this.condition);
+    this.greetingPending = (this.asbMask & 0x4f) !== 0;
+    this.emit('power', true);
+    this.emit('status', this.snapshot());
+    this.emit('flow');
+  }
+
+  /** Stop reading and answering for `ms`; block replies due meanwhile are held, latest only. */
+  hang(ms: number): void {
+    if (this.hangTimer !== undefined) this.clock.clearTimeout(this.hangTimer);
+    this.hangTimer = this.clock.setTimeout(() => {
+      this.hangTimer = undefined;
+      for (const kind of HELD_KINDS) {
+        const bytes = this.held.get(kind);
+        if (bytes) this.reply(bytes, kind);
+      }
+      this.held.clear();
+      this.emit('flow');
+    }, ms);
+    this.emit('flow');
+  }
+
+  /** Stop every timer (the model is being discarded). */
+  dispose(): void {
+    for (const timer of [this.hangTimer, this.overheatTimer, this.powerTimer, this.printing?.timer]) {
+      if (timer !== undefined) this.clock.clearTimeout(timer);
+    }
+    this.removeAllListeners();
+  }
+}
+
+function definedOnly(options: PrinterModelOptions): Partial<PrinterIdentity> {
+  const keys = ['maker', 'model', 'serial', 'firmware', 'language', 'modelId', 'typeId', 'romVersionId'] as const;
+  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
+}
