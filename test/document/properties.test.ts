@@ -19,7 +19,7 @@ const style = fc.record(
   { requiredKeys: [] },
 );
 
-const block: fc.Arbitrary<Block> = fc.oneof(
+const block = fc.oneof(
   safeText(40),
   fc.tuple(safeText(40), style, fc.option(align, { nil: undefined })).map(([text, s, a]) => ({ text, ...s, ...(a ? { align: a } : {}) })),
   fc.tuple(fc.array(safeText(20), { minLength: 2, maxLength: 3 }), style).map(([row, s]) => ({ row, ...s }) as Block),
@@ -28,7 +28,7 @@ const block: fc.Arbitrary<Block> = fc.oneof(
   fc.record({ qr: safeText(100).filter((s) => s.length > 0), size: fc.integer({ min: 1, max: 16 }) }),
   fc.stringMatching(/^[0-9]{12}$/).map((barcode) => ({ barcode, symbology: 'ean13' as const })),
   fc.stringMatching(/^[A-Z0-9]{1,20}$/).map((barcode) => ({ barcode, symbology: 'code39' as const })),
-);
+) as fc.Arbitrary<Block>;
 
 const document = fc.record({
   transactionId: fc.stringMatching(/^[A-Za-z0-9-]{1,64}$/),
