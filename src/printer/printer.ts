@@ -25,6 +25,8 @@ import {
   concatBytes,
   enableAsb,
   frameJob,
+  ID_ALPHABET,
+  processIdAt,
   processIdRequest,
 } from './requests.js';
 import { decodeAsb, decodeRealtimeStatus, gsrPaperEnd, isJobFault, sameStatus, statusFault } from './status.js';
@@ -66,7 +68,6 @@ export interface PrinterOptions {
   processIdSeed?: number;
 }
 
-const ID_ALPHABET = 95; // 0x20–0x7E
 const ID_SPACE = ID_ALPHABET ** 4;
 const IDENTITY_FIELDS: readonly [65 | 66 | 67 | 68 | 69, keyof PrinterIdentity][] = [
   [66, 'maker'],
@@ -377,6 +378,7 @@ export class Printer implements PrinterLink {
     let timer: unknown;
     try {
       await Promise.race([connection.write(payload), failure]);
+      options.onSent?.(payload.length);
       const timeoutMs = options.confirmTimeoutMs ?? this.timeouts.confirm;
       const timedOut = new Promise<never>((_, reject) => {
         timer = this.clock.setTimeout(() => reject(new ConfirmTimeoutError(undefined, { jobId, mayHavePrinted: true })), timeoutMs);
@@ -414,6 +416,7 @@ export class Printer implements PrinterLink {
     await connection.write(payload).catch((error: unknown) => {
       throw withJob(error, options.jobId, true);
     });
+    options.onSent?.(payload.length);
     return { guarantee: 'sent', bytesSent: payload.length };
   }
 
@@ -429,18 +432,13 @@ export class Printer implements PrinterLink {
     } catch {
       await this.within(connection.write(RECOVER_CLEARING_BUFFERS), this.timeouts.status);
     }
-    await this.within(connection.write(concatBytes(INITIALIZE, enableAsb(this.asbMask))), this.timeouts.status);
+    await this.within(connection.write(concatBytes([INITIALIZE, enableAsb(this.asbMask)])), this.timeouts.status);
   }
 
   /** The 4-character ID for the next GS ( H: a counter over the printer's lifetime, never reused across connections. */
   private nextProcessId(): string {
-    let n = this.idCounter;
+    const id = processIdAt(this.idCounter);
     this.idCounter = (this.idCounter + 1) % ID_SPACE;
-    let id = '';
-    for (let i = 0; i < 4; i++) {
-      id = String.fromCharCode(0x20 + (n % ID_ALPHABET)) + id;
-      n = Math.floor(n / ID_ALPHABET);
-    }
     return id;
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../src/printer/clock.js';
 import { Connection } from '../../src/printer/connection.js';
 import { ReplyQueue, ReplyTimeoutError } from '../../src/printer/reply-queue.js';
-import { frameJob, processIdRequest, TRANSMIT_PAPER_STATUS } from '../../src/printer/requests.js';
+import { frameJob, ID_ALPHABET, processIdAt, processIdRequest, TRANSMIT_PAPER_STATUS } from '../../src/printer/requests.js';
 import { FakePrinter, FakeTransport } from './fake-printer.js';
 
 /** A clock that moves only when told to. */
@@ -87,10 +87,12 @@ describe('process ID high-water rule', () => {
 });
 
 describe('request bytes', () => {
-  it('processIdRequest is GS ( H fn 48 and refuses IDs outside 0x20–0x7E', () => {
-    expect([...processIdRequest('0001')]).toEqual([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x31]);
-    expect(() => processIdRequest('00\n1')).toThrow(RangeError);
-    expect(() => processIdRequest('001')).toThrow(RangeError);
+  it('process IDs count in 0x30–0x7E and make valid GS ( H fn 48 requests', () => {
+    expect(processIdAt(0)).toBe('0000');
+    expect(processIdAt(1)).toBe('0001');
+    expect(processIdAt(ID_ALPHABET)).toBe('0010');
+    expect(processIdAt(ID_ALPHABET ** 4 - 1)).toBe('~~~~');
+    expect([...processIdRequest(processIdAt(1))]).toEqual([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x31]);
   });
 
   it('frameJob puts GS a right after a leading ESC @ and again before the confirmation', () => {

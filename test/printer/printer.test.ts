@@ -43,7 +43,7 @@ describe('connect and probe', () => {
     const sent = transport.writtenSince();
     expect(sent.slice(0, 12)).toEqual([0x10, 0x04, 1, 0x10, 0x04, 2, 0x10, 0x04, 3, 0x10, 0x04, 4]);
     expect(contains(sent, [0x1d, 0x61, 0x0f])).toBe(true);
-    expect(contains(sent, [0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x20, 0x20, 0x20, 0x20])).toBe(true);
+    expect(contains(sent, [0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30])).toBe(true);
   });
 
   it('a model without GS ( H falls back to gs-r', async () => {
@@ -138,13 +138,21 @@ describe('print', () => {
     await printer.connect();
     const from = transport.written.length;
     const result = await printer.print(JOB, { jobId: 'TXN-1' });
-    expect(result).toEqual({ guarantee: 'printed', processId: '   !', bytesSent: JOB.length + 6 + 11 });
+    expect(result).toEqual({ guarantee: 'printed', processId: '0001', bytesSent: JOB.length + 6 + 11 });
     expect(transport.writtenSince(from)).toEqual([
       ...[1, 2, 3, 4].flatMap((n) => [0x10, 0x04, n]), // pre-flight
       0x1b, 0x40, 0x1d, 0x61, 0x0f, ...JOB.subarray(2), 0x1d, 0x61, 0x0f,
-      0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x20, 0x20, 0x20, 0x21,
+      0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x31,
     ]);
     expect(device.printedJobs).toBe(1);
+  });
+
+  it('onSent is called with the bytes accepted before the confirmation arrives', async () => {
+    const { printer } = setup();
+    await printer.connect();
+    const calls: number[] = [];
+    const result = await printer.print(JOB, { onSent: (n) => calls.push(n) });
+    expect(calls).toEqual([result.bytesSent]);
   });
 
   it('jobs get fresh, ascending IDs', async () => {
