@@ -26,10 +26,29 @@ import { interpret, type PrintedItem } from './printout.js';
 const fixture = (name: string): ReceiptDocument =>
   JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as ReceiptDocument;
 
+/** The NTP 4.6 methods used here (its .d.ts omits initHardware and types QR cellSize as a name). */
+interface NtpPrinter {
+  clear(): void;
+  initHardware(): void;
+  println(text: string): void;
+  alignCenter(): void;
+  alignLeft(): void;
+  bold(on: boolean): void;
+  setTextQuadArea(): void;
+  setTextNormal(): void;
+  leftRight(left: string, right: string): void;
+  drawLine(): void;
+  code128(data: string, settings: object): void;
+  printBarcode(data: string, type: number, settings: object): void;
+  printQR(data: string, settings: object): void;
+  partialCut(): void;
+  getBuffer(): Buffer;
+}
+
 /** Renders a document the way an NTP user would, with NTP's own calls. */
 function renderWithNtp(document: ReceiptDocument): Uint8Array {
   // No interface: NTP builds its buffer without connecting anywhere.
-  const printer = new ThermalPrinter({ type: PrinterTypes.EPSON, width: 48, characterSet: CharacterSet.PC437_USA } as never);
+  const printer = new ThermalPrinter({ type: PrinterTypes.EPSON, width: 48, characterSet: CharacterSet.PC437_USA } as never) as unknown as NtpPrinter;
   printer.clear();
   printer.initHardware();
   for (const block of document.content as Block[]) {
@@ -66,7 +85,7 @@ function renderWithNtp(document: ReceiptDocument): Uint8Array {
 
 /** What is compared: printed lines with style, symbols with their data, cuts. Feeds are not. */
 function comparable(items: PrintedItem[]): unknown[] {
-  return items.flatMap((item) => {
+  return items.flatMap((item): unknown[] => {
     if (item.kind === 'feed' || item.kind === 'drawer') return [];
     if (item.kind === 'line') return [{ text: item.text, bold: item.bold, width: item.width, height: item.height, align: item.align }];
     return [item];
