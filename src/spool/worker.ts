@@ -95,6 +95,7 @@ export class Worker extends EventEmitter {
   #renderers = new Map<Via, Renderer>();
   #loop: Promise<void> | undefined;
   #stopping = false;
+  #stopped: Promise<void> | undefined;
   #abandoned = false;
   #leaseHeld = false;
   #leaseTimer: NodeJS.Timeout | undefined;
@@ -149,11 +150,19 @@ export class Worker extends EventEmitter {
    * then releases the printer. A job still unconfirmed at the timeout stays in doubt in the store:
    * whoever takes the printer next reprints it marked.
    */
-  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    if (!this.#loop || this.#stopping) return this.#loop;
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.#stopped ??= this.#stop(options.timeoutMs ?? 10_000);
+    return this.#stopped;
+  }
+
+  async #stop(timeoutMs: number): Promise<void> {
+    if (!this.#loop) return;
     this.#stopping = true;
     this.#wakeup.wake();
-    const finished = await Promise.race([this.#loop.then(() => true), delay(options.timeoutMs ?? 10_000).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const finished = await Promise.race([this.#loop.then(() => true), timedOut]);
+    clearTimeout(timer);
     this.#abandoned = !finished;
     clearInterval(this.#leaseTimer);
     this.#unwatch?.();

@@ -215,7 +215,12 @@ export function markNeedsAttention(db: Db, ref: AttemptRef, error: AttemptError,
 }
 
 export function failJob(db: Db, ref: AttemptRef, error: AttemptError, now: number): Job | undefined {
-  const done = finishAttempt(db, ref, `state = 'failed', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, failureParams(error, now));
+  const done = finishAttempt(
+    db,
+    ref,
+    `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`,
+    failureParams(error, now),
+  );
   if (!done) return undefined;
   appendHistory(db, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
   return done.job;
