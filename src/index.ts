@@ -16,6 +16,16 @@ export { maskPan, findCardNumbers, type MaskPanOptions, type CardDataMatch, type
 export { normalizeBarcode } from './document/barcode-rules.js';
 export { receiptJsonSchema } from './document/json-schema.js';
 
+// escpos
+export { encode, encodeCommands, defaultMarkText } from './escpos/encoder.js';
+export type { EncodeOptions, EncodeResult, EncodeCommandsResult, ReprintMark } from './escpos/encoder.js';
+export type { EncodeWarning, EncodeWarningCode, EncodedCommand } from './escpos/sink.js';
+export { profiles, getProfile, profileForModel, printerProfileSchema } from './escpos/profiles.js';
+export type { PrinterProfile, CodeTable } from './escpos/profiles.js';
+export { displayWidth } from './escpos/width.js';
+/** ESC/POS command builders (each returns the bytes of one Epson command). */
+export * as commands from './escpos/commands.js';
+
 // escpos: images
 export { decodePng, decodeImageDataUri, toBitmap, rasterBands } from './escpos/image.js';
 export type { Bitmap, GrayImage, DitherMode, ToBitmapOptions } from './escpos/image.js';
@@ -32,3 +42,20 @@ export type { Clock } from './printer/clock.js';
 
 // spool
 export { inlineImageFiles } from './spool/inline-images.js';
+export { openSpool, Spool, DEFAULT_PRINTER, DEFAULT_RETENTION_MS, type SpoolOptions, type SubmitOptions } from './spool/spool.js';
+export { Worker, type WorkerOptions, type WorkerEvents, type FallbackOptions } from './spool/worker.js';
+export { JobState } from './spool/types.js';
+export type {
+  Job,
+  JobKind,
+  HistoryEntry,
+  ReprintRecord,
+  PrinterHealth,
+  HealthReason,
+  ListFilter,
+  SubmitResult,
+  SpoolEvents,
+} from './spool/types.js';
+export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
+export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
+export type { Renderer } from './spool/render.js';
