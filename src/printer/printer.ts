@@ -255,25 +255,30 @@ export class Printer implements PrinterLink {
     else if (status.online) await this.probeConfirmation(connection);
   }
 
+  /**
+   * GS ( H first; if its ID does not come back in time, GS r. Both are answered in order, so a
+   * printer still busy with an earlier job (a reconnect mid-print) may answer late: a late
+   * answer still upgrades the mode, and GS r answered without the ID proves GS ( H is missing.
+   */
   private async probeConfirmation(connection: Connection): Promise<void> {
     const id = this.nextProcessId();
     const confirmed = connection.expectProcessId(id);
-    await connection.write(processIdRequest(id));
-    const answered = await this.within(confirmed.promise, this.timeouts.probe);
-    confirmed.cancel();
-    if (answered !== undefined) {
+    void confirmed.promise.then(() => {
       connection.mode = 'process-id';
-      return;
-    }
-    const pending = connection.bytes.expect(this.timeouts.probe);
+    });
+    await connection.write(processIdRequest(id));
+    if ((await this.within(confirmed.promise, this.timeouts.probe)) !== undefined) return;
+
+    const paperStatus = connection.bytes.expect();
+    paperStatus.promise.then(
+      () => {
+        if (connection.mode !== 'process-id') connection.mode = 'gs-r';
+      },
+      () => {},
+    );
     await connection.write(TRANSMIT_PAPER_STATUS);
-    try {
-      await pending.promise;
-      connection.mode = 'gs-r';
-    } catch (error) {
-      if (!(error instanceof ReplyTimeoutError)) throw error;
-      connection.mode = 'none';
-    }
+    await this.within(paperStatus.promise, this.timeouts.probe);
+    if (connection.mode === 'unknown') connection.mode = 'none';
   }
 
   private onLinkClosed(connection: Connection, error: Error | undefined): void {

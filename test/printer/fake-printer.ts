@@ -42,6 +42,8 @@ export class FakePrinter {
   clears = 0;
   identity: Record<number, string> = { 65: '1.02 ESC/POS', 66: 'EPSON', 67: 'TM-T88V', 68: 'SN12345' };
   transport: FakeTransport | undefined;
+  /** Still printing an earlier job: in-order replies come later (`set({})` releases them). */
+  busy = false;
   private hung = false;
 
   constructor(options: FakePrinterOptions = {}) {
@@ -75,7 +77,7 @@ export class FakePrinter {
   set(change: Partial<State>): void {
     Object.assign(this.state, change);
     if (this.asbEnabled) this.send(this.asbFrame());
-    if (!this.offline) {
+    if (!this.offline && !this.busy) {
       for (const reply of this.held.splice(0)) this.send(reply);
     }
   }
@@ -143,6 +145,7 @@ export class FakePrinter {
   /** In-order replies wait while the printer is stopped (paper end, cover, error). */
   private reply(bytes: number[]): void {
     if (this.offline) this.held = [bytes];
+    else if (this.busy) this.held.push(bytes);
     else this.send(bytes);
   }
 }

@@ -85,6 +85,18 @@ describe('connect and probe', () => {
     expect(result.guarantee).toBe('printed');
   });
 
+  it('a printer busy with an earlier job answers the probe late: the mode is upgraded then', async () => {
+    const { printer, device } = setup();
+    device.busy = true;
+    await printer.connect();
+    expect(printer.confirmation).toBe('none');
+    device.busy = false;
+    device.set({});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(printer.confirmation).toBe('process-id');
+    expect((await printer.print(JOB)).guarantee).toBe('printed');
+  });
+
   it('a transport that cannot open rejects DISCONNECTED', async () => {
     const { printer, transport } = setup();
     transport.refuseOpen = true;
