@@ -34,6 +34,8 @@ export interface SpoolOptions {
   clock?: Clock;
   /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
   busyTimeoutMs?: number;
+  /** Cap on the store file's size; submits past it fail with `StoreFullError` (default: the disk's). */
+  maxSizeBytes?: number;
 }
 
 export interface SubmitOptions {
@@ -50,7 +52,10 @@ export interface Spool {
 
 /** Opens (creating and migrating if needed) the store at `options.path`. */
 export function openSpool(options: SpoolOptions): Spool {
-  const store = new SqliteStore(options.path, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
+  const store = new SqliteStore(options.path, {
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }),
+  });
   return new Spool(store, options);
 }
 

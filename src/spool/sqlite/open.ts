@@ -17,6 +17,8 @@ export type Db = BetterSqlite3.Database;
 export interface OpenOptions {
   /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
   busyTimeoutMs?: number;
+  /** Cap on the store's size (`PRAGMA max_page_count`); writes past it fail with `StoreFullError`. */
+  maxSizeBytes?: number;
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
@@ -26,6 +28,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    if (options.maxSizeBytes !== undefined) {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+    }
     migrate(db, path);
     restrictSidecarFiles(path);
     return db;
@@ -48,7 +54,7 @@ function createPrivateFile(path: string): void {
   }
 }
 
-export function restrictSidecarFiles(path: string): void {
+function restrictSidecarFiles(path: string): void {
   for (const suffix of ['-wal', '-shm']) {
     try {
       fs.chmodSync(path + suffix, 0o600);

@@ -8,7 +8,7 @@ import type { SpoolStore } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { storeCall } from './errors.js';
 import * as jobs from './jobs.js';
-import { openDatabase, restrictSidecarFiles, type Db, type OpenOptions } from './open.js';
+import { openDatabase, type Db, type OpenOptions } from './open.js';
 import {
   statement,
   toHealth,
@@ -47,6 +47,8 @@ export class SqliteStore implements SpoolStore {
   /** Runs `fn` in an IMMEDIATE transaction (the write lock first: no deadlocking upgrade). */
   #write<T>(fn: (db: Db) => T): Promise<T> {
     return new Promise<T>((resolve) => {
+      // SQLite keeps writing to a deleted file without complaint: those writes would be lost.
+      this.check();
       resolve(storeCall(this.path, () => this.#db.transaction(() => fn(this.#db)).immediate()));
     });
   }
@@ -213,7 +215,6 @@ export class SqliteStore implements SpoolStore {
       throw new StoreMissingError(`store file is gone: ${this.path}`, this.path, { cause: error });
     }
     if (inode !== this.#inode) throw new StoreMissingError(`store file was replaced while open: ${this.path}`, this.path);
-    restrictSidecarFiles(this.path);
   }
 
   close(): void {
