@@ -17,7 +17,11 @@ export function memoryPrinter(options: VirtualPrinterOptions = {}) {
   const replies: string[] = [];
   printer.onReply((bytes) => replies.push(toHex(bytes)));
   const send = (...parts: (Uint8Array | string)[]) => {
-    for (const part of parts) printer.receive(typeof part === 'string' ? hex(part) : part);
+    for (const part of parts) {
+      let bytes = typeof part === 'string' ? hex(part) : part;
+      // Like a link with backpressure: offer the rest again while the buffer takes some.
+      for (let taken = 1; bytes.length > 0 && taken > 0; bytes = bytes.subarray(taken)) taken = printer.receive(bytes);
+    }
   };
   /** DLE EOT 1..4 replies as one hex string, e.g. `12121212`. */
   const eot = (): string => {
