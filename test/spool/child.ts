@@ -1,0 +1,118 @@
+/**
+ * A separate process for the spool's cross-process tests, run with `node --import tsx`.
+ *   submit DB TXN...      submits each and prints `submitted TXN` once submit resolved
+ *   worker DB PRINTER     runs a worker; env PRINTER_PORT (virtual printer on 127.0.0.1) or
+ *                         FAKE=1 (prints to stdout as `printed TXN mark|-`); env HOLDER, LEASE_MS,
+ *                         CRASH_AT=claimed|sent|printed|retrying|needs-attention: SIGKILL itself there
+ *   lock DB               holds an exclusive lock until stdin closes
+ *   open DB               tries to open the spool; prints `ok` or the error code
+ */
+import { createRequire } from 'node:module';
+import { openSpool } from '../../src/spool/spool.js';
+import { Printer } from '../../src/printer/printer.js';
+import { TcpTransport } from '../../src/transport/tcp.js';
+import type { PrinterLink, PrintOptions } from '../../src/printer/types.js';
+import { FakeLink, testRender } from './helpers.js';
+
+const [mode, dbPath, ...rest] = process.argv.slice(2);
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const crash = (): never => {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
+};
+
+async function main(): Promise<void> {
+  if (mode === 'submit') {
+    const spool = openSpool({ path: dbPath! });
+    for (const txn of rest) {
+      await spool.submit({ transactionId: txn, content: [`receipt ${txn}`, { cut: true }] });
+      say(`submitted ${txn}`);
+    }
+    return;
+  }
+  if (mode === 'open') {
+    try {
+      openSpool({ path: dbPath! });
+      say('ok');
+    } catch (error) {
+      say(String((error as { code?: unknown }).code));
+    }
+    return;
+  }
+  if (mode === 'lock') {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+    const db = new Database(dbPath!);
+    db.exec('BEGIN EXCLUSIVE');
+    say('locked');
+    process.stdin.resume();
+    process.stdin.on('end', () => process.exit(0));
+    return;
+  }
+  if (mode === 'worker') await runWorker(rest[0] ?? 'default');
+}
+
+async function runWorker(printer: string): Promise<void> {
+  const crashAt = process.env.CRASH_AT;
+  const spool = openSpool({ path: dbPath! });
+  const fake = process.env.FAKE === '1';
+  const link: PrinterLink = fake
+    ? new StdoutLink()
+    : new Printer({ transport: () => new TcpTransport({ host: '127.0.0.1', port: Number(process.env.PRINTER_PORT) }), timeouts: { confirm: 3000 } });
+  const worker = spool.createWorker({
+    printer,
+    link: crashAt === 'sent' ? crashAfterSent(link) : link,
+    ...(fake ? { render: testRender } : { profile: 'generic-80' }),
+    holderId: process.env.HOLDER ?? `child-${process.pid}`,
+    leaseMs: Number(process.env.LEASE_MS ?? 1000),
+    statusPollMs: 200,
+    retry: { initialMs: 20, maxMs: 200 },
+  });
+  worker.on('printing', (job) => {
+    say(`printing ${job.transactionId}`);
+    if (crashAt === 'claimed') crash();
+  });
+  worker.on('printed', (job) => {
+    say(`done ${job.transactionId}`);
+    if (crashAt === 'printed') crash();
+  });
+  worker.on('retrying', () => crashAt === 'retrying' && crash());
+  worker.on('needs-attention', () => crashAt === 'needs-attention' && crash());
+  worker.start();
+  say('started');
+  process.on('SIGTERM', () => void worker.stop({ timeoutMs: 2000 }).then(() => process.exit(0)));
+}
+
+/** Kills the process once the printer accepted the job's bytes, before its confirmation. */
+function crashAfterSent(link: PrinterLink): PrinterLink {
+  return new Proxy(link, {
+    get(target, key, receiver) {
+      if (key !== 'print') {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return (bytes: Uint8Array, options: PrintOptions = {}) =>
+        target.print(bytes, {
+          ...options,
+          onSent: (n) => {
+            options.onSent?.(n);
+            setTimeout(crash, 1); // after the worker's confirming write
+          },
+        });
+    },
+  });
+}
+
+/** Prints to stdout, so the parent sees exactly what went to "paper" across processes. */
+class StdoutLink extends FakeLink {
+  override async print(bytes: Uint8Array, options: PrintOptions = {}) {
+    const result = await super.print(bytes, options);
+    const printed = this.paper.at(-1)!;
+    say(`printed ${printed.transactionId} ${printed.mark ? printed.mark.copy : '-'}`);
+    return result;
+  }
+}
+
+main().catch((error: unknown) => {
+  say(`error ${(error as Error).message}`);
+  process.exit(1);
+});
