@@ -3,7 +3,8 @@
  * the same line; the "transmission status identification" table (escpos-status.md §1.1) tells
  * them apart by bit patterns. This framer is a pure byte-at-a-time state machine: it never
  * throws, keeps at most `maxBlockLength` bytes, and gives the same replies however the input
- * is chunked.
+ * is chunked. It resynchronises on its own: a broken ASB frame, a block that runs too long or
+ * holds a control byte is reported as garbage and the byte that broke it is read afresh.
  */
 
 export type Reply =
@@ -113,15 +114,21 @@ export class ReplyFramer {
       if (b === NUL) {
         out.push(this.finishBlock());
         this.reset();
-      } else if (this.blockLength < this.maxBlockLength) {
+        return;
+      }
+      if (b < 0x20) {
+        // Block payloads are text-like (IDs 0x20–0x7E, causes 0x40–0x7F, ASCII names): a control
+        // byte such as a DLE EOT reply means the "header" was garbage. Drop it, read this byte afresh.
+        out.push({ type: 'garbage', bytes: this.heldBlock() });
+        this.reset();
+        this.feedIdle(b, out);
+        return;
+      }
+      if (this.blockLength < this.maxBlockLength) {
         this.block[this.blockLength++] = b;
       } else {
         // An endless block: drop it and resynchronise on the following bytes.
-        const dropped = new Uint8Array(this.blockLength + 2);
-        dropped[0] = this.header;
-        dropped.set(this.block.subarray(0, this.blockLength), 1);
-        dropped[this.blockLength + 1] = b;
-        out.push({ type: 'garbage', bytes: dropped });
+        out.push({ type: 'garbage', bytes: Uint8Array.of(...this.heldBlock(), b) });
         this.reset();
       }
       return;
@@ -144,6 +151,13 @@ export class ReplyFramer {
     } else {
       out.push({ type: 'garbage', bytes: Uint8Array.of(b) });
     }
+  }
+
+  private heldBlock(): Uint8Array {
+    const held = new Uint8Array(this.blockLength + 1);
+    held[0] = this.header;
+    held.set(this.block.subarray(0, this.blockLength), 1);
+    return held;
   }
 
   private finishBlock(): Reply {

@@ -89,6 +89,16 @@ describe('ReplyFramer golden replies', () => {
     ]);
   });
 
+  it('a block broken by a control byte (a stray header) is dropped and the byte read afresh', () => {
+    expect(frame(0x5f, 0x41, 0x12, 0x37, 0x22, 0x16, 0x00)).toEqual([
+      { type: 'garbage', bytes: bytes(0x5f, 0x41) },
+      { type: 'realtime-status', value: 0x12 },
+      { type: 'garbage', bytes: bytes(0x37, 0x22) },
+      { type: 'realtime-status', value: 0x16 },
+      { type: 'byte', value: 0x00 },
+    ]);
+  });
+
   it('an endless block is dropped at maxBlockLength and the stream resynchronises', () => {
     const framer = new ReplyFramer({ maxBlockLength: 8 });
     const out = framer.push(bytes(0x5f, ...ascii('ABCDEFGHI'), 0x12));
