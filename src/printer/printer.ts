@@ -102,6 +102,7 @@ export class Printer implements PrinterLink {
   private statusChain: Promise<unknown> = Promise.resolve();
   private printChain: Promise<unknown> = Promise.resolve();
   private activeJob: ActiveJob | undefined;
+  private opening: Promise<void> | undefined;
   private closedByUser = false;
   private backoffMs = 0;
   private reconnectTimer: unknown;
@@ -143,8 +144,8 @@ export class Printer implements PrinterLink {
   async connect(): Promise<void> {
     if (this.closedByUser) throw new DisconnectedError('printer link was closed', { mayHavePrinted: false });
     if (this.connection) return;
+    await this.openOnce();
     this.backoffMs = 0;
-    await this.openConnection();
   }
 
   async status(): Promise<PrinterStatus> {
@@ -198,6 +199,14 @@ export class Printer implements PrinterLink {
     return this.connection;
   }
 
+  /** One opening at a time: `connect()` and a reconnect timer may race. */
+  private openOnce(): Promise<void> {
+    this.opening ??= this.openConnection().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
   private async openConnection(): Promise<void> {
     const transport = this.makeTransport();
     try {
@@ -225,6 +234,11 @@ export class Printer implements PrinterLink {
       throw asDisconnected(error, false);
     }
     if (connection.closed) throw new DisconnectedError('printer link dropped while connecting', { mayHavePrinted: false });
+    if (this.closedByUser) {
+      connection.dispose(new DisconnectedError('printer link closed'));
+      await transport.close().catch(() => {});
+      throw new DisconnectedError('printer link was closed while connecting', { mayHavePrinted: false });
+    }
     this.connection = connection;
     this.schedulePoll();
     this.emitter.emit('connected');
@@ -295,7 +309,7 @@ export class Printer implements PrinterLink {
     this.backoffMs = this.backoffMs === 0 ? policy.initialMs : Math.min(this.backoffMs * 2, policy.maxMs);
     this.reconnectTimer = this.clock.setTimeout(() => {
       if (this.closedByUser || this.connection) return;
-      this.openConnection().then(
+      this.openOnce().then(
         () => {
           this.backoffMs = 0;
         },
