@@ -16,6 +16,7 @@ import {
 import type { Transport } from '../transport/interface.js';
 import { systemClock, type Clock } from './clock.js';
 import { Connection } from './connection.js';
+import { asDisconnected, withJob } from './job-errors.js';
 import { ReplyTimeoutError } from './reply-queue.js';
 import {
   ASB_MASK,
@@ -473,23 +474,4 @@ export class Printer implements PrinterLink {
 
 function okStatus(): PrinterStatus {
   return decodeRealtimeStatus(0x12, 0x12, 0x12, 0x12);
-}
-
-/** Any failure of the link as a `DisconnectedError`; printer errors pass through. */
-function asDisconnected(error: unknown, mayHavePrinted: boolean): PrinterError {
-  if (error instanceof PrinterError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DisconnectedError(`printer link failed: ${message}`, { cause: error, mayHavePrinted });
-}
-
-/** The error a job's caller gets: job id attached; `mayHavePrinted` as known at that stage. */
-function withJob(error: unknown, jobId: string | undefined, mayHavePrinted: boolean): PrinterError {
-  if (error instanceof PrinterError && error.jobId === jobId && error.mayHavePrinted === mayHavePrinted) return error;
-  if (error instanceof ConfirmTimeoutError) return new ConfirmTimeoutError(error.message, { jobId, mayHavePrinted, cause: error.cause });
-  if (error instanceof OneWayError) return new OneWayError(error.message, { jobId, mayHavePrinted });
-  if (error instanceof OfflineError) return new OfflineError(error.message, { jobId, mayHavePrinted });
-  if (error instanceof DisconnectedError) return new DisconnectedError(error.message, { jobId, mayHavePrinted, cause: error.cause ?? error });
-  if (error instanceof PrinterError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new DisconnectedError(`printer link failed: ${message}`, { cause: error, jobId, mayHavePrinted });
 }
