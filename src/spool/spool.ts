@@ -147,6 +147,12 @@ export class Spool extends EventEmitter {
     return (await this.#store.readHealth(printer)) ?? unknownHealth(printer);
   }
 
+  /** `health()` of every printer a worker has reported on through this store. */
+  async healthAll(): Promise<PrinterHealth[]> {
+    const recorded = await this.#store.listHealth();
+    return Promise.all(recorded.map((health) => this.health(health.printer)));
+  }
+
   /** A worker for one printer; call `start()`. Events are re-emitted on the spool. */
   createWorker(options: WorkerOptions): Worker {
     const worker = new Worker(this.#store, options, (event, ...args) => this.emit(event, ...args));
