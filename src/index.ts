@@ -59,3 +59,7 @@ export type {
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
 export type { Renderer } from './spool/render.js';
+
+// bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)
+export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
+export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
