@@ -45,7 +45,11 @@ async function main(): Promise<void> {
     db.exec('BEGIN EXCLUSIVE');
     say('locked');
     process.stdin.resume();
-    process.stdin.on('end', () => process.exit(0));
+    // Referenced until the end: a collected connection would close and drop the lock.
+    process.stdin.on('end', () => {
+      db.close();
+      process.exit(0);
+    });
     return;
   }
   if (mode === 'worker') await runWorker(rest[0] ?? 'default');

@@ -16,8 +16,9 @@ export interface Child {
 
 const running = new Set<ChildProcess>();
 
-export function startChild(args: string[], env: Record<string, string> = {}): Child {
+export function startChild(args: string[], env: Record<string, string> = {}, user: { uid?: number; gid?: number } = {}): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], {
+    ...user,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
