@@ -1,0 +1,105 @@
+/** Commands that ask printers directly: `status` (one printer) and `printers` (what is attached). */
+import type { Command } from 'commander';
+import type { PrinterIdentity, PrinterStatus } from '../../printer/types.js';
+import { EXIT_FAILURE, located } from '../errors.js';
+import { openPrinterLink, profileFor } from '../links.js';
+import { chosenProfile, jsonOption, printerOption, requirePrinter, withCommon } from '../options.js';
+import { createOutput, paint, printTable, type Output } from '../output.js';
+
+const CONFIRMATION_MEANING = {
+  'process-id': 'printed (GS ( H process-ID replies)',
+  'gs-r': 'processed (GS r replies; this model cannot say "printed")',
+  none: 'sent only (the printer does not answer)',
+  unknown: 'unknown',
+} as const;
+
+/** Fields shown as faults when true, with the words a person reads. */
+const FAULTS: readonly [keyof PrinterStatus, string][] = [
+  ['paperEnd', 'paper out'],
+  ['paperNearEnd', 'paper near end'],
+  ['coverOpen', 'cover open'],
+  ['cutterError', 'cutter error'],
+  ['recoverableError', 'recoverable error'],
+  ['unrecoverableError', 'unrecoverable error'],
+  ['autoRecoverableError', 'auto-recoverable error (e.g. head too hot)'],
+  ['waitingForRecovery', 'waiting for recovery'],
+  ['feeding', 'feeding paper'],
+];
+
+export function registerPrinterCommands(program: Command): void {
+  withCommon(program.command('status'))
+    .description("ask a printer for its status, identity and which confirmation it supports")
+    .addOption(printerOption())
+    .addOption(jsonOption('one JSON object: {"uri", "status", "identity", "confirmation", "profile"}; status uses the printer layer\'s field names'))
+    .addHelpText('after', '\nExample:\n  $ receipt-spool status --printer tcp://192.168.1.50:9100')
+    .action(async (options: { printer?: string; profile?: string; json?: boolean }) => {
+      const out = createOutput();
+      const { uri, target } = requirePrinter(options.printer);
+      const chosen = chosenProfile(undefined, target);
+      const link = openPrinterLink(target, { reconnect: false });
+      try {
+        await link.connect();
+        const status = await link.status();
+        const identity = await link.identify().catch((): PrinterIdentity => ({}));
+        const profile = await profileFor(link, chosen);
+        const confirmation = link.confirmation;
+        if (options.json) return out.json({ uri, status, identity, confirmation, profile: profile.name });
+        printStatus(out, { uri, status, identity, confirmation, profile: profile.name });
+      } catch (error) {
+        throw located(error, uri);
+      } finally {
+        await link.close().catch(() => {});
+      }
+    });
+
+  withCommon(program.command('printers'))
+    .description('list USB printers and serial ports attached to this machine, with the URI to use')
+    .addOption(jsonOption('one JSON object per printer or port and line'))
+    .addHelpText('after', '\nExample:\n  $ receipt-spool printers')
+    .action(async (options: { json?: boolean }) => {
+      const out = createOutput();
+      // Loaded on demand: the USB and serial bindings are native modules the other commands never need.
+      const { listPrinters } = await import('../../transport/index.js');
+      const found = await listPrinters();
+      if (options.json) {
+        for (const device of found.devices) out.json(device);
+        for (const problem of found.problems) out.json({ kind: problem.kind, unavailable: problem.message });
+        return;
+      }
+      for (const problem of found.problems) out.note(`${problem.kind}: ${problem.message}`);
+      if (found.devices.length === 0) {
+        out.line('no printers or serial ports found');
+        return;
+      }
+      printTable(
+        out,
+        ['KIND', 'URI', 'DEVICE', 'MAKER', 'PRODUCT', 'SERIAL'],
+        found.devices.map((device) => [
+          device.kind,
+          device.uri,
+          device.id ?? '',
+          device.manufacturer ?? '',
+          device.product ?? '',
+          device.serialNumber ?? '',
+        ]),
+      );
+      if (found.problems.length > 0 && found.devices.length === 0) process.exitCode = EXIT_FAILURE;
+    });
+}
+
+function printStatus(
+  out: Output,
+  report: { uri: string; status: PrinterStatus; identity: PrinterIdentity; confirmation: keyof typeof CONFIRMATION_MEANING; profile: string },
+): void {
+  const { status, identity } = report;
+  const faults = FAULTS.filter(([field]) => status[field]).map(([, words]) => words);
+  const state = status.online && faults.length === 0 ? paint(out, 'green', 'ready') : paint(out, 'red', status.online ? 'online' : 'offline');
+  out.line(`${report.uri}: ${state}${faults.length > 0 ? ` (${faults.join(', ')})` : ''}`);
+  out.line(`  printer       ${[identity.maker, identity.model].filter(Boolean).join(' ') || 'unknown'}`);
+  if (identity.firmware) out.line(`  firmware      ${identity.firmware}`);
+  if (identity.serial) out.line(`  serial        ${identity.serial}`);
+  if (identity.language) out.line(`  language      ${identity.language}`);
+  out.line(`  confirmation  ${CONFIRMATION_MEANING[report.confirmation]}`);
+  out.line(`  profile       ${report.profile}`);
+  out.line(`  drawer        ${status.drawerOpen ? 'pin high' : 'pin low'}`);
+}

@@ -1,0 +1,149 @@
+/**
+ * Options and arguments shared by several commands, and their parsers. A parser rejects bad
+ * input with commander's `InvalidArgumentError`, so commander reports it and the CLI exits 2.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { getProfile, type PrinterProfile } from '../escpos/profiles.js';
+import { parsePrinterUri, type PrinterTarget } from '../transport/uri.js';
+import { openSpool, type Spool } from '../spool/spool.js';
+import { CliError, EXIT_USAGE, located } from './errors.js';
+
+export const DEFAULT_DB = './receipt-spool.db';
+
+export function dbOption(): Option {
+  return new Option('--db <path>', 'spool store file').env('RECEIPT_SPOOL_DB').default(DEFAULT_DB);
+}
+
+export function printerOption(description = 'printer URI, e.g. tcp://192.168.1.50:9100'): Option {
+  return new Option('--printer <uri>', description).env('RECEIPT_SPOOL_PRINTER');
+}
+
+export function profileOption(): Option {
+  return new Option('--profile <name>', "printer profile (default: from the printer's model, else generic-80)").argParser(
+    parseProfileName,
+  );
+}
+
+export function jsonOption(description = 'machine-readable output (JSON)'): Option {
+  return new Option('--json', description);
+}
+
+/** The explicit opt-out from the card-number check (e.g. a secured merchant copy). */
+export function allowCardNumbersOption(): Option {
+  return new Option('--allow-card-numbers', 'accept full card numbers in the document (track data and CVVs are still refused)');
+}
+
+/** Adds the options every command takes. */
+export function withCommon(command: Command): Command {
+  return command.addOption(new Option('--debug', 'show stack traces on errors').hideHelp());
+}
+
+function parseProfileName(name: string): string {
+  try {
+    getProfile(name);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return name;
+}
+
+export function parsePositiveNumber(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`"${text}" is not a positive number.`);
+  return value;
+}
+
+export function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidArgumentError(`"${text}" is not a port number (0-65535).`);
+  return Number(text);
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `30s`, `30m`, `2h`, `7d`, `1w` → milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(text.trim());
+  if (!match) throw new InvalidArgumentError(`"${text}" is not a duration such as 30m, 2h or 7d.`);
+  return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
+}
+
+/** A relative age (`2h` = two hours ago) or an ISO date → epoch ms. */
+export function parseSince(text: string, now = Date.now()): number {
+  if (/^\d+(?:\.\d+)?\s*[smhdw]$/.test(text.trim())) return now - parseDuration(text);
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const time = Date.parse(text);
+    if (Number.isFinite(time)) return time;
+  }
+  throw new InvalidArgumentError(`"${text}" is not an ISO date (2025-01-31, 2025-01-31T09:00Z) or an age such as 30m, 2h or 7d.`);
+}
+
+/** The printer URI from `--printer` or `$RECEIPT_SPOOL_PRINTER`, parsed; missing or bad → exit 2. */
+export function requirePrinter(uri: string | undefined): { uri: string; target: PrinterTarget } {
+  if (uri === undefined || uri === '') {
+    throw new CliError('no printer given: pass --printer URI (e.g. tcp://192.168.1.50:9100) or set RECEIPT_SPOOL_PRINTER.');
+  }
+  try {
+    return { uri, target: parsePrinterUri(uri) };
+  } catch (error) {
+    throw located(error, '--printer');
+  }
+}
+
+/** `--profile` wins over the URI's `?profile=`; undefined means "ask the printer". */
+export function chosenProfile(flag: string | undefined, target: PrinterTarget | undefined): PrinterProfile | undefined {
+  const name = flag ?? target?.profile;
+  if (name === undefined) return undefined;
+  try {
+    return getProfile(name);
+  } catch (error) {
+    throw located(error, flag === undefined ? 'the printer URI' : '--profile');
+  }
+}
+
+/** Where a document came from: its text, a name for messages and the directory images are read from. */
+export interface DocumentSource {
+  text: string;
+  name: string;
+  baseDir: string;
+}
+
+/** Reads a file, or standard input for `-`. */
+export async function readSource(file: string): Promise<DocumentSource> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return { text: Buffer.concat(chunks).toString('utf8'), name: 'standard input', baseDir: process.cwd() };
+  }
+  const path = resolve(file);
+  try {
+    return { text: await readFile(path, 'utf8'), name: file, baseDir: dirname(path) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'read error');
+    throw new CliError(`cannot read ${file}: ${why}; give the path of a receipt JSON file, or - for standard input.`);
+  }
+}
+
+/** Parses the JSON of a document source; bad JSON → exit 2 naming the file and the position. */
+export function parseJson(source: DocumentSource): unknown {
+  try {
+    return JSON.parse(source.text) as unknown;
+  } catch (error) {
+    throw new CliError(`bad JSON in ${source.name}: ${(error as Error).message}; fix the file and try again.`, EXIT_USAGE);
+  }
+}
+
+/** Opens the store; commands that only read or change existing jobs refuse to create one. */
+export function openStore(path: string, options: { create: boolean }): Spool {
+  if (!options.create && !existsSync(path)) {
+    throw new CliError(`no spool store at ${path}: pass --db PATH or set RECEIPT_SPOOL_DB to the store the worker uses.`);
+  }
+  try {
+    return openSpool({ path });
+  } catch (error) {
+    throw located(error, path);
+  }
+}
