@@ -1,0 +1,58 @@
+/**
+ * Printers for the examples: the printer at the URI given on the command line, or — with no
+ * URI — a virtual printer started in this process on 127.0.0.1 (so every example runs anywhere).
+ */
+import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
+import { Printer } from '../../src/index.js';
+import { TcpTransport } from '../../src/transport/tcp.js';
+import { parsePrinterUri } from '../../src/transport/uri.js';
+
+export interface ExamplePrinter {
+  printer: Printer;
+  uri: string;
+  /** Printer profile named in the URI (`?profile=xprinter-80`), if any. */
+  profile: string | undefined;
+  /** Set when no URI was given and a virtual printer was started. */
+  virtual: VirtualPrinter | undefined;
+  close(): Promise<void>;
+}
+
+/** A virtual printer listening on a free TCP port of 127.0.0.1. */
+export async function startVirtualPrinter(options: VirtualPrinterOptions = {}): Promise<{ virtual: VirtualPrinter; uri: string }> {
+  const virtual = new VirtualPrinter(options);
+  const { uri } = await virtual.listen({ port: 0, host: '127.0.0.1' });
+  return { virtual, uri };
+}
+
+/** The library's `Printer` for a URI (tcp://, usb://, serial:, file:). */
+export function printerAt(uri: string): Printer {
+  const target = parsePrinterUri(uri);
+  if (target.kind !== 'tcp') throw new Error(`${target.kind} printers need the transport layer's openTransport (not landed yet)`);
+  return new Printer({ transport: () => new TcpTransport({ host: target.host, port: target.port }), reconnect: { initialMs: 200, maxMs: 2000 } });
+}
+
+/**
+ * The printer for `uri`, or a virtual one (`virtualOptions`) when `uri` is undefined.
+ * Connected (probed) on return; `close()` releases everything it started.
+ */
+export async function openExamplePrinter(uri: string | undefined, virtualOptions: VirtualPrinterOptions = {}): Promise<ExamplePrinter> {
+  const started = uri === undefined ? await startVirtualPrinter({ linesPerSecond: 40, ...virtualOptions }) : undefined;
+  const target = uri ?? started!.uri;
+  const printer = printerAt(target);
+  const close = async () => {
+    await printer.close().catch(() => {});
+    await started?.virtual.close();
+  };
+  try {
+    await printer.connect();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { printer, uri: target, profile: parsePrinterUri(target).profile, virtual: started?.virtual, close };
+}
+
+/** The first command-line argument that is not a flag: the printer URI. */
+export function uriArgument(): string | undefined {
+  return process.argv.slice(2).find((arg) => !arg.startsWith('--'));
+}
