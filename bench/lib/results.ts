@@ -20,6 +20,8 @@ export interface Figure {
    * under 1 means slower than the floor.
    */
   ratio?: number;
+  /** `times better` (ours vs a peer) or `times the floor` (ours/floor: 1 = as fast as physics allows). */
+  ratioMeaning?: 'times better' | 'times the floor';
   /** Whether a higher value is better (rates) or a lower one (latency, bytes, memory). */
   better: 'higher' | 'lower';
   goal?: string;
@@ -78,7 +80,23 @@ export function compare(
   if (reference === undefined || value === null || value === undefined || !(value > 0) || !(figure.ours > 0)) return result;
   result.reference = reference;
   result.ratio = round(figure.better === 'higher' ? figure.ours / value : value / figure.ours);
+  result.ratioMeaning = 'times better';
   if (goalRatio !== undefined) result.met = result.ratio >= goalRatio;
+  return result;
+}
+
+/**
+ * A figure against a physical floor: ratio = ours / floor for lower-is-better figures (latency)
+ * and floor / ours for rates, so 1.2 reads "1.2× the floor's cost". Met when ratio ≤ `limit`.
+ */
+export function againstFloor(figure: Omit<Figure, 'ratio' | 'met' | 'reference'>, floor: string, limit?: number): Figure {
+  const value = figure.others[floor];
+  const result: Figure = { ...figure, ours: round(figure.ours), others: roundAll(figure.others) };
+  if (value === null || value === undefined || !(value > 0) || !(figure.ours > 0)) return result;
+  result.reference = floor;
+  result.ratio = round(figure.better === 'lower' ? figure.ours / value : value / figure.ours);
+  result.ratioMeaning = 'times the floor';
+  if (limit !== undefined) result.met = result.ratio <= limit;
   return result;
 }
 
@@ -117,7 +135,7 @@ export function formatPart(part: PartResult): string {
     Object.entries(f.others)
       .map(([name, value]) => `${name}=${value === null ? 'n/a' : value}`)
       .join(' '),
-    f.ratio === undefined ? '' : `${f.ratio}× vs ${f.reference}`,
+    f.ratio === undefined ? '' : f.ratioMeaning === 'times the floor' ? `${f.ratio}× ${f.reference}` : `${f.ratio}× better than ${f.reference}`,
     f.goal ?? '',
     f.met === undefined ? '' : f.met ? 'yes' : 'NO',
   ]);
