@@ -1,0 +1,93 @@
+/** A pseudo-terminal pair made by socat, standing in for a serial cable or /dev/usb/lp0. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import type { Peer } from './contract.js';
+
+export interface PtyPair {
+  /** The end the transport opens. */
+  hostPath: string;
+  /** The end the test (the "printer") opens. */
+  printerPath: string;
+  /** Kills socat: both ends vanish, like a USB-serial adapter being unplugged. */
+  kill(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function startPtyPair(): Promise<PtyPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'receipt-spool-pty-'));
+  const hostPath = join(dir, 'host');
+  const printerPath = join(dir, 'printer');
+  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${printerPath}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`socat did not start: ${log}`)), 10_000);
+    socat.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      // socat logs this once both links exist.
+      if (log.includes('starting data transfer loop')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    socat.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`socat exited with ${code}: ${log}`));
+    });
+  });
+  socat.stderr.resume();
+  const kill = () => stopProcess(socat);
+  return {
+    hostPath,
+    printerPath,
+    kill,
+    async cleanup() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Opens the printer's end of a pty pair as a contract `Peer`. */
+export type PtyPeer = Peer & { port: SerialPort; close(): Promise<void> };
+
+export async function openPtyPeer(pair: PtyPair): Promise<PtyPeer> {
+  const port = new SerialPort({ path: pair.printerPath, baudRate: 9600, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+  port.on('error', () => {});
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const waiters: Array<() => void> = [];
+  port.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    total += chunk.length;
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  return {
+    port,
+    async waitForBytes(length) {
+      while (total < length) await new Promise<void>((resolve) => waiters.push(resolve));
+      return new Uint8Array(Buffer.concat(chunks));
+    },
+    send: (bytes) =>
+      new Promise<void>((resolve, reject) => {
+        port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve()))));
+      }),
+    pauseReading: () => port.pause(),
+    resumeReading: () => port.resume(),
+    drop: () => pair.kill(),
+    close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+  };
+}
