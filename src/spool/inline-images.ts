@@ -42,6 +42,16 @@ async function readPngAsDataUri(path: string, file: string): Promise<string | Va
  * is missing, unreadable, not a PNG or too large.
  */
 export async function inlineImageFiles(doc: unknown, baseDir: string): Promise<unknown> {
+  try {
+    return await inline(doc, baseDir);
+  } catch (error) {
+    if (error instanceof InvalidDocumentError) throw error;
+    // Only exotic JavaScript values (throwing getters, revoked proxies) get here; JSON input cannot.
+    throw new InvalidDocumentError([{ path: '', message: 'input could not be read as JSON data' }], { cause: error });
+  }
+}
+
+async function inline(doc: unknown, baseDir: string): Promise<unknown> {
   if (!isPlainObject(doc) || !Array.isArray(doc['content'])) return doc;
   const issues: ValidationIssue[] = [];
   const content = await Promise.all(
