@@ -17,6 +17,10 @@ export interface ConnectionEvents {
   closed(error: Error | undefined): void;
 }
 
+interface RealtimeWriter {
+  writeRealtime(bytes: Uint8Array): Promise<void>;
+}
+
 /** How many process IDs of one connection are remembered for the high-water rule. */
 const SENT_ID_MEMORY = 256;
 
@@ -69,6 +73,17 @@ export class Connection {
     return this.transport.write(bytes);
   }
 
+  /**
+   * Writes a real-time command (DLE EOT, DLE ENQ, DLE DC4). A transport that can send past its
+   * own XOFF hold (the serial transport's `writeRealtime`) does so: the printer executes these
+   * even with a full buffer or offline, which is exactly when they are needed.
+   */
+  writeRealtime(bytes: Uint8Array): Promise<void> {
+    if (this.isClosed) return Promise.reject(this.closedError ?? new DisconnectedError());
+    const transport = this.transport as Transport & Partial<RealtimeWriter>;
+    return typeof transport.writeRealtime === 'function' ? transport.writeRealtime(bytes) : transport.write(bytes);
+  }
+
   /** Waits until the line has been quiet for `quietMs` (at most 10×), discarding what arrives. */
   async drain(quietMs: number): Promise<void> {
     if (quietMs <= 0) return;
@@ -84,17 +99,13 @@ export class Connection {
   }
 
   /** Sends DLE EOT n and waits for its byte. Callers send one at a time. */
-  async queryRealtime(n: 1 | 2 | 3 | 4, timeoutMs: number): Promise<number> {
-    const pending = this.realtime.expect(timeoutMs);
-    await this.writeOrAbandon(realtimeStatus(n), pending);
-    return pending.promise;
+  queryRealtime(n: 1 | 2 | 3 | 4, timeoutMs: number): Promise<number> {
+    return this.request(this.writeRealtime(realtimeStatus(n)), this.realtime.expect(timeoutMs));
   }
 
   /** Sends GS I n (n = 65..69) and waits for its `5F … 00` block. */
-  async queryInfo(n: 65 | 66 | 67 | 68 | 69, timeoutMs: number): Promise<string> {
-    const pending = this.info.expect(timeoutMs);
-    await this.writeOrAbandon(printerInfo(n), pending);
-    return pending.promise;
+  queryInfo(n: 65 | 66 | 67 | 68 | 69, timeoutMs: number): Promise<string> {
+    return this.request(this.write(printerInfo(n)), this.info.expect(timeoutMs));
   }
 
   /** Sends DLE DC4 fn 8 and waits for `37 25 00`; rejects after `timeoutMs`. */
@@ -106,7 +117,7 @@ export class Connection {
         waiter = resolve;
         this.clearWaiters.push(resolve);
         timer = this.clock.setTimeout(() => reject(new Error('no clear response')), timeoutMs);
-        this.write(CLEAR_BUFFERS).catch(reject);
+        this.writeRealtime(CLEAR_BUFFERS).catch(reject);
       });
     } finally {
       this.clock.clearTimeout(timer);
@@ -145,13 +156,19 @@ export class Connection {
     if (fromTransport) this.events.closed(error);
   }
 
-  private async writeOrAbandon<T>(bytes: Uint8Array, pending: PendingReply<T>): Promise<void> {
-    try {
-      await this.write(bytes);
-    } catch (error) {
-      pending.abandon();
-      throw error;
-    }
+  /**
+   * The reply, or the write's failure. The reply's own timeout runs from the start, so a write
+   * stuck behind a full link cannot hold the caller forever.
+   */
+  private request<T>(written: Promise<void>, pending: PendingReply<T>): Promise<T> {
+    const writeFailed = written.then(
+      () => new Promise<never>(() => {}),
+      (error: unknown) => {
+        pending.abandon();
+        throw error;
+      },
+    );
+    return Promise.race([pending.promise, writeFailed]);
   }
 
   private receive(data: Uint8Array): void {

@@ -263,7 +263,7 @@ export class Printer implements PrinterLink {
       return;
     }
     connection.answersStatus = true;
-    await connection.write(enableAsb(this.asbMask));
+    await this.within(connection.write(enableAsb(this.asbMask)), this.timeouts.probe);
     if (forced !== 'auto') connection.mode = forced;
     // GS ( H and GS r are answered in order, so an offline printer would look like one without
     // them: probe once it is online (at the latest before the next job).
@@ -281,7 +281,7 @@ export class Printer implements PrinterLink {
     void confirmed.promise.then(() => {
       connection.mode = 'process-id';
     });
-    await connection.write(processIdRequest(id));
+    await this.within(connection.write(processIdRequest(id)), this.timeouts.probe);
     if ((await this.within(confirmed.promise, this.timeouts.probe)) !== undefined) return;
 
     const paperStatus = connection.bytes.expect();
@@ -291,7 +291,7 @@ export class Printer implements PrinterLink {
       },
       () => {},
     );
-    await connection.write(TRANSMIT_PAPER_STATUS);
+    await this.within(connection.write(TRANSMIT_PAPER_STATUS), this.timeouts.probe);
     await this.within(paperStatus.promise, this.timeouts.probe);
     if (connection.mode === 'unknown') connection.mode = 'none';
   }
@@ -395,14 +395,18 @@ export class Printer implements PrinterLink {
     const idReply = processId === undefined ? undefined : connection.expectProcessId(processId);
     const byteReply = processId === undefined ? connection.bytes.expect() : undefined;
     const payload = frameJob(bytes, this.asbMask, processId === undefined ? TRANSMIT_PAPER_STATUS : processIdRequest(processId));
+    const timeoutMs = options.confirmTimeoutMs ?? this.timeouts.confirm;
     let timer: unknown;
-    try {
-      await Promise.race([connection.write(payload), failure]);
-      options.onSent?.(payload.length);
-      const timeoutMs = options.confirmTimeoutMs ?? this.timeouts.confirm;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = this.clock.setTimeout(() => reject(new ConfirmTimeoutError(undefined, { jobId, mayHavePrinted: true })), timeoutMs);
+    const deadline = (message: string) =>
+      new Promise<never>((_, reject) => {
+        this.clock.clearTimeout(timer);
+        timer = this.clock.setTimeout(() => reject(new ConfirmTimeoutError(message, { jobId, mayHavePrinted: true })), timeoutMs);
       });
+    try {
+      // A link that stops taking bytes (a hung printer behind a full buffer) gets the same time.
+      await Promise.race([connection.write(payload), failure, deadline('the printer stopped accepting the job')]);
+      options.onSent?.(payload.length);
+      const timedOut = deadline('printer did not confirm the job in time');
       if (idReply) {
         const id = await Promise.race([idReply.promise, failure, timedOut]);
         return { guarantee: 'printed', processId: id, bytesSent: payload.length };
@@ -450,7 +454,7 @@ export class Printer implements PrinterLink {
     try {
       await connection.clearBuffers(this.timeouts.status);
     } catch {
-      await this.within(connection.write(RECOVER_CLEARING_BUFFERS), this.timeouts.status);
+      await this.within(connection.writeRealtime(RECOVER_CLEARING_BUFFERS), this.timeouts.status);
     }
     await this.within(connection.write(concatBytes([INITIALIZE, enableAsb(this.asbMask)])), this.timeouts.status);
   }

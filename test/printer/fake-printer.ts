@@ -171,8 +171,12 @@ export class FakeTransport implements Transport {
     this.opens++;
   }
 
+  /** Jobs (writes starting with ESC @) are never accepted: a printer that stopped reading. */
+  stallJobs = false;
+
   async write(bytes: Uint8Array): Promise<void> {
     if (!this.isOpen) throw new DisconnectedError('not open');
+    if (this.stallJobs && bytes[0] === 0x1b) return new Promise(() => {});
     this.written.push(Uint8Array.from(bytes));
     this.printer.receive(bytes);
   }

@@ -239,6 +239,16 @@ describe('print', () => {
     expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'TXN-4' });
   });
 
+  it('a link that stops accepting the job: CONFIRM_TIMEOUT in doubt, onSent never called', async () => {
+    const { printer, transport } = setup();
+    await printer.connect();
+    transport.stallJobs = true;
+    const sent: number[] = [];
+    const error = await rejection(printer.print(JOB, { confirmTimeoutMs: 50, onSent: (n) => sent.push(n) }));
+    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true });
+    expect(sent).toEqual([]);
+  });
+
   it('a reply with an ID we never sent, or an old one, does not confirm the job', async () => {
     const { printer, device } = setup({ processId: true });
     await printer.connect();
