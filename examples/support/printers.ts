@@ -3,7 +3,8 @@
  * URI — a virtual printer started in this process on 127.0.0.1 (so every example runs anywhere).
  */
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
-import { Printer } from '../../src/index.js';
+import { getProfile, Printer, profileForModel, type PrinterProfile } from '../../src/index.js';
+import { showReceipt } from './console.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
 import { parsePrinterUri } from '../../src/transport/uri.js';
 
@@ -55,4 +56,19 @@ export async function openExamplePrinter(uri: string | undefined, virtualOptions
 /** The first command-line argument that is not a flag: the printer URI. */
 export function uriArgument(): string | undefined {
   return process.argv.slice(2).find((arg) => !arg.startsWith('--'));
+}
+
+/** The profile the URI names, else the one for the model the printer reports (GS I), else `fallback`. */
+export async function profileFor(example: ExamplePrinter, fallback = 'generic-80'): Promise<PrinterProfile> {
+  if (example.profile) return getProfile(example.profile);
+  const identity = await example.printer.identify().catch(() => undefined);
+  return identity?.model ? profileForModel(identity.model) : getProfile(fallback);
+}
+
+/** With a virtual printer: draws what it printed. Then releases everything. */
+export async function finish(example: ExamplePrinter): Promise<void> {
+  for (const printed of example.virtual?.journal.receipts ?? []) {
+    if (printed.items.length > 0) showReceipt(printed, `virtual printer, receipt ${printed.index + 1}`);
+  }
+  await example.close();
 }
