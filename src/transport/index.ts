@@ -1,0 +1,38 @@
+/** The transport layer's public surface (re-exported by `src/index.ts`). */
+export type { Transport, TransportKind, TransportOptions } from './interface.js';
+export {
+  DEFAULT_TCP_PORT,
+  formatPrinterUri,
+  parsePrinterUri,
+  type FileTarget,
+  type MemoryTarget,
+  type PrinterTarget,
+  type SerialFlowControl,
+  type SerialParity,
+  type SerialTarget,
+  type TcpTarget,
+  type UsbTarget,
+} from './uri.js';
+export { createTransport, openTransport, type CreateTransportOptions } from './open.js';
+export { MemoryPrinter, MemoryTransport, type MemoryPrinterOptions } from './memory.js';
+export { TcpTransport, type TcpTransportOptions } from './tcp.js';
+export { SerialTransport, XOFF, XON, type SerialPortLike, type SerialPortSettings, type SerialTransportOptions } from './serial.js';
+export {
+  KNOWN_PRINTER_VENDORS,
+  UsbTransport,
+  findUsbPrinters,
+  udevRuleFor,
+  type UsbBackend,
+  type UsbDeviceLike,
+  type UsbSelector,
+  type UsbTransportOptions,
+} from './usb.js';
+export { FileTransport, type FileIo, type FileTransportOptions } from './file.js';
+export {
+  listPrinters,
+  type ListPrintersOptions,
+  type PrinterList,
+  type SerialPortInfo,
+  type SerialPortListing,
+  type UsbPrinterInfo,
+} from './discover.js';
