@@ -30,8 +30,9 @@ export * as commands from './escpos/commands.js';
 export { decodePng, decodeImageDataUri, toBitmap, rasterBands } from './escpos/image.js';
 export type { Bitmap, GrayImage, DitherMode, ToBitmapOptions } from './escpos/image.js';
 
-// transport
-export type { Transport, TransportKind, TransportOptions } from './transport/interface.js';
+// transport (the list is in src/transport/index.ts: URIs, openTransport/createTransport, the five
+// transports incl. MemoryTransport for tests, USB discovery helpers, listPrinters)
+export * from './transport/index.js';
 
 // printer
 export type * from './printer/types.js';
