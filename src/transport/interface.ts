@@ -33,6 +33,13 @@ export interface Transport {
    */
   write(bytes: Uint8Array): Promise<void>;
 
+  /**
+   * Optional. Writes past the link's own flow-control hold (serial XON/XOFF), for ESC/POS
+   * real-time commands (DLE EOT, DLE ENQ, DLE DC4) that a printer executes even while it has
+   * said XOFF. Transports without such a hold omit it; callers then use `write()`.
+   */
+  writeRealtime?(bytes: Uint8Array): Promise<void>;
+
   /** Subscribes to bytes from the printer, in arrival order. Returns the unsubscribe function. */
   onData(listener: (bytes: Uint8Array) => void): () => void;
 
