@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import readline from 'node:readline';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control.js';
 import { renderText } from '../../emulator/render-text.js';
 import { VirtualPrinter } from '../../emulator/virtual-printer.js';
@@ -118,7 +118,7 @@ Example:
 function faultRequest(name: string, options: { ms?: number; discard?: boolean }): ControlRequest {
   if (name === 'status') return { status: true };
   const fault = FAULT_NAMES.get(name);
-  if (!fault) throw new InvalidArgumentError(`"${name}" is not a fault; use one of ${[...FAULT_NAMES.keys()].join(', ')}, status.`);
+  if (!fault) throw new CliError(`"${name}" is not a fault; use one of ${[...FAULT_NAMES.keys()].join(', ')}, status.`);
   const request: ControlRequest = { fault };
   if (options.ms !== undefined) {
     if (fault === 'powerCycle') request.offMs = options.ms;
@@ -137,14 +137,16 @@ function askControl(host: string, port: number, request: ControlRequest): Promis
     };
     socket.setTimeout(5000, () => fail(new Error('no answer within 5 s')));
     socket.once('error', fail);
-    socket.once('connect', () => socket.write(`${JSON.stringify(request)}\n`));
-    readline.createInterface({ input: socket }).once('line', (line) => {
-      socket.end();
-      try {
-        resolve(JSON.parse(line) as Record<string, unknown>);
-      } catch (error) {
-        fail(error as Error);
-      }
+    socket.once('connect', () => {
+      readline.createInterface({ input: socket }).once('line', (line) => {
+        socket.end();
+        try {
+          resolve(JSON.parse(line) as Record<string, unknown>);
+        } catch (error) {
+          fail(error as Error);
+        }
+      });
+      socket.write(`${JSON.stringify(request)}\n`);
     });
   });
 }

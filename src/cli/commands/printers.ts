@@ -95,7 +95,8 @@ function printStatus(
   const faults = FAULTS.filter(([field]) => status[field]).map(([, words]) => words);
   const state = status.online && faults.length === 0 ? paint(out, 'green', 'ready') : paint(out, 'red', status.online ? 'online' : 'offline');
   out.line(`${report.uri}: ${state}${faults.length > 0 ? ` (${faults.join(', ')})` : ''}`);
-  out.line(`  printer       ${[identity.maker, identity.model].filter(Boolean).join(' ') || 'unknown'}`);
+  const name = [identity.maker, identity.model].filter(Boolean).join(' ');
+  out.line(`  printer       ${name || (status.online ? 'unknown' : 'unknown (an offline printer answers no identity request)')}`);
   if (identity.firmware) out.line(`  firmware      ${identity.firmware}`);
   if (identity.serial) out.line(`  serial        ${identity.serial}`);
   if (identity.language) out.line(`  language      ${identity.language}`);
