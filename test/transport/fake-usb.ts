@@ -34,6 +34,10 @@ export class FakeUsbDevice implements UsbDeviceLike {
   readonly transfers: Uint8Array[] = [];
   readonly calls: string[] = [];
   unplugged = false;
+  /** While true, bulk OUT transfers do not complete (the printer's buffer is full). */
+  #paused = false;
+  #resumeWaiters: Array<() => void> = [];
+  #outListeners = new Set<() => void>();
   #inQueue: Uint8Array[] = [];
   #inWaiters: Array<{ resolve: (data: Uint8Array) => void; reject: (error: Error) => void }> = [];
   readonly #openError: Error | undefined;
@@ -103,8 +107,11 @@ export class FakeUsbDevice implements UsbDeviceLike {
   async transferOut(endpointNumber: number, data: Uint8Array) {
     this.#check();
     if (!this.claimed.has(0)) throw new Error('interface not claimed');
+    while (this.#paused) await new Promise<void>((resolve) => this.#resumeWaiters.push(resolve));
+    this.#check();
     this.calls.push(`transferOut ${endpointNumber} ${data.length}`);
     this.transfers.push(new Uint8Array(data));
+    for (const listener of [...this.#outListeners]) listener();
     return { bytesWritten: data.length, status: 'ok' as const };
   }
   transferIn(_endpointNumber: number, length: number) {
@@ -126,9 +133,32 @@ export class FakeUsbDevice implements UsbDeviceLike {
     else this.#inQueue.push(bytes);
   }
 
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    for (const wake of this.#resumeWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once bulk OUT carried at least `length` bytes in total. */
+  waitForBytes(length: number): Promise<Uint8Array> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.recording.length < length) return;
+        this.#outListeners.delete(check);
+        resolve(this.recording);
+      };
+      this.#outListeners.add(check);
+      check();
+    });
+  }
+
   /** Cable pulled: every pending and later transfer fails. */
   unplug(): void {
     this.unplugged = true;
+    this.resume();
     this.#failReads(Object.assign(new Error('LIBUSB_ERROR_NO_DEVICE: device disconnected'), { name: 'NotFoundError' }));
   }
 

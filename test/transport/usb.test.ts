@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { AccessDeniedError, DeviceNotFoundError, DisconnectedError, TransportClosedError } from '../../src/errors.js';
 import { findUsbPrinters, UsbTransport } from '../../src/transport/usb.js';
+import { testTransport } from './contract.js';
 import { FakeUsbDevice, fakeBackend } from './fake-usb.js';
+
+testTransport('usb (WebUSB fake)', async () => {
+  const device = new FakeUsbDevice({ kernelDriverAttached: true });
+  return {
+    transport: new UsbTransport({ backend: fakeBackend([device]), detachKernelDriver: true }),
+    backpressureBytes: 64 * 1024,
+    peer: async () => ({
+      waitForBytes: (length) => device.waitForBytes(length),
+      send: async (bytes) => device.reply(bytes),
+      pauseReading: () => device.pause(),
+      resumeReading: () => device.resume(),
+      drop: async () => device.unplug(),
+    }),
+    cleanup: async () => {},
+  };
+});
 
 const nextData = (transport: UsbTransport) =>
   new Promise<Uint8Array>((resolve) => {
