@@ -128,6 +128,7 @@ function parseQuery(text: string, fail: Fail): Map<string, string> {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const key = safeDecode(eq === -1 ? pair : pair.slice(0, eq), 'query', fail);
+    if (key === '') fail('query', `parameter without a name in "${pair}"`);
     const value = eq === -1 ? '' : safeDecode(pair.slice(eq + 1), key, fail);
     if (result.has(key)) fail(key, 'given more than once');
     result.set(key, value);
