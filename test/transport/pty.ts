@@ -16,8 +16,8 @@ export interface PtyPair {
   cleanup(): Promise<void>;
 }
 
-export async function startPtyPair(): Promise<PtyPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'receipt-spool-pty-'));
+/** `dir`: reuse the link paths of an earlier pair (the device "comes back" under the same name). */
+export async function startPtyPair(dir = mkdtempSync(join(tmpdir(), 'receipt-spool-pty-'))): Promise<PtyPair & { dir: string }> {
   const hostPath = join(dir, 'host');
   const printerPath = join(dir, 'printer');
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${printerPath}`], {
@@ -42,6 +42,7 @@ export async function startPtyPair(): Promise<PtyPair> {
   socat.stderr.resume();
   const kill = () => stopProcess(socat);
   return {
+    dir,
     hostPath,
     printerPath,
     kill,

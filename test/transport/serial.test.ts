@@ -105,4 +105,24 @@ describe('SerialTransport', () => {
     expect(transport.isOpen).toBe(false);
     await peer.close();
   });
+
+  it('reopens on the same path once the device comes back', { timeout: 20_000 }, async () => {
+    const first = await startPtyPair();
+    transport = new SerialTransport({ path: first.hostPath, presenceCheckMs: 50 });
+    await transport.open();
+    const closed = new Promise<Error | undefined>((resolve) => transport!.onClose(resolve));
+    await first.kill();
+    expect(await closed).toBeInstanceOf(DisconnectedError);
+    await expect(transport.open()).rejects.toBeInstanceOf(DeviceNotFoundError);
+
+    pair = await startPtyPair(first.dir);
+    await transport.open();
+    const peer = await openPtyPeer(pair);
+    try {
+      await transport.write(Uint8Array.of(0x1b, 0x40));
+      expect(await peer.waitForBytes(2)).toEqual(Uint8Array.of(0x1b, 0x40));
+    } finally {
+      await peer.close();
+    }
+  });
 });
