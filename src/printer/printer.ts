@@ -142,9 +142,10 @@ export class Printer implements PrinterLink {
     return this;
   }
 
+  /** Opens and probes the link; after `close()` it opens it again. */
   async connect(): Promise<void> {
-    if (this.closedByUser) throw new DisconnectedError('printer link was closed', { mayHavePrinted: false });
     if (this.connection) return;
+    this.closedByUser = false;
     await this.openOnce();
     this.backoffMs = 0;
   }

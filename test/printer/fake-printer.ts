@@ -44,7 +44,7 @@ export class FakePrinter {
   transport: FakeTransport | undefined;
   /** Still printing an earlier job: in-order replies come later (`set({})` releases them). */
   busy = false;
-  private hung = false;
+  hung = false;
 
   constructor(options: FakePrinterOptions = {}) {
     this.options = { answersStatus: true, processId: true, gsr: true, asb: true, clearResponse: true, ...options };

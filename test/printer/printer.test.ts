@@ -339,5 +339,10 @@ describe('link drops and close', () => {
     expect(printer.connected).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(transport.opens).toBe(1);
+    // connect() after close() opens the link again.
+    device.hung = false;
+    await printer.connect();
+    expect(transport.opens).toBe(2);
+    expect((await printer.print(JOB)).guarantee).toBe('printed');
   });
 });
