@@ -275,6 +275,8 @@ export class SerialTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    // A close() during open() closes what that open() produces.
+    if (this.#opening) await this.#opening.catch(() => {});
     const port = this.#port;
     if (port === undefined) return;
     this.#release(undefined);

@@ -126,9 +126,11 @@ export class TcpTransport implements Transport {
     return this.#close.add(listener);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // A close() during open() closes what that open() produces.
+    if (this.#opening) await this.#opening.catch(() => {});
     const socket = this.#socket;
-    if (socket === undefined) return this.#closing ?? Promise.resolve();
+    if (socket === undefined) return this.#closing;
     this.#socket = undefined;
     this.#pending.rejectAll(new TransportClosedError());
     this.#closing = new Promise<void>((resolve) => {

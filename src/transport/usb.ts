@@ -379,6 +379,8 @@ export class UsbTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    // A close() during open() closes what that open() produces.
+    if (this.#opening) await this.#opening.catch(() => {});
     const open = this.#open;
     if (open === undefined) return;
     this.#shutDown(undefined);

@@ -144,4 +144,15 @@ describe('TcpTransport', () => {
     await transport.open();
     expect(options).toMatchObject({ noDelay: true, keepAlive: true });
   });
+
+  it('close() during open() leaves the transport closed', async () => {
+    const server = await startServer();
+    cleanups.push(() => server.close());
+    const transport = new TcpTransport({ host: '127.0.0.1', port: server.port });
+    const opening = transport.open();
+    await transport.close();
+    await opening;
+    expect(transport.isOpen).toBe(false);
+    await expect(transport.write(Uint8Array.of(1))).rejects.toBeInstanceOf(DisconnectedError);
+  });
 });
