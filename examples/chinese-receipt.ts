@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { encode, getProfile, receipt } from '../src/index.js';
-import { explainGuarantee, say } from './support/console.js';
+import { explainGuarantee, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter } from './support/printers.js';
 
 const { values, positionals } = parseArgs({ options: { profile: { type: 'string' } }, allowPositionals: true });
@@ -34,6 +34,8 @@ try {
   for (const warning of warnings) say(`encoder warning at ${warning.path}: ${warning.message}`);
   const result = await example.printer.print(bytes, { jobId: document.transactionId, confirmTimeoutMs: 30_000 });
   say(`${document.transactionId} on profile ${profile.name}: guarantee: ${explainGuarantee(result.guarantee)}`);
+} catch (error) {
+  reportFailure(error);
 } finally {
   await finish(example);
 }

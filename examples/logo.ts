@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { encode, inlineImageFiles, validateReceipt } from '../src/index.js';
-import { explainGuarantee, say } from './support/console.js';
+import { explainGuarantee, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter, profileFor } from './support/printers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +37,8 @@ try {
   say(`${path.basename(values.image)} → ${bytes.length} bytes for ${profile.name} (${profile.dots} dots wide)`);
   const result = await example.printer.print(bytes, { jobId: document.transactionId, confirmTimeoutMs: 60_000 });
   say(`${document.transactionId}: guarantee: ${explainGuarantee(result.guarantee)}`);
+} catch (error) {
+  reportFailure(error);
 } finally {
   await finish(example);
 }

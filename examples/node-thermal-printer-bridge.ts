@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
 import { linkInterface, openSpool, spoolInterface } from '../src/index.js';
-import { explainGuarantee, nextEvent, say } from './support/console.js';
+import { explainGuarantee, nextEvent, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter, uriArgument } from './support/printers.js';
 
 const example = await openExamplePrinter(uriArgument());
@@ -53,6 +53,8 @@ try {
   direct.cut();
   const guarantee = await direct.execute({ docname: 'NTP-0002' });
   say(`linkInterface: NTP-0002: ${explainGuarantee(String(guarantee))}`);
+} catch (error) {
+  reportFailure(error);
 } finally {
   await spool.close({ timeoutMs: 5000 });
   await finish(example);

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { openSpool, receipt, type Job, type Spool } from '../src/index.js';
-import { explainGuarantee, nextEvent, say, waitUntil } from './support/console.js';
+import { explainGuarantee, nextEvent, reportFailure, say, waitUntil } from './support/console.js';
 import { finish, openExamplePrinter, uriArgument } from './support/printers.js';
 
 const PRINTER = 'front';
@@ -58,6 +58,8 @@ try {
       console.log(`  ${id} reprinted by ${reprint.by} at ${new Date(reprint.at).toISOString()}: ${reprint.reason}`);
     }
   }
+} catch (error) {
+  reportFailure(error);
 } finally {
   await spool.close({ timeoutMs: 5000 });
   await finish(example);

@@ -8,7 +8,7 @@
  *   npx tsx examples/print-receipt.ts            (no URI: a virtual printer in this process)
  */
 import { encode, receipt } from '../src/index.js';
-import { explainGuarantee, say } from './support/console.js';
+import { explainGuarantee, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter, profileFor, uriArgument } from './support/printers.js';
 
 const example = await openExamplePrinter(uriArgument());
@@ -33,6 +33,8 @@ try {
 
   const result = await example.printer.print(bytes, { jobId: document.transactionId, confirmTimeoutMs: 30_000 });
   say(`${document.transactionId}: ${result.bytesSent} bytes, guarantee: ${explainGuarantee(result.guarantee)}`);
+} catch (error) {
+  reportFailure(error);
 } finally {
   await finish(example);
 }

@@ -7,7 +7,7 @@
  *   npx tsx examples/status.ts "serial:/dev/ttyUSB0?baudRate=38400"
  *   npx tsx examples/status.ts                   (no URI: a virtual printer in this process)
  */
-import { explainGuarantee, say } from './support/console.js';
+import { explainGuarantee, reportFailure, say } from './support/console.js';
 import { openExamplePrinter, uriArgument } from './support/printers.js';
 
 const BEST_GUARANTEE = { 'process-id': 'printed', 'gs-r': 'processed', none: 'sent', unknown: 'sent' } as const;
@@ -25,6 +25,8 @@ try {
   const mode = example.printer.confirmation;
   say(`confirmation mode: ${mode}; best guarantee: ${explainGuarantee(BEST_GUARANTEE[mode])}`);
   console.log(JSON.stringify({ uri: example.uri, status, identity, confirmation: mode }, null, 2));
+} catch (error) {
+  reportFailure(error);
 } finally {
   await example.close();
 }

@@ -71,3 +71,10 @@ export function explainGuarantee(guarantee: string): string {
       return guarantee;
   }
 }
+
+/** Prints an error the way a user wants to read it (its stable code first) and sets exit code 1. */
+export function reportFailure(error: unknown): void {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? `${String((error as { code: unknown }).code)}: ` : '';
+  console.error(`failed: ${code}${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

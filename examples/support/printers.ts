@@ -3,10 +3,8 @@
  * URI — a virtual printer started in this process on 127.0.0.1 (so every example runs anywhere).
  */
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
-import { getProfile, Printer, profileForModel, type PrinterProfile } from '../../src/index.js';
-import { showReceipt } from './console.js';
-import { TcpTransport } from '../../src/transport/tcp.js';
-import { parsePrinterUri } from '../../src/transport/uri.js';
+import { createTransport, getProfile, parsePrinterUri, Printer, profileForModel, type PrinterProfile } from '../../src/index.js';
+import { reportFailure, showReceipt } from './console.js';
 
 export interface ExamplePrinter {
   printer: Printer;
@@ -27,9 +25,8 @@ export async function startVirtualPrinter(options: VirtualPrinterOptions = {}): 
 
 /** The library's `Printer` for a URI (tcp://, usb://, serial:, file:). */
 export function printerAt(uri: string): Printer {
-  const target = parsePrinterUri(uri);
-  if (target.kind !== 'tcp') throw new Error(`${target.kind} printers need the transport layer's openTransport (not landed yet)`);
-  return new Printer({ transport: () => new TcpTransport({ host: target.host, port: target.port }), reconnect: { initialMs: 200, maxMs: 2000 } });
+  const target = parsePrinterUri(uri); // a bad URI fails here, naming the part that is wrong
+  return new Printer({ transport: () => createTransport(target), reconnect: { initialMs: 200, maxMs: 2000 } });
 }
 
 /**
@@ -39,18 +36,21 @@ export function printerAt(uri: string): Printer {
 export async function openExamplePrinter(uri: string | undefined, virtualOptions: VirtualPrinterOptions = {}): Promise<ExamplePrinter> {
   const started = uri === undefined ? await startVirtualPrinter({ linesPerSecond: 40, ...virtualOptions }) : undefined;
   const target = uri ?? started!.uri;
-  const printer = printerAt(target);
+  let printer: Printer | undefined;
   const close = async () => {
-    await printer.close().catch(() => {});
+    await printer?.close().catch(() => {});
     await started?.virtual.close();
   };
   try {
+    printer = printerAt(target);
     await printer.connect();
+    return { printer, uri: target, profile: parsePrinterUri(target).profile, virtual: started?.virtual, close };
   } catch (error) {
     await close();
-    throw error;
+    reportFailure(error);
+    console.error(`(could not use the printer at ${target}; run without a URI to use a virtual printer)`);
+    process.exit(1);
   }
-  return { printer, uri: target, profile: parsePrinterUri(target).profile, virtual: started?.virtual, close };
 }
 
 /** The first command-line argument that is not a flag: the printer URI. */
