@@ -8,7 +8,7 @@
  * fast-check also prints the seed and the shrunk counterexample's path when a property fails.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type fc from 'fast-check';
@@ -95,4 +95,77 @@ export function runCli(
     });
     if (options.input !== undefined) child.stdin!.end(options.input);
   });
+}
+
+/** A long-running CLI process (worker, emulate) whose stdout lines can be awaited; stop() sends SIGTERM. */
+export function startCli(args: readonly string[], options: { env?: Record<string, string>; umask?: string } = {}) {
+  const script = `umask ${options.umask ?? '022'} && exec "$0" "$@"`;
+  const child = spawn('/bin/sh', ['-c', script, process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(options.env ?? {}) });
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+    for (const waiter of [...waiters]) waiter();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitForLine(match: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
+      return new Promise((done, fail) => {
+        const check = () => {
+          const found = lines.find(match);
+          if (found === undefined) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          done(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          fail(new Error(`no matching line within ${timeoutMs} ms; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/**
+ * The local address every listening TCP socket on `port` is bound to, from /proc/net/tcp{,6}
+ * (the kernel's view, whichever object opened it). Linux only.
+ */
+export function listeningAddresses(port: number): string[] {
+  const found: string[] = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const [local, , state] = [fields[1], fields[2], fields[3]];
+      if (!local || state !== '0A') continue; // 0A = LISTEN
+      const [hexAddress, hexPort] = local.split(':');
+      if (Number.parseInt(hexPort!, 16) !== port) continue;
+      found.push(hexAddress!.length === 8 ? ipv4FromProc(hexAddress!) : hexAddress!);
+    }
+  }
+  return found;
+}
+
+function ipv4FromProc(hex: string): string {
+  // Little-endian on the machines we run on: 0100007F is 127.0.0.1.
+  return [6, 4, 2, 0].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join('.');
 }
