@@ -64,3 +64,19 @@ export type { Renderer } from './spool/render.js';
 // bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)
 export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
 export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
+
+// emulator: a virtual Epson TM printer (TCP, pty, in-memory) with fault injection
+export { VirtualPrinter, runEmulatorConsole, ManualClock as EmulatorClock, renderText as renderEmulatedReceipt } from './emulator/index.js';
+export type {
+  VirtualPrinterOptions,
+  ListenOptions as EmulatorListenOptions,
+  ListenResult as EmulatorListenResult,
+  PrinterSnapshot as EmulatorState,
+  EmulatorConsoleOptions,
+  Journal as EmulatorJournal,
+  Receipt as EmulatedReceipt,
+  JournalItem as EmulatedItem,
+  ReceiptEnd as EmulatedReceiptEnd,
+  InterruptionCause as EmulatedInterruption,
+  ControlRequest as EmulatorControlRequest,
+} from './emulator/index.js';

@@ -14,3 +14,5 @@ export type { ParsedOp, ParsedCommand } from './parser.js';
 export { renderText } from './render-text.js';
 export { handleControlRequest, CONTROL_FAULTS } from './control.js';
 export type { ControlRequest } from './control.js';
+export { runEmulatorConsole } from './console.js';
+export type { EmulatorConsoleOptions, EmulatorConsole } from './console.js';
