@@ -183,6 +183,36 @@ describe('spoolInterface', () => {
     await expect(ntp.isPrinterConnected()).resolves.toBe(true);
   });
 
+  it('after a paper-out in the middle of an NTP receipt, reprints it whole and marked once paper is loaded', async () => {
+    const { vp, printer } = await virtualPrinter({ linesPerSecond: 50 });
+    const { spool } = tempSpool();
+    spool.createWorker({ printer: 'default', link: printer, statusPollMs: 200, pollMs: 100 }).start();
+    const ntp = ntpPrinter(spoolInterface(spool, { transactionId: 'NTP-4' }));
+    for (let i = 1; i <= 30; i++) ntp.println(`NTP-4 line ${i}`);
+    ntp.cut();
+
+    const attention = new Promise<string>((resolve) => spool.once('needs-attention', ({ code }) => resolve(code)));
+    const reprinted = next<{ job: Job }>(spool, 'reprinted', (event) => event.job.transactionId === 'NTP-4');
+    await expect(ntp.execute()).resolves.toBe('queued');
+    const deadline = Date.now() + 10_000;
+    while (vp.journal.current.filter((item) => item.kind === 'text').length < 5) {
+      if (Date.now() > deadline) throw new Error('the receipt never started printing');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    vp.paperOut();
+    expect(await attention).toBe('PAPER_END');
+    vp.loadPaper();
+    const { job } = await reprinted;
+    expect(job).toMatchObject({ state: 'printed', marked: true, copy: 2 });
+
+    const copies = receiptContaining(vp, 'NTP-4 line 1');
+    expect(copies.map((receipt) => receipt.complete)).toEqual([false, true]);
+    const lines = copies[1]!.text.split('\n');
+    expect(lines[0]).toContain('REPRINT');
+    expect(lines).toContain('NTP-4 line 30');
+    expect(lines.at(-2)).toContain('REPRINT');
+  });
+
   it('refuses a receipt without a transaction id', async () => {
     const { spool } = tempSpool();
     const ntp = ntpPrinter(spoolInterface(spool));
