@@ -4,9 +4,6 @@
 import { getProfile, profileForModel, type PrinterProfile } from '../escpos/profiles.js';
 import { Printer } from '../printer/printer.js';
 import type { PrinterLink } from '../printer/types.js';
-import type { Transport } from '../transport/interface.js';
-import { TcpTransport } from '../transport/tcp.js';
-import { CliError, EXIT_FAILURE } from './errors.js';
 import type { PrinterTarget } from '../transport/uri.js';
 
 export interface LinkOptions {
@@ -16,12 +13,18 @@ export interface LinkOptions {
   reconnect?: boolean;
 }
 
-export function openPrinterLink(target: PrinterTarget, options: LinkOptions = {}): Printer {
-  return new Printer({
-    transport: () => createTransport(target),
-    ...(options.confirmTimeoutMs === undefined ? {} : { timeouts: { confirm: options.confirmTimeoutMs } }),
-    ...(options.reconnect === false ? { reconnect: false } : {}),
-  });
+/**
+ * A factory of `Printer`s for the target. The transports are loaded on demand: the serial and
+ * USB bindings are native modules that commands without a printer never need.
+ */
+export async function printerLinkFactory(target: PrinterTarget, options: LinkOptions = {}): Promise<() => Printer> {
+  const { createTransport } = await import('../transport/open.js');
+  return () =>
+    new Printer({
+      transport: () => createTransport(target),
+      ...(options.confirmTimeoutMs === undefined ? {} : { timeouts: { confirm: options.confirmTimeoutMs } }),
+      ...(options.reconnect === false ? { reconnect: false } : {}),
+    });
 }
 
 /** The profile the flag or URI names, else the one for the model the printer reports. */
@@ -29,10 +32,4 @@ export async function profileFor(link: PrinterLink, chosen: PrinterProfile | und
   if (chosen) return chosen;
   const identity = await link.identify().catch(() => undefined);
   return identity?.model ? profileForModel(identity.model) : getProfile('generic-80');
-}
-
-// Interim until the transport layer's factory lands: TCP only.
-function createTransport(target: PrinterTarget): Transport {
-  if (target.kind === 'tcp') return new TcpTransport({ host: target.host, port: target.port });
-  throw new CliError(`${target.kind} printers are not supported by this build yet; use tcp://HOST:PORT.`, EXIT_FAILURE);
 }

@@ -224,3 +224,23 @@ describe('emulate and fault', () => {
     expect(bad.stderr).toContain('"ninety" is not a port number');
   });
 });
+
+describe('printers', () => {
+  it('lists USB printers and serial ports as JSON lines, or says why a kind cannot be listed', async () => {
+    const result = await runCli(['printers', '--json']);
+    expect(result.code).toBe(0);
+    const entries = jsonLines(result.stdout);
+    for (const entry of entries) {
+      expect(['usb', 'serial']).toContain(entry['kind']);
+      // Either a device with the URI to use, or the reason this kind is unavailable here.
+      if ('unavailable' in entry) expect(typeof entry['unavailable']).toBe('string');
+      else expect(String(entry['uri'])).toMatch(/^(usb|serial):/);
+    }
+    const human = await runCli(['printers']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/USB: |usb\t|no USB printers or serial ports found|KIND/);
+    const bad = await runCli(['printers', '--all']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("unknown option '--all'");
+  });
+});

@@ -8,7 +8,7 @@ import { DEFAULT_PRINTER, type Spool } from '../../spool/spool.js';
 import type { Job } from '../../spool/types.js';
 import type { Worker, WorkerEvents } from '../../spool/worker.js';
 import { CliError, describeError, EXIT_FAILURE, located } from '../errors.js';
-import { openPrinterLink } from '../links.js';
+import { printerLinkFactory } from '../links.js';
 import {
   allowCardNumbersOption,
   chosenProfile,
@@ -80,7 +80,7 @@ Example:
       const source = await readSource(file);
       const input = parseJson(source);
       const spool = openStore(options.db, { create: true });
-      const link = openPrinterLink(target, { confirmTimeoutMs: options.timeout * 1000 });
+      const link = (await printerLinkFactory(target, { confirmTimeoutMs: options.timeout * 1000 }))();
       try {
         const submitted = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
           throw located(error, source.name);
@@ -126,13 +126,13 @@ Example:
       const spool = openStore(options.db, { create: true });
       const worker = spool.createWorker({
         printer: options.name,
-        link: () => openPrinterLink(target),
+        link: await printerLinkFactory(target),
         ...(profile ? { profile } : {}),
         ...(options.allowUnconfirmed ? { allowUnconfirmed: true } : {}),
         ...(fallback
           ? {
               fallback: {
-                link: () => openPrinterLink(fallback.target),
+                link: await printerLinkFactory(fallback.target),
                 afterMs: options.fallbackAfter * 1000,
                 ...(fallbackProfile ? { profile: fallbackProfile } : {}),
               },

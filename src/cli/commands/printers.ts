@@ -1,8 +1,8 @@
 /** Commands that ask printers directly: `status` (one printer) and `printers` (what is attached). */
 import type { Command } from 'commander';
 import type { PrinterIdentity, PrinterStatus } from '../../printer/types.js';
-import { EXIT_FAILURE, located } from '../errors.js';
-import { openPrinterLink, profileFor } from '../links.js';
+import { located } from '../errors.js';
+import { printerLinkFactory, profileFor } from '../links.js';
 import { chosenProfile, jsonOption, printerOption, requirePrinter, withCommon } from '../options.js';
 import { createOutput, paint, printTable, type Output } from '../output.js';
 
@@ -36,7 +36,7 @@ export function registerPrinterCommands(program: Command): void {
       const out = createOutput();
       const { uri, target } = requirePrinter(options.printer);
       const chosen = chosenProfile(undefined, target);
-      const link = openPrinterLink(target, { reconnect: false });
+      const link = (await printerLinkFactory(target, { reconnect: false }))();
       try {
         await link.connect();
         const status = await link.status();
@@ -54,37 +54,42 @@ export function registerPrinterCommands(program: Command): void {
 
   withCommon(program.command('printers'))
     .description('list USB printers and serial ports attached to this machine, with the URI to use')
-    .addOption(jsonOption('one JSON object per printer or port and line'))
-    .addHelpText('after', '\nExample:\n  $ receipt-spool printers')
+    .addOption(jsonOption('one JSON object per device and line: {"kind":"usb"|"serial", "uri", ...}; {"kind", "unavailable"} when that kind cannot be listed'))
+    .addHelpText('after', '\nExample:\n  $ receipt-spool printers\n  $ receipt-spool worker --printer "$(receipt-spool printers --json | head -1 | jq -r .uri)"')
     .action(async (options: { json?: boolean }) => {
       const out = createOutput();
       // Loaded on demand: the USB and serial bindings are native modules the other commands never need.
-      const { listPrinters } = await import('../../transport/index.js');
+      const { listPrinters } = await import('../../transport/discover.js');
       const found = await listPrinters();
+      const usb = found.usb.map((device) => ({ kind: 'usb', id: `${hex4(device.vendorId)}:${hex4(device.productId)}`, ...device }));
+      const serial = found.serial.map((port) => ({ kind: 'serial', ...port }));
+      const unavailable = [
+        ...(found.usbError === undefined ? [] : [{ kind: 'usb', unavailable: found.usbError }]),
+        ...(found.serialError === undefined ? [] : [{ kind: 'serial', unavailable: found.serialError }]),
+      ];
       if (options.json) {
-        for (const device of found.devices) out.json(device);
-        for (const problem of found.problems) out.json({ kind: problem.kind, unavailable: problem.message });
+        for (const entry of [...usb, ...serial, ...unavailable]) out.json(entry);
         return;
       }
-      for (const problem of found.problems) out.note(`${problem.kind}: ${problem.message}`);
-      if (found.devices.length === 0) {
-        out.line('no printers or serial ports found');
+      if (found.usbError !== undefined) out.line(`USB: ${found.usbError}; USB printers cannot be listed or used here.`);
+      if (found.serialError !== undefined) out.line(`serial: ports cannot be listed (${found.serialError}).`);
+      if (usb.length + serial.length === 0) {
+        out.line('no USB printers or serial ports found');
         return;
       }
       printTable(
         out,
         ['KIND', 'URI', 'DEVICE', 'MAKER', 'PRODUCT', 'SERIAL'],
-        found.devices.map((device) => [
-          device.kind,
-          device.uri,
-          device.id ?? '',
-          device.manufacturer ?? '',
-          device.product ?? '',
-          device.serialNumber ?? '',
-        ]),
+        [
+          ...usb.map((device) => ['usb', device.uri, device.id, device.manufacturer ?? '', device.product ?? '', device.serialNumber ?? '']),
+          ...serial.map((port) => ['serial', port.uri, port.path, port.manufacturer ?? '', '', '']),
+        ],
       );
-      if (found.problems.length > 0 && found.devices.length === 0) process.exitCode = EXIT_FAILURE;
     });
+}
+
+function hex4(id: number): string {
+  return id.toString(16).padStart(4, '0');
 }
 
 function printStatus(
