@@ -178,7 +178,9 @@ async function printOne(
     const mine = (other: Job | undefined) => other?.id === job.id;
     worker.on('printed', (printed) => mine(printed) && resolve({ job: printed, error: undefined }));
     worker.on('needs-attention', (event) => {
+      // A job ahead of ours may be the one stuck: its cause is then why ours waits.
       if (mine(event.job)) resolve({ job: event.job!, error: event.cause });
+      else lastError = event.cause;
     });
     worker.on('failed', (event) => mine(event.job) && resolve({ job: event.job, error: describeError(event.error) }));
     worker.on('retrying', (event) => {
