@@ -12,6 +12,7 @@ import type {
 } from '../document/types.js';
 import { barcodeBytes } from './barcode.js';
 import * as cmd from './commands.js';
+import * as fixed from './fixed.js';
 import { layoutRow, wrap } from './layout.js';
 import type { PrinterProfile } from './profiles.js';
 import type { CommandSink, Warnings } from './sink.js';
@@ -36,7 +37,7 @@ export function columnsFor(profile: PrinterProfile, style: PrintStyle): number {
 
 function printLine(ctx: RenderContext, line: string): void {
   ctx.text.write(line, ctx.sink);
-  ctx.sink.emit('LF', cmd.lineFeed());
+  ctx.sink.emit('LF', fixed.LF);
 }
 
 export function renderText(ctx: RenderContext, block: TextBlock, path: string): void {

@@ -24,8 +24,17 @@ export interface EncodeWarning {
   message: string;
 }
 
+/**
+ * Text goes in as a run (`text`, `textByte`, `textBytes`) that the next `emit` ends, so printing
+ * a line costs no intermediate arrays. A payload may be a shared constant: a sink that keeps
+ * payloads must copy them.
+ */
 export interface CommandSink {
   emit(type: string, payload: Uint8Array): void;
+  /** Appends a string of character codes 0–255 (in practice printable ASCII) to the text run. */
+  text(latin1: string): void;
+  textByte(byte: number): void;
+  textBytes(bytes: Uint8Array): void;
 }
 
 export class BytesSink implements CommandSink {
@@ -33,12 +42,43 @@ export class BytesSink implements CommandSink {
   emit(_type: string, payload: Uint8Array): void {
     this.writer.write(payload);
   }
+  text(latin1: string): void {
+    this.writer.writeLatin1(latin1);
+  }
+  textByte(byte: number): void {
+    this.writer.writeByte(byte);
+  }
+  textBytes(bytes: Uint8Array): void {
+    this.writer.write(bytes);
+  }
 }
 
 export class CommandListSink implements CommandSink {
-  readonly commands: EncodedCommand[] = [];
+  private readonly list: EncodedCommand[] = [];
+  private run = new ByteWriter(64);
+
+  /** The commands so far, the current text run included. */
+  get commands(): EncodedCommand[] {
+    this.endRun();
+    return this.list;
+  }
   emit(type: string, payload: Uint8Array): void {
-    this.commands.push({ type, payload });
+    this.endRun();
+    this.list.push({ type, payload: payload.slice() });
+  }
+  text(latin1: string): void {
+    this.run.writeLatin1(latin1);
+  }
+  textByte(byte: number): void {
+    this.run.writeByte(byte);
+  }
+  textBytes(bytes: Uint8Array): void {
+    this.run.write(bytes);
+  }
+  private endRun(): void {
+    if (this.run.size === 0) return;
+    this.list.push({ type: 'text', payload: this.run.toBytes() });
+    this.run = new ByteWriter(64);
   }
 }
 

@@ -4,11 +4,15 @@
  * everything else through the current ESC t table if it has it, otherwise the first table in
  * profile order that does. ESC t / FS & / FS . are emitted only when the choice changes.
  */
-import * as cmd from './commands.js';
+import * as fixed from './fixed.js';
 import { gb18030Bytes, isPrintableAscii, singleByte } from './codepages.js';
 import type { CodeTable, PrinterProfile } from './profiles.js';
 import type { CommandSink, Warnings } from './sink.js';
 import { charWidth } from './width.js';
+
+/** Text that every table prints as is, one byte per character, one column each. */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const PRINTABLE_ASCII_LINES = /^[\x20-\x7e\n]*$/;
 
 function hex(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
@@ -37,6 +41,8 @@ export class TextEncoder {
    * dropped), each with a warning.
    */
   sanitize(text: string, path: string, warnings: Warnings, keepNewlines = true): string {
+    // Printable ASCII is already NFC and printable everywhere.
+    if (PRINTABLE_ASCII.test(text) || (keepNewlines && PRINTABLE_ASCII_LINES.test(text))) return text;
     let out = '';
     for (const ch of text.normalize('NFC')) {
       const cp = ch.codePointAt(0)!;
@@ -65,67 +71,62 @@ export class TextEncoder {
     return out;
   }
 
-  /** Emits sanitized `text` (no newlines) with the table switches it needs. */
+  /** Emits sanitized `text` (no newlines) as one text run, with the table switches it needs. */
   write(text: string, sink: CommandSink): void {
-    let run: number[] = [];
-    const flush = (): void => {
-      if (run.length > 0) sink.emit('text', Uint8Array.from(run));
-      run = [];
-    };
+    if (PRINTABLE_ASCII.test(text)) {
+      sink.text(text);
+      return;
+    }
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       if (isPrintableAscii(cp)) {
-        run.push(cp);
+        sink.textByte(cp);
         continue;
       }
       const gb = charWidth(cp) === 2 ? this.gbFor(cp) : undefined;
       if (gb) {
-        this.enterKanji(sink, flush);
-        run.push(...gb);
+        this.enterKanji(sink);
+        sink.textBytes(gb);
         continue;
       }
       const current = this.currentTable();
       const table = current && singleByte(current.encoding, cp) !== undefined ? current : this.tableFor(cp);
       if (table) {
         if (this.profile.gb18030 && this.state.kanji !== false) {
-          flush();
-          sink.emit('FS .', cmd.kanjiModeOff());
+          sink.emit('FS .', fixed.KANJI_OFF);
           this.state.kanji = false;
         }
         if (this.state.table !== table.escT) {
-          flush();
-          sink.emit('ESC t', cmd.codeTable(table.escT));
+          sink.emit('ESC t', fixed.codeTable(table.escT));
           this.state.table = table.escT;
         }
-        run.push(singleByte(table.encoding, cp)!);
+        sink.textByte(singleByte(table.encoding, cp)!);
         continue;
       }
       const fallback = this.gbFor(cp);
       if (fallback) {
-        this.enterKanji(sink, flush);
-        run.push(...fallback);
+        this.enterKanji(sink);
+        sink.textBytes(fallback);
         continue;
       }
-      run.push(0x3f); // unreachable for sanitized text; never let a byte through unchecked
+      sink.textByte(0x3f); // unreachable for sanitized text; never let a byte through unchecked
     }
-    flush();
   }
 
   /** Puts the printer in a known state: Kanji mode off (GB18030 profiles) and the default table. */
   selectDefaults(sink: CommandSink): void {
     if (this.profile.gb18030) {
-      sink.emit('FS .', cmd.kanjiModeOff());
+      sink.emit('FS .', fixed.KANJI_OFF);
       this.state.kanji = false;
     }
     const first = this.profile.codeTables[0]!;
-    sink.emit('ESC t', cmd.codeTable(first.escT));
+    sink.emit('ESC t', fixed.codeTable(first.escT));
     this.state.table = first.escT;
   }
 
-  private enterKanji(sink: CommandSink, flush: () => void): void {
+  private enterKanji(sink: CommandSink): void {
     if (this.state.kanji === true) return;
-    flush();
-    sink.emit('FS &', cmd.kanjiModeOn());
+    sink.emit('FS &', fixed.KANJI_ON);
     this.state.kanji = true;
   }
 

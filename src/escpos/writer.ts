@@ -22,6 +22,17 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends a string of character codes 0–255 (the caller guarantees the range), one byte each. */
+  writeLatin1(text: string): this {
+    const n = text.length;
+    this.reserve(n);
+    const buffer = this.buffer;
+    let at = this.length;
+    for (let i = 0; i < n; i++) buffer[at++] = text.charCodeAt(i);
+    this.length = at;
+    return this;
+  }
+
   writeByte(byte: number): this {
     this.reserve(1);
     this.buffer[this.length++] = byte;

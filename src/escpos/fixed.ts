@@ -1,0 +1,30 @@
+/**
+ * Command bytes the encoder emits over and over, built once with the builders in commands.ts.
+ * Sinks copy what they keep (see CommandSink), so sharing one array per command is safe.
+ */
+import * as cmd from './commands.js';
+
+export const LF = cmd.lineFeed();
+export const KANJI_ON = cmd.kanjiModeOn();
+export const KANJI_OFF = cmd.kanjiModeOff();
+export const JUSTIFY = { left: cmd.justify('left'), center: cmd.justify('center'), right: cmd.justify('right') } as const;
+export const FONT = { A: cmd.font('A'), B: cmd.font('B') } as const;
+export const EMPHASIZED_OFF = cmd.emphasized(false);
+export const EMPHASIZED_ON = cmd.emphasized(true);
+export const REVERSE_OFF = cmd.reverse(false);
+export const REVERSE_ON = cmd.reverse(true);
+export const UNDERLINE = [cmd.underline(0), cmd.underline(1), cmd.underline(2)] as const;
+export const KANJI_UNDERLINE = [cmd.kanjiUnderline(0), cmd.kanjiUnderline(1), cmd.kanjiUnderline(2)] as const;
+
+const sizes: (Uint8Array | undefined)[] = [];
+/** GS ! for a width and height magnification 1–8 (validated by the builder on first use). */
+export function characterSize(width: number, height: number): Uint8Array {
+  const key = width * 16 + height;
+  return (sizes[key] ??= cmd.characterSize(width, height));
+}
+
+const tables: (Uint8Array | undefined)[] = [];
+/** ESC t n. */
+export function codeTable(n: number): Uint8Array {
+  return (tables[n] ??= cmd.codeTable(n));
+}
