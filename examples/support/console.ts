@@ -2,8 +2,7 @@
  * Shared by the examples and the demo: narrated log lines, receipts drawn as the virtual
  * printer printed them, and waits that always end (with a clear message) instead of hanging.
  */
-import type { Receipt } from '../../src/emulator/index.js';
-import { renderText } from '../../src/emulator/index.js';
+import { renderEmulatedReceipt, type EmulatedReceipt } from '../../src/index.js';
 
 const started = Date.now();
 
@@ -14,12 +13,12 @@ export function say(message: string): void {
 }
 
 /** A receipt as text in a frame, the way the virtual printer put it on paper. */
-export function showReceipt(receipt: Receipt, title: string, columns = 48): void {
+export function showReceipt(receipt: EmulatedReceipt, title: string, columns = 48): void {
   const state = receipt.complete ? 'complete' : `INCOMPLETE: ${receipt.endedBy}${receipt.interruptions.length ? `, ${receipt.interruptions.join(', ')}` : ''}`;
   const head = ` ${title} (${state}) `;
   const left = Math.max(2, Math.floor((columns + 4 - head.length) / 2));
   console.log(`\n${'┄'.repeat(left)}${head}${'┄'.repeat(Math.max(2, columns + 4 - left - head.length))}`);
-  for (const line of renderText(receipt, columns).split('\n')) console.log(`  ${line}`);
+  for (const line of renderEmulatedReceipt(receipt, columns).split('\n')) console.log(`  ${line}`);
   console.log(`${'┄'.repeat(columns + 4)}\n`);
 }
 
