@@ -16,8 +16,8 @@ import * as fixed from './fixed.js';
 import { layoutRow, wrap } from './layout.js';
 import type { PrinterProfile } from './profiles.js';
 import type { CommandSink, Warnings } from './sink.js';
-import { DEFAULT_STYLE, resolveStyle, type PrintStyle, type StyleTracker } from './style.js';
-import type { TextEncoder } from './text.js';
+import { DEFAULT_STYLE, resolveStyleInto, type PrintStyle, type StyleTracker } from './style.js';
+import { PRINTABLE_ASCII, type TextEncoder } from './text.js';
 import { charWidth } from './width.js';
 
 export interface RenderContext {
@@ -26,6 +26,8 @@ export interface RenderContext {
   text: TextEncoder;
   style: StyleTracker;
   warnings: Warnings;
+  /** Scratch style, overwritten by every text/row block (no object per block). */
+  want: PrintStyle;
 }
 
 const utf8 = new globalThis.TextEncoder();
@@ -41,28 +43,47 @@ function printLine(ctx: RenderContext, line: string): void {
 }
 
 export function renderText(ctx: RenderContext, block: TextBlock, path: string): void {
-  const style = resolveStyle(block);
+  const style = resolveStyleInto(ctx.want, block, block.align ?? 'left');
   const text = ctx.text.sanitize(String(block.text), path, ctx.warnings);
   const columns = columnsFor(ctx.profile, style);
   ctx.style.apply(style);
+  if (!text.includes('\n')) {
+    for (const line of wrap(text, columns)) printLine(ctx, line);
+    return;
+  }
   for (const paragraph of text.split('\n')) {
     for (const line of wrap(paragraph, columns)) printLine(ctx, line);
   }
 }
 
 export function renderRow(ctx: RenderContext, block: RowBlock, path: string): void {
-  const style = resolveStyle({ ...block, align: 'left' });
-  const cells = block.row.map((cell, i) => ctx.text.sanitize(String(cell), `${path}.row[${i}]`, ctx.warnings, false));
+  const style = resolveStyleInto(ctx.want, block, 'left');
+  const cells = block.row.map((cell, i) => {
+    const text = String(cell);
+    return PRINTABLE_ASCII.test(text) ? text : ctx.text.sanitize(text, `${path}.row[${i}]`, ctx.warnings, false);
+  });
   ctx.style.apply(style);
   for (const line of layoutRow(cells, columnsFor(ctx.profile, style))) printLine(ctx, line);
 }
 
+/** Rule lines of printable ASCII by character and length: most receipts print the same one many times. */
+const asciiRules = new Map<string, string>();
+
 export function renderRule(ctx: RenderContext, block: RuleBlock, path: string): void {
   const wanted = typeof block.rule === 'object' && block.rule.char ? block.rule.char : '-';
+  const count = columnsFor(ctx.profile, DEFAULT_STYLE);
+  ctx.style.apply(DEFAULT_STYLE);
+  // Only all-ASCII: sanitize() warns about every character of `char`, not just the first.
+  if (PRINTABLE_ASCII.test(wanted) && wanted.length > 0) {
+    const key = `${count}:${wanted[0]}`;
+    let line = asciiRules.get(key);
+    if (line === undefined) asciiRules.set(key, (line = wanted[0]!.repeat(count)));
+    printLine(ctx, line);
+    return;
+  }
   const char = [...ctx.text.sanitize(wanted, `${path}.rule.char`, ctx.warnings, false)][0] ?? '-';
   const width = Math.max(1, charWidth(char.codePointAt(0)!));
-  ctx.style.apply(DEFAULT_STYLE);
-  printLine(ctx, char.repeat(Math.floor(columnsFor(ctx.profile, DEFAULT_STYLE) / width)));
+  printLine(ctx, char.repeat(Math.floor(count / width)));
 }
 
 export function renderFeed(ctx: RenderContext, lines: number): void {

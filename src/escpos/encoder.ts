@@ -9,7 +9,7 @@ import * as cmd from './commands.js';
 import { renderImage } from './raster-block.js';
 import { getProfile, type PrinterProfile } from './profiles.js';
 import { BytesSink, CommandListSink, Warnings, type CommandSink, type EncodedCommand, type EncodeWarning } from './sink.js';
-import { StyleTracker } from './style.js';
+import { DEFAULT_STYLE, StyleTracker } from './style.js';
 import { TextEncoder } from './text.js';
 
 /** A visible reprint mark, printed at the top and the bottom of the receipt. */
@@ -79,6 +79,7 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
     text: new TextEncoder(profile),
     style: new StyleTracker(sink, profile.gb18030),
     warnings,
+    want: { ...DEFAULT_STYLE },
   };
   if (options.init !== false) {
     sink.emit('ESC @', cmd.initialize());

@@ -7,7 +7,13 @@ import * as cmd from './commands.js';
 export const LF = cmd.lineFeed();
 export const KANJI_ON = cmd.kanjiModeOn();
 export const KANJI_OFF = cmd.kanjiModeOff();
-export const JUSTIFY = { left: cmd.justify('left'), center: cmd.justify('center'), right: cmd.justify('right') } as const;
+const JUSTIFY_LEFT = cmd.justify('left');
+const JUSTIFY_CENTER = cmd.justify('center');
+const JUSTIFY_RIGHT = cmd.justify('right');
+/** ESC a n; like the builder, anything but center/right is left (documents may skip validation). */
+export function justify(align: string): Uint8Array {
+  return align === 'center' ? JUSTIFY_CENTER : align === 'right' ? JUSTIFY_RIGHT : JUSTIFY_LEFT;
+}
 export const FONT = { A: cmd.font('A'), B: cmd.font('B') } as const;
 export const EMPHASIZED_OFF = cmd.emphasized(false);
 export const EMPHASIZED_ON = cmd.emphasized(true);

@@ -7,35 +7,41 @@ import { charWidth, displayWidth } from './width.js';
  */
 export function wrap(line: string, columns: number): string[] {
   const width = Math.max(1, columns);
+  if (displayWidth(line) <= width) return [line.trimEnd()];
   const lines: string[] = [];
-  let current: string[] = [];
+  // The line being built is line[start, i); lastSpace is the index of its last space, or -1.
+  let start = 0;
   let currentWidth = 0;
   let lastSpace = -1;
-  for (const ch of line) {
-    const w = charWidth(ch.codePointAt(0)!);
-    if (currentWidth + w > width && current.length > 0) {
-      if (ch === ' ') {
-        lines.push(current.join('').trimEnd());
-        current = [];
+  for (let i = 0; i < line.length; ) {
+    const cp = line.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
+    const w = charWidth(cp);
+    if (currentWidth + w > width && i > start) {
+      if (cp === 0x20) {
+        // A space at the break is dropped.
+        lines.push(line.slice(start, i).trimEnd());
+        start = i + 1;
         currentWidth = 0;
         lastSpace = -1;
+        i += 1;
         continue;
       }
-      if (lastSpace > 0) {
-        lines.push(current.slice(0, lastSpace).join('').trimEnd());
-        current = current.slice(lastSpace + 1);
+      if (lastSpace > start) {
+        lines.push(line.slice(start, lastSpace).trimEnd());
+        start = lastSpace + 1;
       } else {
-        lines.push(current.join(''));
-        current = [];
+        lines.push(line.slice(start, i));
+        start = i;
       }
-      currentWidth = displayWidth(current.join(''));
-      lastSpace = current.lastIndexOf(' ');
+      currentWidth = displayWidth(line.slice(start, i));
+      lastSpace = -1;
     }
-    if (ch === ' ') lastSpace = current.length;
-    current.push(ch);
+    if (cp === 0x20) lastSpace = i;
     currentWidth += w;
+    i += units;
   }
-  if (current.length > 0 || lines.length === 0) lines.push(current.join('').trimEnd());
+  if (start < line.length || lines.length === 0) lines.push(line.slice(start).trimEnd());
   return lines;
 }
 

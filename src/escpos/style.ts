@@ -5,6 +5,7 @@
  */
 import type { Align, TextStyle } from '../document/types.js';
 import * as cmd from './commands.js';
+import * as fixed from './fixed.js';
 import type { CommandSink } from './sink.js';
 
 export interface PrintStyle {
@@ -42,23 +43,24 @@ function clampSize(n: unknown): number {
 
 /** The full style a block asks for: its own settings over the defaults. */
 export function resolveStyle(style: TextStyle): PrintStyle {
+  return resolveStyleInto({ ...DEFAULT_STYLE }, style, style.align ?? 'left');
+}
+
+/** `resolveStyle` into an existing object (the encoder reuses one per receipt), with `align` given. */
+export function resolveStyleInto(out: PrintStyle, style: TextStyle, align: Align): PrintStyle {
   const size = style.size;
-  const width = typeof size === 'object' ? clampSize(size.width) : clampSize(size ?? 1);
-  const height = typeof size === 'object' ? clampSize(size.height) : clampSize(size ?? 1);
-  const underline = style.underline === 2 ? 2 : style.underline === true || style.underline === 1 ? 1 : 0;
-  return {
-    align: style.align ?? 'left',
-    bold: style.bold === true,
-    underline,
-    inverse: style.inverse === true,
-    width,
-    height,
-    font: style.font === 'B' ? 'B' : 'A',
-  };
+  out.align = align;
+  out.bold = style.bold === true;
+  out.underline = style.underline === 2 ? 2 : style.underline === true || style.underline === 1 ? 1 : 0;
+  out.inverse = style.inverse === true;
+  out.width = typeof size === 'object' ? clampSize(size.width) : clampSize(size ?? 1);
+  out.height = typeof size === 'object' ? clampSize(size.height) : clampSize(size ?? 1);
+  out.font = style.font === 'B' ? 'B' : 'A';
+  return out;
 }
 
 export class StyleTracker {
-  private style: Known<PrintStyle> = unknownStyle();
+  private readonly style: Known<PrintStyle> = unknownStyle();
   private barcode: Known<BarcodeSettings> = { height: undefined, width: undefined, hri: undefined };
 
   constructor(
@@ -69,33 +71,40 @@ export class StyleTracker {
 
   /** After ESC @: Epson's power-on defaults (barcode height 162, width 3, no HRI). */
   initialized(): void {
-    this.style = { ...DEFAULT_STYLE };
+    Object.assign(this.style, DEFAULT_STYLE);
     this.barcode = { height: 162, width: 3, hri: 'none' };
   }
 
   /** After raw bytes: nothing is known any more. */
   forget(): void {
-    this.style = unknownStyle();
+    Object.assign(this.style, unknownStyle());
     this.barcode = { height: undefined, width: undefined, hri: undefined };
   }
 
+  /** Emits what differs from `want` and remembers it (field by field: `want` may be reused by the caller). */
   apply(want: PrintStyle): void {
     const s = this.style;
     const out = this.sink;
-    if (s.align !== want.align) out.emit('ESC a', cmd.justify(want.align));
-    if (s.font !== want.font) out.emit('ESC M', cmd.font(want.font));
-    if (s.width !== want.width || s.height !== want.height) out.emit('GS !', cmd.characterSize(want.width, want.height));
-    if (s.bold !== want.bold) out.emit('ESC E', cmd.emphasized(want.bold));
+    if (s.align !== want.align) out.emit('ESC a', fixed.justify(want.align));
+    if (s.font !== want.font) out.emit('ESC M', fixed.FONT[want.font]);
+    if (s.width !== want.width || s.height !== want.height) out.emit('GS !', fixed.characterSize(want.width, want.height));
+    if (s.bold !== want.bold) out.emit('ESC E', want.bold ? fixed.EMPHASIZED_ON : fixed.EMPHASIZED_OFF);
     if (s.underline !== want.underline) {
-      out.emit('ESC -', cmd.underline(want.underline));
-      if (this.kanji) out.emit('FS -', cmd.kanjiUnderline(want.underline));
+      out.emit('ESC -', fixed.UNDERLINE[want.underline]);
+      if (this.kanji) out.emit('FS -', fixed.KANJI_UNDERLINE[want.underline]);
     }
-    if (s.inverse !== want.inverse) out.emit('GS B', cmd.reverse(want.inverse));
-    this.style = { ...want };
+    if (s.inverse !== want.inverse) out.emit('GS B', want.inverse ? fixed.REVERSE_ON : fixed.REVERSE_OFF);
+    s.align = want.align;
+    s.font = want.font;
+    s.width = want.width;
+    s.height = want.height;
+    s.bold = want.bold;
+    s.underline = want.underline;
+    s.inverse = want.inverse;
   }
 
   align(align: Align): void {
-    if (this.style.align !== align) this.sink.emit('ESC a', cmd.justify(align));
+    if (this.style.align !== align) this.sink.emit('ESC a', fixed.justify(align));
     this.style.align = align;
   }
 

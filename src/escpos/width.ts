@@ -103,6 +103,8 @@ function inRanges(cp: number, ranges: readonly (readonly [number, number])[]): b
 /** Columns one code point takes: 0, 1 or 2. */
 export function charWidth(cp: number): 0 | 1 | 2 {
   if (cp < 0x0300) return 1;
+  if (cp >= 0x4e00 && cp <= 0x9fff) return 2; // CJK unified ideographs, the bulk of Chinese text
+
   if (inRanges(cp, ZERO)) return 0;
   // 0x303f (ideographic half fill space) sits inside the wide block but is narrow.
   if (cp !== 0x303f && inRanges(cp, WIDE)) return 2;
@@ -111,6 +113,14 @@ export function charWidth(cp: number): 0 | 1 | 2 {
 
 /** Columns a string takes. */
 export function displayWidth(text: string): number {
+  // Everything below U+0300 is one column (and never a surrogate): count it without decoding.
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x0300) return i + codePointWidth(text.slice(i));
+  }
+  return text.length;
+}
+
+function codePointWidth(text: string): number {
   let width = 0;
   for (const ch of text) width += charWidth(ch.codePointAt(0)!);
   return width;
