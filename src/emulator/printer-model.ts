@@ -1,72 +1,21 @@
 /**
  * The printer itself, without any link: receive buffer, parser, print engine with a speed,
- * status, replies and faults. Bytes are parsed on receipt; real-time commands (DLE EOT,
+ * status, replies and faults (types in model-types.ts). Bytes are parsed on receipt; real-time commands (DLE EOT,
  * DLE ENQ, DLE DC4) run at once, everything else waits in the receive buffer until the
  * engine reaches it, so "printed" lags "received". Links (TCP, pty, memory) only move bytes.
  */
 import { EventEmitter } from 'node:events';
 import { realClock, type Clock } from './clock.js';
-import { Interpreter, type PrintUnit } from './interpreter.js';
-import { Journal, type InterruptionCause, type JournalItem, type Receipt } from './journal.js';
+import { Interpreter } from './interpreter.js';
+import { Journal, type InterruptionCause } from './journal.js';
+import type { PrinterModelEvents, PrinterModelOptions, PrinterSnapshot, ReplyKind } from './model-types.js';
 import { EscPosParser, type ParsedCommand, type ParsedOp } from './parser.js';
-import {
-  CLEAR_KEY,
-  CLEAR_RESPONSE,
-  DEFAULT_IDENTITY,
-  OFFLINE_RESPONSE,
-  printerInfoReply,
-  processIdReply,
-  type PrinterIdentity,
-} from './replies.js';
-import { asbFrame, asbItemsChanged, isOffline, realtimeStatus, transmitStatus, type PrinterCondition } from './status.js';
+import { PrintEngine } from './print-engine.js';
+import { ReplyChannel } from './reply-channel.js';
+import { CLEAR_KEY, CLEAR_RESPONSE, DEFAULT_IDENTITY, printerInfoReply, processIdReply, type PrinterIdentity } from './replies.js';
+import { asbFrame, isOffline, realtimeStatus, transmitStatus, type PrinterCondition } from './status.js';
 
-export interface PrinterModelOptions extends Partial<PrinterIdentity> {
-  /** Receive buffer capacity in bytes (TM-T88: 4 KB). */
-  receiveBuffer?: number;
-  /** Print speed; `Infinity` or 0 means instant. Both limits add up. Default: instant. */
-  bytesPerSecond?: number;
-  linesPerSecond?: number;
-  /** False: a model without GS ( H, which ignores it. */
-  processId?: boolean;
-  /** True: a send-only printer that never answers anything. */
-  oneWay?: boolean;
-  /** Cover opened while printing: `auto` resumes on close (Msw 8-8), `recoverable` needs DLE ENQ 1/2. */
-  coverOpenRecovery?: 'auto' | 'recoverable';
-  /** GS a mask in effect after power-on (memory switch); 0 = ASB off until the host enables it. */
-  asbOnPowerOn?: number;
-  drawerPinHigh?: boolean;
-  clock?: Clock;
-}
-
-/** Reply kinds; the three block kinds are held (latest only) while the printer cannot send. */
-export type ReplyKind = 'realtime' | 'asb' | 'in-order' | 'process-id' | 'offline-response' | 'clear-response';
-const HELD_KINDS: readonly ReplyKind[] = ['process-id', 'offline-response', 'clear-response'];
-
-export interface PrinterSnapshot extends PrinterCondition {
-  online: boolean;
-  powered: boolean;
-  hung: boolean;
-  asbMask: number;
-  /** Bytes waiting in the receive buffer. */
-  bufferedBytes: number;
-  freeBytes: number;
-  printing: boolean;
-  kanjiMode: boolean;
-  codeTable: number;
-}
-
-export interface PrinterModelEvents {
-  reply: [bytes: Uint8Array, kind: ReplyKind];
-  receipt: [receipt: Receipt];
-  data: [bytes: Uint8Array];
-  status: [snapshot: PrinterSnapshot];
-  /** Power went off (`false`) or came back (`true`). */
-  power: [on: boolean];
-  /** Buffer space or the ability to read changed: links re-check `acceptsData`. */
-  flow: [];
-}
-
-const speed = (value: number | undefined): number => (value === undefined || value === 0 ? Infinity : value);
+export type { PrinterModelEvents, PrinterModelOptions, PrinterSnapshot, ReplyKind } from './model-types.js';
 
 export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   readonly journal = new Journal();
@@ -81,24 +30,15 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   private queue: ParsedOp[] = [];
   private queueHead = 0;
   private queuedBytes = 0;
-  private costBytes = 0;
-  private printing: { unit: PrintUnit; timer: unknown } | undefined;
-  /** The unit that stopped at once; it prints again from its start on recovery. */
-  private resumeUnit: PrintUnit | undefined;
-  private stopAfterUnit: InterruptionCause | undefined;
+  private readonly engine: PrintEngine;
   private pumping = false;
   private powered = true;
   private powerTimer: unknown;
   private hangTimer: unknown;
   private overheatTimer: unknown;
-  private held = new Map<ReplyKind, Uint8Array>();
-  private asbMask: number;
-  private lastFrame: Uint8Array;
-  private offlineResponse = 0;
+  private readonly replies: ReplyChannel;
   private cutterJammed = false;
-  private jamOnNextCut = false;
   private coverCausedError = false;
-  private greetingPending = false;
 
   constructor(readonly options: PrinterModelOptions = {}) {
     super();
@@ -116,27 +56,37 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       unrecoverableError: false,
       autoRecoverableError: false,
     };
-    this.asbMask = options.asbOnPowerOn ?? 0;
-    this.lastFrame = asbFrame(this.condition);
+    this.replies = new ReplyChannel(this.condition, options.asbOnPowerOn ?? 0, {
+      canSend: () => !this.options.oneWay && this.powered,
+      holding: () => this.hangTimer !== undefined,
+      send: (bytes, kind) => this.emit('reply', bytes, kind),
+    });
+    this.engine = new PrintEngine(this.journal, this.clock, options, {
+      receipt: (receipt) => this.emit('receipt', receipt),
+      cutJammed: () => {
+        this.cutterJammed = true;
+        this.condition.cutterError = true;
+        this.statusChanged();
+      },
+      stopReached: (cause) => this.stopAtPaperEnd(cause),
+      finished: () => this.pump(),
+    });
     this.interpreter = new Interpreter({
-      print: (unit) => this.startUnit(unit),
+      print: (unit) => this.engine.start(unit),
       transmitStatus: (n) => this.sendInOrder(transmitStatus(n, this.condition)),
       printerInfo: (n) => {
         const reply = printerInfoReply(n, this.identity);
         if (reply) this.reply(reply, 'in-order');
       },
-      enableAsb: (mask) => this.enableAsb(mask),
+      enableAsb: (mask) => this.replies.enableAsb(mask),
       processId: (id) => {
         if (this.options.processId !== false) this.reply(processIdReply(id), 'process-id');
       },
       setOfflineResponse: (mode) => {
-        if (this.options.processId !== false) this.offlineResponse = mode;
+        if (this.options.processId !== false) this.replies.offlineResponse = mode;
       },
       unknown: (name, bytes) => this.journal.recordUnknown(name, bytes),
-      initialize: () => {
-        this.asbMask = 0;
-        this.offlineResponse = 0;
-      },
+      initialize: () => this.replies.initialize(),
     });
   }
 
@@ -183,18 +133,13 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.canPrint && !this.printing) {
-        if (this.resumeUnit) {
-          const unit = this.resumeUnit;
-          this.resumeUnit = undefined;
-          this.startUnit(unit);
-          continue;
-        }
+      while (this.canPrint && !this.engine.busy) {
+        if (this.engine.resume()) continue;
         const op = this.queue[this.queueHead];
         if (!op) break;
         this.queueHead++;
         this.queuedBytes -= op.size;
-        this.costBytes += op.size;
+        this.engine.addCost(op.size);
         this.interpreter.execute(op);
       }
       if (this.queueHead > 1024 || this.queueHead === this.queue.length) {
@@ -205,59 +150,6 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       this.pumping = false;
     }
     this.emit('flow');
-  }
-
-  private startUnit(unit: PrintUnit): void {
-    if (unit.cut && this.jamOnNextCut) {
-      this.jamOnNextCut = false;
-      this.cutterJammed = true;
-      this.resumeUnit = unit;
-      this.journal.interrupt('cutter-jam');
-      this.condition.cutterError = true;
-      return this.statusChanged();
-    }
-    const seconds = unit.lines / speed(this.options.linesPerSecond) + this.costBytes / speed(this.options.bytesPerSecond);
-    this.costBytes = 0;
-    if (!(seconds > 0)) return this.completeUnit(unit);
-    const timer = this.clock.setTimeout(() => {
-      this.printing = undefined;
-      this.completeUnit(unit);
-      this.pump();
-    }, seconds * 1000);
-    this.printing = { unit, timer };
-  }
-
-  private completeUnit(unit: PrintUnit): void {
-    for (const item of unit.items) this.addItem(item);
-    if (unit.cut) {
-      const receipt = this.journal.end('cut');
-      if (receipt) this.emit('receipt', receipt);
-    }
-    const stop = this.stopAfterUnit;
-    if (stop) {
-      this.stopAfterUnit = undefined;
-      this.stopAtPaperEnd(stop);
-    }
-  }
-
-  private addItem(item: JournalItem): void {
-    const last = this.journal.lastItem();
-    if (item.kind === 'image' && item.source === 'bit-image' && last?.kind === 'image' && last.source === 'bit-image' && last.width === item.width) {
-      last.height += item.height;
-    } else {
-      this.journal.add(item);
-    }
-  }
-
-  /** Abort the unit being printed at once (cover open, error); it prints again whole on recovery. */
-  private abortUnit(cause: InterruptionCause): void {
-    const current = this.printing;
-    if (!current) return;
-    this.clock.clearTimeout(current.timer);
-    this.printing = undefined;
-    for (const item of current.unit.items) if (item.kind === 'text') this.journal.add({ ...item, partial: true });
-    this.journal.interrupt(cause);
-    this.resumeUnit = current.unit;
   }
 
   private stopAtPaperEnd(cause: InterruptionCause): void {
@@ -272,15 +164,9 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.queue = [];
     this.queueHead = 0;
     this.queuedBytes = 0;
-    this.costBytes = 0;
     this.parser.reset();
     this.interpreter.clearBuffers();
-    this.resumeUnit = undefined;
-    this.stopAfterUnit = undefined;
-    if (this.printing) {
-      this.clock.clearTimeout(this.printing.timer);
-      this.printing = undefined;
-    }
+    this.engine.clear();
     const receipt = this.journal.end('cleared');
     if (receipt) this.emit('receipt', receipt);
     this.emit('flow');
@@ -329,29 +215,12 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   }
 
   private reply(bytes: Uint8Array, kind: ReplyKind): void {
-    if (this.options.oneWay || !this.powered) return;
-    if (this.hangTimer !== undefined) {
-      if (HELD_KINDS.includes(kind)) this.held.set(kind, bytes); // only the latest of each kind
-      return;
-    }
-    this.emit('reply', bytes, kind);
-  }
-
-  private enableAsb(mask: number): void {
-    this.asbMask = mask;
-    if ((mask & 0x4f) !== 0) this.reply(asbFrame(this.condition), 'asb');
+    this.replies.reply(bytes, kind);
   }
 
   /** Call after every state change: emits `status`, ASB frames and the offline response. */
   private statusChanged(): void {
-    const frame = asbFrame(this.condition);
-    const before = this.lastFrame;
-    this.lastFrame = frame;
-    if (before.every((byte, i) => byte === frame[i])) return;
-    if ((this.asbMask & 0x4f) !== 0 && asbItemsChanged(this.asbMask, before, frame)) this.reply(frame, 'asb');
-    const wentOffline = (before[0]! & 0x08) === 0 && (frame[0]! & 0x08) !== 0;
-    if (wentOffline && this.offlineResponse !== 0 && this.offlineResponse !== 48) this.reply(OFFLINE_RESPONSE, 'offline-response');
-    this.emit('status', this.snapshot());
+    if (this.replies.conditionChanged()) this.emit('status', this.snapshot());
   }
 
   snapshot(): PrinterSnapshot {
@@ -360,10 +229,10 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       online: this.powered && !isOffline(this.condition),
       powered: this.powered,
       hung: this.hangTimer !== undefined,
-      asbMask: this.asbMask,
+      asbMask: this.replies.asbMask,
       bufferedBytes: this.queuedBytes,
       freeBytes: this.freeBytes,
-      printing: this.printing !== undefined,
+      printing: this.engine.busy,
       kanjiMode: this.interpreter.settings.kanjiMode,
       codeTable: this.interpreter.settings.codeTable,
     };
@@ -371,9 +240,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
 
   /** A host became able to receive (connected, or power came back on a direct link): send the power-on ASB frame once. */
   hostReady(): void {
-    if (!this.greetingPending || !this.powered) return;
-    this.greetingPending = false;
-    this.reply(asbFrame(this.condition), 'asb');
+    if (this.powered) this.replies.greet();
   }
 
   // ------------------------------------------------------------------ faults
@@ -394,22 +261,21 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   }
 
   private requestPaperStop(cause: InterruptionCause): void {
-    if (this.printing) this.stopAfterUnit = cause;
-    else this.stopAtPaperEnd(cause);
+    if (!this.engine.stopAfterCurrent(cause)) this.stopAtPaperEnd(cause);
   }
 
   /** A new roll: printing resumes by itself (the rest of a split receipt prints on the new roll). */
   loadPaper(): void {
     Object.assign(this.condition, { paperOut: false, paperNearEnd: false, paperStopped: false });
-    this.stopAfterUnit = undefined;
+    this.engine.cancelStop();
     this.statusChanged();
     this.pump();
   }
 
   openCover(): void {
     this.condition.coverOpen = true;
-    if (this.printing) {
-      this.abortUnit('cover-open');
+    if (this.engine.busy) {
+      this.engine.abort('cover-open');
       this.coverCausedError = true;
       if (this.options.coverOpenRecovery === 'recoverable') this.condition.recoverableError = true;
       else this.condition.autoRecoverableError = true;
@@ -433,11 +299,11 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   /** `now`: the cutter jams at once (printing stops); `next-cut`: the next cut jams. */
   jamCutter(options: { when?: 'now' | 'next-cut' } = {}): void {
     if (options.when === 'next-cut') {
-      this.jamOnNextCut = true;
+      this.engine.jamOnNextCut = true;
       return;
     }
     this.cutterJammed = true;
-    this.abortUnit('cutter-jam');
+    this.engine.abort('cutter-jam');
     this.condition.cutterError = true;
     this.statusChanged();
   }
@@ -445,7 +311,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   /** The jam is removed; the error stays until DLE ENQ 1/2 or a cover open/close. */
   clearCutter(): void {
     this.cutterJammed = false;
-    this.jamOnNextCut = false;
+    this.engine.jamOnNextCut = false;
   }
 
   /** Head overheat for `ms`: printing pauses after the current line and resumes by itself. */
@@ -462,7 +328,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   }
 
   unrecoverable(): void {
-    this.abortUnit('unrecoverable');
+    this.engine.abort('unrecoverable');
     this.condition.unrecoverableError = true;
     this.statusChanged();
   }
@@ -485,13 +351,12 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.clearBuffers();
     for (const timer of [this.hangTimer, this.overheatTimer]) if (timer !== undefined) this.clock.clearTimeout(timer);
     this.hangTimer = this.overheatTimer = undefined;
-    this.held.clear();
+    this.replies.powerOff();
     this.powered = false;
     Object.assign(this.condition, { recoverableError: false, cutterError: false, unrecoverableError: false, autoRecoverableError: false });
-    this.cutterJammed = this.jamOnNextCut = this.coverCausedError = false;
+    this.cutterJammed = this.coverCausedError = false;
+    this.engine.jamOnNextCut = false;
     this.interpreter.powerOn();
-    this.offlineResponse = 0;
-    this.asbMask = 0;
     this.emit('power', false);
   }
 
@@ -499,9 +364,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.powerTimer = undefined;
     this.powered = true;
     this.condition.paperStopped = this.condition.paperOut;
-    this.asbMask = this.options.asbOnPowerOn ?? 0;
-    this.lastFrame = asbFrame(this.condition);
-    this.greetingPending = (this.asbMask & 0x4f) !== 0;
+    this.replies.powerOn(this.options.asbOnPowerOn ?? 0);
     this.emit('power', true);
     this.emit('status', this.snapshot());
     this.emit('flow');
@@ -512,11 +375,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     if (this.hangTimer !== undefined) this.clock.clearTimeout(this.hangTimer);
     this.hangTimer = this.clock.setTimeout(() => {
       this.hangTimer = undefined;
-      for (const kind of HELD_KINDS) {
-        const bytes = this.held.get(kind);
-        if (bytes) this.reply(bytes, kind);
-      }
-      this.held.clear();
+      this.replies.releaseHeld();
       this.emit('flow');
     }, ms);
     this.emit('flow');
@@ -524,9 +383,10 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
 
   /** Stop every timer (the model is being discarded). */
   dispose(): void {
-    for (const timer of [this.hangTimer, this.overheatTimer, this.powerTimer, this.printing?.timer]) {
+    for (const timer of [this.hangTimer, this.overheatTimer, this.powerTimer]) {
       if (timer !== undefined) this.clock.clearTimeout(timer);
     }
+    this.engine.clear();
     this.removeAllListeners();
   }
 }

@@ -1,0 +1,51 @@
+/** Options, snapshot, reply kinds and events of the printer model. */
+import type { Clock } from './clock.js';
+import type { Receipt } from './journal.js';
+import type { PrinterIdentity } from './replies.js';
+import type { PrinterCondition } from './status.js';
+
+export interface PrinterModelOptions extends Partial<PrinterIdentity> {
+  /** Receive buffer capacity in bytes (TM-T88: 4 KB). */
+  receiveBuffer?: number;
+  /** Print speed; `Infinity` or 0 means instant. Both limits add up. Default: instant. */
+  bytesPerSecond?: number;
+  linesPerSecond?: number;
+  /** False: a model without GS ( H, which ignores it. */
+  processId?: boolean;
+  /** True: a send-only printer that never answers anything. */
+  oneWay?: boolean;
+  /** Cover opened while printing: `auto` resumes on close (Msw 8-8), `recoverable` needs DLE ENQ 1/2. */
+  coverOpenRecovery?: 'auto' | 'recoverable';
+  /** GS a mask in effect after power-on (memory switch); 0 = ASB off until the host enables it. */
+  asbOnPowerOn?: number;
+  drawerPinHigh?: boolean;
+  clock?: Clock;
+}
+
+/** Reply kinds; the three block kinds are held (latest only) while the printer cannot send. */
+export type ReplyKind = 'realtime' | 'asb' | 'in-order' | 'process-id' | 'offline-response' | 'clear-response';
+export const HELD_KINDS: readonly ReplyKind[] = ['process-id', 'offline-response', 'clear-response'];
+
+export interface PrinterSnapshot extends PrinterCondition {
+  online: boolean;
+  powered: boolean;
+  hung: boolean;
+  asbMask: number;
+  /** Bytes waiting in the receive buffer. */
+  bufferedBytes: number;
+  freeBytes: number;
+  printing: boolean;
+  kanjiMode: boolean;
+  codeTable: number;
+}
+
+export interface PrinterModelEvents {
+  reply: [bytes: Uint8Array, kind: ReplyKind];
+  receipt: [receipt: Receipt];
+  data: [bytes: Uint8Array];
+  status: [snapshot: PrinterSnapshot];
+  /** Power went off (`false`) or came back (`true`). */
+  power: [on: boolean];
+  /** Buffer space or the ability to read changed: links re-check `acceptsData`. */
+  flow: [];
+}
