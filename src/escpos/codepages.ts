@@ -7,7 +7,8 @@ import iconv from 'iconv-lite';
 /** Reverse maps (code point → byte) for the upper half 0x80–0xFF of each single-byte page. */
 const reverseMaps = new Map<string, Map<number, number>>();
 
-function reverseMap(encoding: string): Map<number, number> {
+/** Code point → byte for the upper half of the single-byte page `encoding`, built once. */
+export function reverseMap(encoding: string): Map<number, number> {
   let map = reverseMaps.get(encoding);
   if (map) return map;
   map = new Map();
@@ -28,12 +29,6 @@ function reverseMap(encoding: string): Map<number, number> {
 /** True for printable ASCII (0x20–0x7E), identical in every ESC t table and in Kanji mode. */
 export function isPrintableAscii(cp: number): boolean {
   return cp >= 0x20 && cp <= 0x7e;
-}
-
-/** The byte for `cp` in the single-byte page `encoding`, or undefined if it has none. */
-export function singleByte(encoding: string, cp: number): number | undefined {
-  if (isPrintableAscii(cp)) return cp;
-  return reverseMap(encoding).get(cp);
 }
 
 const gbCache = new Map<number, Uint8Array | null>();

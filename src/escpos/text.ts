@@ -5,7 +5,7 @@
  * profile order that does. ESC t / FS & / FS . are emitted only when the choice changes.
  */
 import * as fixed from './fixed.js';
-import { gb18030Bytes, isPrintableAscii, singleByte } from './codepages.js';
+import { gb18030Bytes, isPrintableAscii, reverseMap } from './codepages.js';
 import type { CodeTable, PrinterProfile } from './profiles.js';
 import type { CommandSink, Warnings } from './sink.js';
 import { charWidth } from './width.js';
@@ -13,6 +13,21 @@ import { charWidth } from './width.js';
 /** Text that every table prints as is, one byte per character, one column each. */
 export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const PRINTABLE_ASCII_LINES = /^[\x20-\x7e\n]*$/;
+
+/**
+ * UTF-16 units that NFC leaves alone in any string made only of them: no decomposition, combining
+ * class 0, never the second half of a composition (checked in text.test.ts). Text made of these
+ * needs no normalize() call.
+ */
+export function isNfcInert(unit: number): boolean {
+  return (
+    unit < 0x0300 ||
+    (unit >= 0x4e00 && unit <= 0x9fff) || // CJK unified ideographs
+    (unit >= 0x3000 && unit <= 0x3029) || // CJK symbols and punctuation (0x302a–0x302f are combining)
+    (unit >= 0xff01 && unit <= 0xff60) || // fullwidth ASCII variants
+    (unit >= 0xffe0 && unit <= 0xffe6) // fullwidth signs
+  );
+}
 
 function hex(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
@@ -24,15 +39,79 @@ export interface CharsetState {
   kanji: boolean | undefined;
 }
 
+/** Per-character answers for one profile's tables, looked up once per character and kept. */
+class Charsets {
+  private readonly maps: (Map<number, number> | undefined)[];
+  private readonly printable = new Map<number, boolean>();
+  private readonly firstTable = new Map<number, number>();
+
+  constructor(
+    readonly tables: readonly CodeTable[],
+    readonly gb18030: boolean,
+  ) {
+    this.maps = tables.map(() => undefined);
+  }
+
+  /** The byte for `cp` in table `index`, or undefined. */
+  byte(index: number, cp: number): number | undefined {
+    if (isPrintableAscii(cp)) return cp;
+    return (this.maps[index] ??= reverseMap(this.tables[index]!.encoding)).get(cp);
+  }
+
+  /** Index of the first table (profile order) that has `cp`, or -1. */
+  tableFor(cp: number): number {
+    let index = this.firstTable.get(cp);
+    if (index === undefined) {
+      index = this.tables.findIndex((_, i) => this.byte(i, cp) !== undefined);
+      this.firstTable.set(cp, index);
+    }
+    return index;
+  }
+
+  /** Index of the first table selected by ESC t `escT`, or -1. */
+  indexOf(escT: number | undefined): number {
+    return escT === undefined ? -1 : this.tables.findIndex((t) => t.escT === escT);
+  }
+
+  gb(cp: number): Uint8Array | undefined {
+    return this.gb18030 ? gb18030Bytes(cp) : undefined;
+  }
+
+  canPrint(cp: number): boolean {
+    let can = this.printable.get(cp);
+    if (can === undefined) {
+      can = isPrintableAscii(cp) || this.tableFor(cp) >= 0 || this.gb(cp) !== undefined;
+      this.printable.set(cp, can);
+    }
+    return can;
+  }
+}
+
+/** Profiles are data and treated as immutable; a profile given a new table list gets new answers. */
+const charsetsByProfile = new WeakMap<PrinterProfile, Charsets>();
+
+function charsetsFor(profile: PrinterProfile): Charsets {
+  let charsets = charsetsByProfile.get(profile);
+  if (!charsets || charsets.tables !== profile.codeTables || charsets.gb18030 !== profile.gb18030) {
+    charsets = new Charsets(profile.codeTables, profile.gb18030);
+    charsetsByProfile.set(profile, charsets);
+  }
+  return charsets;
+}
+
 export class TextEncoder {
+  private readonly charsets: Charsets;
+
   constructor(
     private readonly profile: PrinterProfile,
     readonly state: CharsetState = { table: undefined, kanji: undefined },
-  ) {}
+  ) {
+    this.charsets = charsetsFor(profile);
+  }
 
   /** Whether the profile can print `cp` at all. */
   canPrint(cp: number): boolean {
-    return isPrintableAscii(cp) || this.tableFor(cp) !== undefined || this.gbFor(cp) !== undefined;
+    return this.charsets.canPrint(cp);
   }
 
   /**
@@ -43,6 +122,7 @@ export class TextEncoder {
   sanitize(text: string, path: string, warnings: Warnings, keepNewlines = true): string {
     // Printable ASCII is already NFC and printable everywhere.
     if (PRINTABLE_ASCII.test(text) || (keepNewlines && PRINTABLE_ASCII_LINES.test(text))) return text;
+    if (this.printsAsIs(text)) return text;
     let out = '';
     for (const ch of text.normalize('NFC')) {
       const cp = ch.codePointAt(0)!;
@@ -71,39 +151,52 @@ export class TextEncoder {
     return out;
   }
 
+  /** True when sanitize() would return `text` unchanged: NFC-inert, no control characters, all printable. */
+  private printsAsIs(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x20 && unit <= 0x7e) continue;
+      if (unit < 0xa0 || !isNfcInert(unit) || !this.charsets.canPrint(unit)) return false;
+    }
+    return true;
+  }
+
   /** Emits sanitized `text` (no newlines) as one text run, with the table switches it needs. */
   write(text: string, sink: CommandSink): void {
     if (PRINTABLE_ASCII.test(text)) {
       sink.text(text);
       return;
     }
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
+    const charsets = this.charsets;
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i)!;
+      i += cp > 0xffff ? 2 : 1;
       if (isPrintableAscii(cp)) {
         sink.textByte(cp);
         continue;
       }
-      const gb = charWidth(cp) === 2 ? this.gbFor(cp) : undefined;
+      const gb = charWidth(cp) === 2 ? charsets.gb(cp) : undefined;
       if (gb) {
         this.enterKanji(sink);
         sink.textBytes(gb);
         continue;
       }
-      const current = this.currentTable();
-      const table = current && singleByte(current.encoding, cp) !== undefined ? current : this.tableFor(cp);
-      if (table) {
+      const current = charsets.indexOf(this.state.table);
+      const table = current >= 0 && charsets.byte(current, cp) !== undefined ? current : charsets.tableFor(cp);
+      if (table >= 0) {
         if (this.profile.gb18030 && this.state.kanji !== false) {
           sink.emit('FS .', fixed.KANJI_OFF);
           this.state.kanji = false;
         }
-        if (this.state.table !== table.escT) {
-          sink.emit('ESC t', fixed.codeTable(table.escT));
-          this.state.table = table.escT;
+        const escT = charsets.tables[table]!.escT;
+        if (this.state.table !== escT) {
+          sink.emit('ESC t', fixed.codeTable(escT));
+          this.state.table = escT;
         }
-        sink.textByte(singleByte(table.encoding, cp)!);
+        sink.textByte(charsets.byte(table, cp)!);
         continue;
       }
-      const fallback = this.gbFor(cp);
+      const fallback = charsets.gb(cp);
       if (fallback) {
         this.enterKanji(sink);
         sink.textBytes(fallback);
@@ -128,17 +221,5 @@ export class TextEncoder {
     if (this.state.kanji === true) return;
     sink.emit('FS &', fixed.KANJI_ON);
     this.state.kanji = true;
-  }
-
-  private currentTable(): CodeTable | undefined {
-    return this.profile.codeTables.find((t) => t.escT === this.state.table);
-  }
-
-  private tableFor(cp: number): CodeTable | undefined {
-    return this.profile.codeTables.find((t) => singleByte(t.encoding, cp) !== undefined);
-  }
-
-  private gbFor(cp: number): Uint8Array | undefined {
-    return this.profile.gb18030 ? gb18030Bytes(cp) : undefined;
   }
 }
