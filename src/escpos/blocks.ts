@@ -58,12 +58,37 @@ export function renderText(ctx: RenderContext, block: TextBlock, path: string): 
 
 export function renderRow(ctx: RenderContext, block: RowBlock, path: string): void {
   const style = resolveStyleInto(ctx.want, block, 'left');
-  const cells = block.row.map((cell, i) => {
-    const text = String(cell);
-    return PRINTABLE_ASCII.test(text) ? text : ctx.text.sanitize(text, `${path}.row[${i}]`, ctx.warnings, false);
-  });
+  const cells: string[] = [];
+  let ascii = true;
+  for (let i = 0; i < block.row.length; i++) {
+    const text = String(block.row[i]);
+    if (PRINTABLE_ASCII.test(text)) cells.push(text);
+    else {
+      ascii = false;
+      cells.push(ctx.text.sanitize(text, `${path}.row[${i}]`, ctx.warnings, false));
+    }
+  }
   ctx.style.apply(style);
-  for (const line of layoutRow(cells, columnsFor(ctx.profile, style))) printLine(ctx, line);
+  const columns = columnsFor(ctx.profile, style);
+  if (ascii && cells.length === 2 && printAsciiPair(ctx, cells[0]!, cells[1]!, columns)) return;
+  for (const line of layoutRow(cells, columns)) printLine(ctx, line);
+}
+
+const SPACES = ' '.repeat(256);
+
+/**
+ * The common row, an ASCII label that fits and one ASCII value, written in pieces: the same
+ * bytes as layoutRow's line without building it. False when the row needs the general layout.
+ */
+function printAsciiPair(ctx: RenderContext, label: string, value: string, columns: number): boolean {
+  const labelWidth = columns - value.length - 1;
+  if (labelWidth < 4 || label.length > labelWidth || labelWidth >= SPACES.length) return false;
+  const trimmed = label.trimEnd();
+  ctx.sink.text(trimmed);
+  ctx.sink.text(SPACES.substring(0, labelWidth - trimmed.length + 1));
+  ctx.sink.text(value);
+  ctx.sink.emit('LF', fixed.LF);
+  return true;
 }
 
 /** Rule lines of printable ASCII by character and length: most receipts print the same one many times. */

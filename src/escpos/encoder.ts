@@ -11,6 +11,7 @@ import { getProfile, type PrinterProfile } from './profiles.js';
 import { BytesSink, CommandListSink, Warnings, type CommandSink, type EncodedCommand, type EncodeWarning } from './sink.js';
 import { DEFAULT_STYLE, StyleTracker } from './style.js';
 import { TextEncoder } from './text.js';
+import { ByteWriter } from './writer.js';
 
 /** A visible reprint mark, printed at the top and the bottom of the receipt. */
 export interface ReprintMark {
@@ -42,10 +43,20 @@ export interface EncodeCommandsResult {
 
 /** Encodes `document` for `profile` (a profile or its name). Throws only for an unknown profile name. */
 export function encode(document: ReceiptDocument, profile: PrinterProfile | string, options: EncodeOptions = {}): EncodeResult {
-  const sink = new BytesSink();
-  const warnings = render(document, resolveProfile(profile), options, sink);
-  return { bytes: sink.writer.toBytes(), warnings };
+  // One buffer serves call after call (the result is a copy); a nested call gets its own.
+  const writer = spareWriter?.reset() ?? new ByteWriter(4096);
+  spareWriter = undefined;
+  try {
+    const warnings = render(document, resolveProfile(profile), options, new BytesSink(writer));
+    return { bytes: writer.toBytes(), warnings };
+  } finally {
+    if (writer.capacity <= MAX_SPARE_BYTES) spareWriter = writer;
+  }
 }
+
+/** Kept between calls up to this size, so a receipt with a large image does not pin its buffer. */
+const MAX_SPARE_BYTES = 64 * 1024;
+let spareWriter: ByteWriter | undefined;
 
 /** The same output as a list of commands (`{ type: 'ESC t', payload }`, ...), for dry runs and hex dumps. */
 export function encodeCommands(
@@ -89,7 +100,7 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
 
   const content: readonly Block[] = Array.isArray(document.content) ? document.content : [];
   const endsWithCut = isCut(content[content.length - 1]);
-  const body = endsWithCut ? content.slice(0, -1) : content;
+  const bodyLength = endsWithCut ? content.length - 1 : content.length;
   const finalCut: CutBlock | undefined = endsWithCut
     ? (content[content.length - 1] as CutBlock)
     : options.ensureCut
@@ -97,7 +108,10 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
       : undefined;
 
   if (options.mark) renderMark(ctx, options.mark);
-  body.forEach((block, i) => renderBlock(ctx, block, `content[${i}]`));
+  for (let i = 0; i < bodyLength; i++) {
+    const block = content[i];
+    if (block !== undefined || i in content) renderBlock(ctx, block!, i); // holes are skipped, as forEach did
+  }
   if (options.mark) renderMark(ctx, options.mark);
   if (finalCut) blocks.renderCut(ctx, finalCut, endsWithCut ? `content[${content.length - 1}]` : 'options.ensureCut');
   return warnings.list;
@@ -109,13 +123,29 @@ function renderMark(ctx: blocks.RenderContext, mark: ReprintMark): void {
   blocks.renderText(ctx, { text: `Copy ${mark.copy} · ${mark.time}`, align: 'center' }, 'options.mark');
 }
 
-function renderBlock(ctx: blocks.RenderContext, block: Block, path: string): void {
-  if (typeof block === 'string') return blocks.renderText(ctx, { text: block }, path);
+/** `content[i]` and `content[i].text`, built once per index: every receipt would build them again. */
+const contentPaths: string[] = [];
+const textPaths: string[] = [];
+const CACHED_PATHS = 1024;
+
+function contentPath(index: number): string {
+  if (index >= CACHED_PATHS) return `content[${index}]`;
+  return (contentPaths[index] ??= `content[${index}]`);
+}
+
+function textPath(index: number): string {
+  if (index >= CACHED_PATHS) return `content[${index}].text`;
+  return (textPaths[index] ??= `content[${index}].text`);
+}
+
+function renderBlock(ctx: blocks.RenderContext, block: Block, index: number): void {
+  if (typeof block === 'string') return blocks.renderText(ctx, { text: block }, contentPath(index));
+  const path = contentPath(index);
   if (typeof block !== 'object' || block === null) {
     ctx.warnings.add({ code: 'UNSUPPORTED', path, message: 'not a block: skipped' });
     return;
   }
-  if ('text' in block) return blocks.renderText(ctx, block, `${path}.text`);
+  if ('text' in block) return blocks.renderText(ctx, block, textPath(index));
   if ('row' in block) return blocks.renderRow(ctx, block, path);
   if ('rule' in block) return blocks.renderRule(ctx, block, path);
   if ('barcode' in block) return blocks.renderBarcode(ctx, block, path);

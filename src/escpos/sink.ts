@@ -38,7 +38,7 @@ export interface CommandSink {
 }
 
 export class BytesSink implements CommandSink {
-  readonly writer = new ByteWriter(4096);
+  constructor(readonly writer = new ByteWriter(4096)) {}
   emit(_type: string, payload: Uint8Array): void {
     this.writer.write(payload);
   }

@@ -10,6 +10,17 @@ export class ByteWriter {
     this.buffer = new Uint8Array(Math.max(16, initialCapacity));
   }
 
+  /** Empties the writer, keeping its buffer for reuse. */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** Bytes the writer holds before it has to grow. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
   get size(): number {
     return this.length;
   }
