@@ -10,6 +10,11 @@ export interface PrinterModelOptions extends Partial<PrinterIdentity> {
   /** Print speed; `Infinity` or 0 means instant. Both limits add up. Default: instant. */
   bytesPerSecond?: number;
   linesPerSecond?: number;
+  /**
+   * Print buffer in lines (default 8, an assumption): processed data waits here for the engine,
+   * so GS r / GS I are answered before the lines ahead of them have all printed. 0 = none.
+   */
+  printBufferLines?: number;
   /** False: a model without GS ( H, which ignores it. */
   processId?: boolean;
   /** True: a send-only printer that never answers anything. */

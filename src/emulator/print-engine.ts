@@ -1,7 +1,10 @@
 /**
- * The print engine: spends print time on the units the interpreter hands over and writes them
- * into the journal when they have printed. It knows nothing of status or replies; the printer
- * model tells it when to stop and hears when a unit is done, a cut jammed or paper end is reached.
+ * The print buffer and the print engine: the interpreter hands over print units as it processes
+ * the receive buffer; they wait in the print buffer, the engine spends print time on them and
+ * writes them into the journal when they have printed. So processing (GS r, GS I) runs ahead of
+ * printing by up to the print buffer, while a process ID (GS ( H fn 48) waits in the print buffer
+ * as a marker and is due only once everything before it has printed. The engine knows nothing
+ * of status or replies; the printer model says when it may print and hears what happened.
  */
 import type { Clock } from './clock.js';
 import type { PrintUnit } from './interpreter.js';
@@ -14,6 +17,8 @@ export interface PrintSpeed {
 }
 
 export interface PrintEngineHost {
+  /** Powered and online. */
+  canPrint(): boolean;
   /** A cut ended a receipt. */
   receipt(receipt: Receipt): void;
   /** The cutter jammed on a cut (`jamOnNextCut`); the cut waits to print again. */
@@ -24,21 +29,32 @@ export interface PrintEngineHost {
   finished(): void;
 }
 
+/** A unit in the print buffer: its processing cost in bytes, and what is due once it printed. */
+interface BufferedUnit {
+  unit: PrintUnit;
+  costBytes: number;
+  printed?: () => void;
+}
+
 const speed = (value: number | undefined): number => (value === undefined || value === 0 ? Infinity : value);
 
 export class PrintEngine {
   /** The next cut jams the cutter. */
   jamOnNextCut = false;
-  private printing: { unit: PrintUnit; timer: unknown } | undefined;
+  private printing: { entry: BufferedUnit; timer: unknown } | undefined;
   /** The unit that stopped at once; it prints again from its start on recovery. */
-  private resumeUnit: PrintUnit | undefined;
+  private resumeEntry: BufferedUnit | undefined;
   private stopAfterUnit: InterruptionCause | undefined;
+  private buffer: BufferedUnit[] = [];
+  private bufferedLines = 0;
   private costBytes = 0;
 
+  /** `capacity`: print buffer size in lines; 0 = none (a unit is processed only once the previous one printed). */
   constructor(
     private readonly journal: Journal,
     private readonly clock: Clock,
     private readonly speed: PrintSpeed,
+    private readonly capacity: number,
     private readonly host: PrintEngineHost,
   ) {}
 
@@ -46,39 +62,65 @@ export class PrintEngine {
     return this.printing !== undefined;
   }
 
-  /** Bytes processed since the last unit started: they cost print time at `bytesPerSecond`. */
+  /** Whether processing may hand over another unit. */
+  get hasRoom(): boolean {
+    if (this.capacity <= 0) return !this.printing && !this.resumeEntry && this.buffer.length === 0;
+    return this.bufferedLines < this.capacity;
+  }
+
+  /** Bytes processed since the last unit was handed over: they cost print time at `bytesPerSecond`. */
   addCost(bytes: number): void {
     this.costBytes += bytes;
   }
 
-  /** Start the unit an interruption stopped, if any; false when there is none. */
-  resume(): boolean {
-    const unit = this.resumeUnit;
-    if (!unit) return false;
-    this.resumeUnit = undefined;
-    this.start(unit);
-    return true;
+  /** A processed unit enters the print buffer. */
+  enqueue(unit: PrintUnit): void {
+    this.push({ unit, costBytes: this.costBytes });
   }
 
-  start(unit: PrintUnit): void {
+  /** `printed` runs once everything handed over before it has printed (at once when nothing is pending). */
+  enqueueMarker(printed: () => void): void {
+    this.push({ unit: { items: [], lines: 0, cut: false }, costBytes: 0, printed });
+  }
+
+  private push(entry: BufferedUnit): void {
+    this.costBytes = 0;
+    this.buffer.push(entry);
+    this.bufferedLines += entry.unit.lines;
+    this.run();
+  }
+
+  /** Print what is buffered while the printer may print. */
+  run(): void {
+    while (this.host.canPrint() && !this.printing) {
+      const entry = this.resumeEntry ?? this.buffer.shift();
+      if (!entry) return;
+      if (entry === this.resumeEntry) this.resumeEntry = undefined;
+      else this.bufferedLines -= entry.unit.lines;
+      this.start(entry);
+    }
+  }
+
+  private start(entry: BufferedUnit): void {
+    const { unit } = entry;
     if (unit.cut && this.jamOnNextCut) {
       this.jamOnNextCut = false;
-      this.resumeUnit = unit;
+      this.resumeEntry = { unit, costBytes: 0 };
       this.journal.interrupt('cutter-jam');
       return this.host.cutJammed();
     }
-    const seconds = unit.lines / speed(this.speed.linesPerSecond) + this.costBytes / speed(this.speed.bytesPerSecond);
-    this.costBytes = 0;
-    if (!(seconds > 0)) return this.complete(unit);
+    const seconds = unit.lines / speed(this.speed.linesPerSecond) + entry.costBytes / speed(this.speed.bytesPerSecond);
+    if (!(seconds > 0)) return this.complete(entry);
     const timer = this.clock.setTimeout(() => {
       this.printing = undefined;
-      this.complete(unit);
+      this.complete(entry);
       this.host.finished();
     }, seconds * 1000);
-    this.printing = { unit, timer };
+    this.printing = { entry, timer };
   }
 
-  private complete(unit: PrintUnit): void {
+  private complete({ unit, printed }: BufferedUnit): void {
+    printed?.();
     for (const item of unit.items) this.addItem(item);
     if (unit.cut) {
       const receipt = this.journal.end('cut');
@@ -106,9 +148,10 @@ export class PrintEngine {
     if (!current) return;
     this.clock.clearTimeout(current.timer);
     this.printing = undefined;
-    for (const item of current.unit.items) if (item.kind === 'text') this.journal.add({ ...item, partial: true });
+    const { unit } = current.entry;
+    for (const item of unit.items) if (item.kind === 'text') this.journal.add({ ...item, partial: true });
     this.journal.interrupt(cause);
-    this.resumeUnit = current.unit;
+    this.resumeEntry = { unit, costBytes: 0 };
   }
 
   /** Stop once the unit being printed is done (paper end after the current line); false when idle. */
@@ -122,10 +165,12 @@ export class PrintEngine {
     this.stopAfterUnit = undefined;
   }
 
-  /** Drop everything not yet printed (buffer clear, power off). */
+  /** Drop everything not yet printed, markers included (buffer clear, power off). */
   clear(): void {
     this.costBytes = 0;
-    this.resumeUnit = undefined;
+    this.buffer = [];
+    this.bufferedLines = 0;
+    this.resumeEntry = undefined;
     this.stopAfterUnit = undefined;
     if (this.printing) {
       this.clock.clearTimeout(this.printing.timer);

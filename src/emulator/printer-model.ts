@@ -1,8 +1,9 @@
 /**
- * The printer itself, without any link: receive buffer, parser, print engine with a speed,
- * status, replies and faults (types in model-types.ts). Bytes are parsed on receipt; real-time commands (DLE EOT,
- * DLE ENQ, DLE DC4) run at once, everything else waits in the receive buffer until the
- * engine reaches it, so "printed" lags "received". Links (TCP, pty, memory) only move bytes.
+ * The printer itself, without any link: receive buffer, parser, print buffer and engine with a
+ * speed, status, replies and faults (types in model-types.ts). Bytes are parsed on receipt;
+ * real-time commands (DLE EOT, DLE ENQ, DLE DC4) run at once, everything else waits in the
+ * receive buffer until it is processed in sequence (while online and the print buffer has room),
+ * so "processed" lags "received" and "printed" lags "processed". Links only move bytes.
  */
 import { EventEmitter } from 'node:events';
 import { realClock, type Clock } from './clock.js';
@@ -16,6 +17,9 @@ import { CLEAR_KEY, CLEAR_RESPONSE, DEFAULT_IDENTITY, printerInfoReply, processI
 import { asbFrame, isOffline, realtimeStatus, transmitStatus, type PrinterCondition } from './status.js';
 
 export type { PrinterModelEvents, PrinterModelOptions, PrinterSnapshot, ReplyKind } from './model-types.js';
+
+/** Assumed print buffer size: Epson does not publish it; a few lines are enough to let GS r run ahead of printing. */
+const DEFAULT_PRINT_BUFFER_LINES = 8;
 
 export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   readonly journal = new Journal();
@@ -61,7 +65,8 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       holding: () => this.hangTimer !== undefined,
       send: (bytes, kind) => this.emit('reply', bytes, kind),
     });
-    this.engine = new PrintEngine(this.journal, this.clock, options, {
+    this.engine = new PrintEngine(this.journal, this.clock, options, options.printBufferLines ?? DEFAULT_PRINT_BUFFER_LINES, {
+      canPrint: () => this.canPrint,
       receipt: (receipt) => this.emit('receipt', receipt),
       cutJammed: () => {
         this.cutterJammed = true;
@@ -72,7 +77,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       finished: () => this.pump(),
     });
     this.interpreter = new Interpreter({
-      print: (unit) => this.engine.start(unit),
+      print: (unit) => this.engine.enqueue(unit),
       transmitStatus: (n) => this.sendInOrder(transmitStatus(n, this.condition)),
       printerInfo: (n) => {
         const reply = printerInfoReply(n, this.identity);
@@ -80,7 +85,8 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       },
       enableAsb: (mask) => this.replies.enableAsb(mask),
       processId: (id) => {
-        if (this.options.processId !== false) this.reply(processIdReply(id), 'process-id');
+        // Due "when the printing is completed" of the data before it: a marker in the print buffer.
+        if (this.options.processId !== false) this.engine.enqueueMarker(() => this.reply(processIdReply(id), 'process-id'));
       },
       setOfflineResponse: (mode) => {
         if (this.options.processId !== false) this.replies.offlineResponse = mode;
@@ -133,8 +139,9 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.canPrint && !this.engine.busy) {
-        if (this.engine.resume()) continue;
+      for (;;) {
+        this.engine.run();
+        if (!this.canPrint || !this.engine.hasRoom) break;
         const op = this.queue[this.queueHead];
         if (!op) break;
         this.queueHead++;

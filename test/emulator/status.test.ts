@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryPrinter } from './helpers.js';
+import { ascii, concat, hex, memoryPrinter, PROCESS_ID } from './helpers.js';
 
 // Reference escpos-status.md §1.2 "Typical replies for an emulator" (DLE EOT 1–4, ASB bytes 1–4).
 describe('DLE EOT replies and ASB frames per state', () => {
@@ -129,6 +129,55 @@ describe('GS r and GS I', () => {
     expect(replies).toEqual([]);
     expect(eot()).toBe('1a32127e');
     printer.loadPaper();
+    expect(replies).toEqual(['00']);
+  });
+
+  const lines = (...texts: string[]) => concat(...texts.map((text) => concat(ascii(text), hex('0a'))));
+  const printedTexts = (printer: ReturnType<typeof memoryPrinter>['printer']) =>
+    printer.journal.current.flatMap((item) => (item.kind === 'text' ? [item.text] : []));
+
+  it('GS r is answered once processed, before the lines ahead of it have printed; GS ( H only after they printed', () => {
+    const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10 });
+    send(lines('one', 'two', 'three'), '1d 72 01', PROCESS_ID('0001'));
+    expect(replies).toEqual(['00']);
+    expect(printedTexts(printer)).toEqual([]);
+    clock.advance(250);
+    expect(replies).toEqual(['00']);
+    clock.advance(100);
+    expect(printedTexts(printer)).toEqual(['one', 'two', 'three']);
+    expect(replies).toEqual(['00', '37223030303100']);
+  });
+
+  it('GS r waits for room in the print buffer: a long job ahead of it is mostly printed first', () => {
+    const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10, printBufferLines: 2 });
+    send(lines('l1', 'l2', 'l3', 'l4', 'l5', 'l6'), '1d 72 01');
+    expect(replies).toEqual([]);
+    clock.advance(350); // l4 printing, l5 and l6 fill the buffer
+    expect(replies).toEqual([]);
+    clock.advance(100); // l5 printing: l6 leaves room, GS r is processed
+    expect(replies).toEqual(['00']);
+    expect(printedTexts(printer)).toEqual(['l1', 'l2', 'l3', 'l4']);
+  });
+
+  it('without a print buffer (printBufferLines 0) GS r is answered only after the lines ahead printed', () => {
+    const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10, printBufferLines: 0 });
+    send(lines('a', 'b'), '1d 72 01');
+    clock.advance(150);
+    expect(replies).toEqual([]);
+    clock.advance(100);
+    expect(replies).toEqual(['00']);
+    expect(printedTexts(printer)).toEqual(['a', 'b']);
+  });
+
+  it('GS r behind a paper-out stop is withheld even though its lines were processed', () => {
+    const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10, printBufferLines: 2 });
+    send(lines('l1', 'l2', 'l3', 'l4', 'l5'), '1d 72 01');
+    clock.advance(50);
+    printer.paperOut(); // stops after l1: l2, l3 wait in the print buffer, the rest in the receive buffer
+    clock.advance(5000);
+    expect(replies).toEqual([]);
+    printer.loadPaper();
+    clock.advance(250);
     expect(replies).toEqual(['00']);
   });
 
