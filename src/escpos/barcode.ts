@@ -3,8 +3,6 @@ import { normalizeBarcode } from '../document/barcode-rules.js';
 import type { BarcodeSymbology } from '../document/types.js';
 import { BARCODE_SYSTEM } from './commands.js';
 
-type CodeSet = 'A' | 'B' | 'C';
-
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
@@ -16,47 +14,48 @@ function isDigit(code: number): boolean {
  * Returns undefined for characters CODE128 cannot carry (above 0x7F).
  */
 export function code128Data(data: string): Uint8Array | undefined {
-  const codes: number[] = [];
-  for (let i = 0; i < data.length; i++) {
+  const n = data.length;
+  // Mark which positions go in code C.
+  const inC = new Uint8Array(n);
+  for (let i = 0; i < n; ) {
     const c = data.charCodeAt(i);
     if (c > 0x7f) return undefined;
-    codes.push(c);
-  }
-  // Mark which positions go in code C.
-  const inC = new Array<boolean>(codes.length).fill(false);
-  for (let i = 0; i < codes.length; ) {
-    if (!isDigit(codes[i]!)) {
+    if (!isDigit(c)) {
       i++;
       continue;
     }
-    let end = i;
-    while (end < codes.length && isDigit(codes[end]!)) end++;
+    let end = i + 1;
+    while (end < n && isDigit(data.charCodeAt(end))) end++;
     const length = end - i;
-    if (length >= 4) for (let k = i + (length % 2); k < end; k++) inC[k] = true;
+    if (length >= 4) inC.fill(1, i + (length % 2), end);
     i = end;
   }
-  const out: number[] = [];
-  let set: CodeSet | undefined;
-  const select = (next: CodeSet): void => {
-    if (set !== next) out.push(0x7b, next.charCodeAt(0));
-    set = next;
-  };
-  for (let i = 0; i < codes.length; i++) {
-    const c = codes[i]!;
-    if (inC[i]) {
-      select('C');
-      out.push((c - 0x30) * 10 + (codes[i + 1]! - 0x30));
-      i++;
-      continue;
-    }
+  // At most 4 bytes a character: a code set selector and `{{`.
+  const out = new Uint8Array(4 * n);
+  let size = 0;
+  let set = 0; // char code of the current set: A, B, C, or 0 before the first
+  for (let i = 0; i < n; i++) {
+    const c = data.charCodeAt(i);
+    let next = set;
+    if (inC[i]) next = 0x43;
     // Stay in A or B while the character is in it; choose A only for control characters.
-    const needs: CodeSet | undefined = c < 0x20 ? 'A' : c >= 0x60 ? 'B' : undefined;
-    if (needs) select(needs);
-    else if (set !== 'A' && set !== 'B') select('B');
-    if (c === 0x7b) out.push(0x7b, 0x7b);
-    else out.push(c);
+    else if (c < 0x20) next = 0x41;
+    else if (c >= 0x60) next = 0x42;
+    else if (set !== 0x41 && set !== 0x42) next = 0x42;
+    if (next !== set) {
+      out[size++] = 0x7b;
+      out[size++] = next;
+      set = next;
+    }
+    if (inC[i]) {
+      out[size++] = (c - 0x30) * 10 + (data.charCodeAt(i + 1) - 0x30);
+      i++;
+    } else if (c === 0x7b) {
+      out[size++] = 0x7b;
+      out[size++] = 0x7b;
+    } else out[size++] = c;
   }
-  return Uint8Array.from(out);
+  return out.slice(0, size);
 }
 
 /** The GS k system number and data bytes for a barcode block; throws InvalidDocumentError for bad data. */

@@ -137,19 +137,28 @@ export function renderBarcode(ctx: RenderContext, block: BarcodeBlock, path: str
   ctx.sink.emit('GS k', cmd.barcode(encoded.m, encoded.data));
 }
 
+/** UTF-8 bytes; ASCII without a call into the native encoder (most QR data is a URL). */
+function utf8Bytes(text: string): Uint8Array {
+  if (!ASCII.test(text)) return utf8.encode(text);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function renderQr(ctx: RenderContext, block: QrBlock, path: string): void {
-  const data = utf8.encode(String(block.qr));
+  const data = utf8Bytes(String(block.qr));
   if (!ctx.profile.qr) return unsupported(ctx, path, 'QR codes');
   if (data.length < 1 || data.length > 7089) {
     ctx.warnings.add({ code: 'QR_TOO_LONG', path, message: `QR skipped: ${data.length} bytes (1–7089 fit GS ( k)` });
     return;
   }
   ctx.style.align(block.align ?? 'center');
-  ctx.sink.emit('GS ( k QR model', cmd.qrModel2());
-  ctx.sink.emit('GS ( k QR size', cmd.qrModuleSize(clamp(block.size ?? 6, 1, 16)));
-  ctx.sink.emit('GS ( k QR error correction', cmd.qrErrorCorrection(block.errorCorrection ?? 'M'));
+  ctx.sink.emit('GS ( k QR model', fixed.QR_MODEL_2);
+  ctx.sink.emit('GS ( k QR size', fixed.qrModuleSize(clamp(block.size ?? 6, 1, 16)));
+  ctx.sink.emit('GS ( k QR error correction', fixed.qrErrorCorrection(block.errorCorrection ?? 'M'));
   ctx.sink.emit('GS ( k QR store', cmd.qrStore(data));
-  ctx.sink.emit('GS ( k QR print', cmd.qrPrint());
+  ctx.sink.emit('GS ( k QR print', fixed.QR_PRINT);
 }
 
 export function renderPdf417(ctx: RenderContext, block: Pdf417Block, path: string): void {

@@ -197,17 +197,32 @@ export const BARCODE_SYSTEM = {
 export function barcode(m: number, data: Uint8Array): Uint8Array {
   byteArg('GS k m', m, 65, 79);
   byteArg('GS k n (data length)', data.length, 1, 255);
-  return Uint8Array.of(GS, 0x6b, m, data.length, ...data);
+  const out = new Uint8Array(4 + data.length);
+  out[0] = GS;
+  out[1] = 0x6b;
+  out[2] = m;
+  out[3] = data.length;
+  out.set(data, 4);
+  return out;
 }
 
 // ---------------------------------------------------------------- 2D codes: GS ( k
 
-function gsK(cn: number, fn: number, params: Uint8Array | readonly number[]): Uint8Array {
-  const length = params.length + 2;
+/** GS ( k pL pH cn fn [m] params: `m`, when given, is the one byte before `params` (the store functions' 48). */
+function gsK(cn: number, fn: number, params: Uint8Array | readonly number[], m?: number): Uint8Array {
+  const head = m === undefined ? 7 : 8;
+  const length = params.length + head - 5;
   byteArg('GS ( k parameter length', length, 3, 65535);
   const out = new Uint8Array(5 + length);
-  out.set([GS, 0x28, 0x6b, length & 0xff, length >> 8, cn, fn]);
-  out.set(params, 7);
+  out[0] = GS;
+  out[1] = 0x28;
+  out[2] = 0x6b;
+  out[3] = length & 0xff;
+  out[4] = length >> 8;
+  out[5] = cn;
+  out[6] = fn;
+  if (m !== undefined) out[7] = m;
+  out.set(params, head);
   return out;
 }
 
@@ -229,7 +244,7 @@ export function qrErrorCorrection(level: 'L' | 'M' | 'Q' | 'H'): Uint8Array {
 /** GS ( k cn=49 fn=80 — QR code: store data; pL pH = byte length + 3. At most 7089 bytes. */
 export function qrStore(data: Uint8Array): Uint8Array {
   byteArg('QR data length', data.length, 1, 7089);
-  return gsK(49, 80, concatBytes([Uint8Array.of(48), data]));
+  return gsK(49, 80, data, 48);
 }
 
 /** GS ( k cn=49 fn=81 — QR code: print the stored symbol. */
@@ -263,7 +278,7 @@ export function pdf417ErrorCorrection(level: number): Uint8Array {
 /** GS ( k cn=48 fn=80 — PDF417: store data; pL pH = byte length + 3. */
 export function pdf417Store(data: Uint8Array): Uint8Array {
   byteArg('PDF417 data length', data.length, 1, 65532);
-  return gsK(48, 80, concatBytes([Uint8Array.of(48), data]));
+  return gsK(48, 80, data, 48);
 }
 
 /** GS ( k cn=48 fn=81 — PDF417: print the stored symbol. */

@@ -34,3 +34,20 @@ const tables: (Uint8Array | undefined)[] = [];
 export function codeTable(n: number): Uint8Array {
   return (tables[n] ??= cmd.codeTable(n));
 }
+
+export const QR_MODEL_2 = cmd.qrModel2();
+export const QR_PRINT = cmd.qrPrint();
+
+const qrSizes: (Uint8Array | undefined)[] = [];
+/** GS ( k QR module size. */
+export function qrModuleSize(dots: number): Uint8Array {
+  return (qrSizes[dots] ??= cmd.qrModuleSize(dots));
+}
+
+const qrLevels = new Map<string, Uint8Array>();
+/** GS ( k QR error correction level. */
+export function qrErrorCorrection(level: 'L' | 'M' | 'Q' | 'H'): Uint8Array {
+  let bytes = qrLevels.get(level);
+  if (!bytes) qrLevels.set(level, (bytes = cmd.qrErrorCorrection(level)));
+  return bytes;
+}
