@@ -104,6 +104,7 @@ export class Worker extends EventEmitter {
   #failureStreak = 0;
   #lastStatusPoll = -Infinity;
   #health: PrinterHealth | undefined;
+  #healthRecorded = false;
 
   constructor(store: SpoolStore, options: WorkerOptions, forward: Emit = () => {}) {
     super();
@@ -282,7 +283,10 @@ export class Worker extends EventEmitter {
       ...(this.#options.confirmTimeoutMs === undefined ? {} : { confirmTimeoutMs: this.#options.confirmTimeoutMs }),
       allowUnconfirmed: this.#options.allowUnconfirmed ?? false,
       onSent: (bytesSent) => {
-        void this.#persist(() => this.#store.markConfirming(ref, bytesSent, this.#clock.now()));
+        // Informational (completeJob accepts `sending` too): it may land late or never.
+        this.#persist(() => this.#store.markConfirming(ref, bytesSent, this.#clock.now())).catch((error: unknown) =>
+          this.#report(error),
+        );
       },
     });
   }
@@ -351,6 +355,8 @@ export class Worker extends EventEmitter {
         this.#report(error);
         if (this.#abandoned) return undefined;
         await delay(Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
+        // A stopped worker leaves the store alone: its caller may close it; the job stays in doubt.
+        if (this.#abandoned) return undefined;
       }
     }
   }
@@ -372,6 +378,13 @@ export class Worker extends EventEmitter {
 
   async #idle(): Promise<void> {
     const head = await this.#store.headJob(this.printer);
+    if (head && (head.state === 'sending' || head.state === 'confirming')) {
+      // Nothing is in flight while idle, so its outcome was lost (not a store error: those are
+      // retried in #persist). Taking the lease again re-queues it in doubt, marked, instead of
+      // leaving it to block the queue; the lease's fencing leaves another holder's job alone.
+      this.#leaseHeld = false;
+      return;
+    }
     if (head?.state === 'needs-attention') this.#attentionSince ??= head.updatedAt;
     if (this.#clock.now() - this.#lastStatusPoll >= this.#statusPollMs) await this.#pollStatus();
     if (await this.#resumeIfRecovered(head)) return;
@@ -426,8 +439,15 @@ export class Worker extends EventEmitter {
   #observe(health: PrinterHealth): void {
     const previous = this.#health;
     this.#health = health;
-    if (sameHealth(previous, health)) return;
-    this.#store.recordHealth(health).catch((error: unknown) => this.#report(error));
+    const changed = !sameHealth(previous, health);
+    if (!changed && this.#healthRecorded) return;
+    // A write the store refused is tried again with the next observation.
+    this.#healthRecorded = true;
+    this.#store.recordHealth(health).catch((error: unknown) => {
+      this.#healthRecorded = false;
+      this.#report(error);
+    });
+    if (!changed) return;
     this.#emit('status', health);
     if (health.ready && !previous?.ready) this.#wakeup.wake();
   }

@@ -18,10 +18,9 @@ afterEach(async () => {
 });
 
 describe('disk full with a running worker', () => {
-  // Fails today (see the hardening report): completeJob hits SQLITE_FULL, the printed job stays
-  // `confirming` at the head of the queue and this worker never re-records or resets it, so nothing
-  // behind it prints even after a purge frees space (only a restart's in-doubt recovery would).
-  it.skip('KNOWN BUG, worker stalls after StoreFullError on completeJob: rejected submits are not stored; the worker survives the full store and, after a purge, prints every stored job and new ones', async () => {
+  // Clearing documents frees no SQLite page by itself: purge compacts the store (VACUUM), and the
+  // worker, which kept the confirmed job in memory, records it and carries on without reprinting.
+  it('rejected submits are not stored; the worker survives the full store and, after a purge, prints every stored job and new ones', async () => {
     const { dir, remove } = tempDir();
     cleanups.push(remove);
     const spool = openSpool({ path: join(dir, 'spool.db'), maxSizeBytes: 160 * 1024 });
@@ -59,6 +58,8 @@ describe('disk full with a running worker', () => {
       expect({ id, atLeastOne: copies.length >= 1, unmarked: copies.filter((p) => !p.mark).length <= 1 }).toEqual({ id, atLeastOne: true, unmarked: true });
     }
     expect(new Set(link.paper.map((p) => p.transactionId))).toEqual(new Set(stored));
+    // The job whose completion the full store refused was recorded later, not printed again.
+    expect(link.paper).toHaveLength(stored.length);
 
     await spool.purge({ olderThanMs: 0 });
     const again = await spool.submit(receipt('AFTER-FULL', undefined, big));

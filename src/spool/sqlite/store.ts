@@ -73,7 +73,17 @@ export class SqliteStore implements SpoolStore {
     this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((db) => jobs.resumePrinter(db, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((db) => jobs.requeueFailed(db, txn, now));
-  purgeDocuments: SpoolStore['purgeDocuments'] = (before, now) => this.#write((db) => jobs.purgeDocuments(db, before, now));
+
+  /**
+   * Clearing a document shrinks its row inside its page but frees no page, so a full store stays
+   * full: `VACUUM` then rebuilds the file without the slack (it holds the write lock meanwhile,
+   * which is why it runs only when something was purged).
+   */
+  async purgeDocuments(before: number, now: number): Promise<number> {
+    const purged = await this.#write((db) => jobs.purgeDocuments(db, before, now));
+    if (purged > 0) storeCall(this.path, () => this.#db.exec('VACUUM'));
+    return purged;
+  }
 
   getJob(jobId: number): Promise<Job | undefined> {
     return this.#read((db) => {
