@@ -44,12 +44,53 @@ export function codeTableEncoding(table: number): string | undefined {
   return EPSON_CODE_TABLES[table];
 }
 
-/** Decode single-byte text in code table `table`, or GB18030 when Kanji (Chinese) mode is on. */
-export function decodeText(bytes: Uint8Array, table: number, kanjiMode: boolean): string {
+/** The twelve code points an international character set (ESC R n) replaces, in table order. */
+const NATIONAL_CODE_POINTS = [0x23, 0x24, 0x40, 0x5b, 0x5c, 0x5d, 0x5e, 0x60, 0x7b, 0x7c, 0x7d, 0x7e];
+
+/**
+ * ESC R n: the characters at NATIONAL_CODE_POINTS per set (Epson ESC R table; the same as the
+ * ESC/P international sets). Sets 16 (Vietnam) and 17 (Arabia) are not modelled and print as USA.
+ */
+const INTERNATIONAL_SETS: Record<number, string> = {
+  0: '#$@[\\]^`{|}~', // USA
+  1: '#$à°ç§^`éùè¨', // France
+  2: '#$§ÄÖÜ^`äöüß', // Germany
+  3: '£$@[\\]^`{|}~', // UK
+  4: '#$@ÆØÅ^`æøå~', // Denmark I
+  5: '#¤ÉÄÖÅÜéäöåü', // Sweden
+  6: '#$@°\\é^ùàòèì', // Italy
+  7: '₧$@¡Ñ¿^`¨ñ}~', // Spain I
+  8: '#$@[¥]^`{|}~', // Japan
+  9: '#¤ÉÆØÅÜéæøåü', // Norway
+  10: '#$ÉÆØÅÜéæøåü', // Denmark II
+  11: '#$á¡Ñ¿é`íñóú', // Spain II
+  12: '#$á¡Ñ¿éüíñóú', // Latin America
+  13: '#$@[₩]^`{|}~', // Korea
+  14: '#$ŽŠĐĆČžšđćč', // Slovenia / Croatia
+  15: '#¥@[\\]^`{|}~', // China
+};
+
+/** The character an international set prints for an ASCII byte, or undefined when the set leaves it alone. */
+function nationalCharacter(byte: number, set: number): string | undefined {
+  const index = NATIONAL_CODE_POINTS.indexOf(byte);
+  if (index < 0) return undefined;
+  const replacements = INTERNATIONAL_SETS[set];
+  return replacements === undefined ? undefined : Array.from(replacements)[index];
+}
+
+/**
+ * Decode single-byte text in code table `table` with international set `internationalSet`
+ * (ESC R), or GB18030 when Kanji (Chinese) mode is on (the set is not applied there: its
+ * second bytes overlap the replaced code points).
+ */
+export function decodeText(bytes: Uint8Array, table: number, kanjiMode: boolean, internationalSet = 0): string {
   if (kanjiMode) return iconv.decode(Buffer.from(bytes), 'gb18030');
   const encoding = codeTableEncoding(table);
-  if (encoding) return iconv.decode(Buffer.from(bytes), encoding);
   let text = '';
-  for (const byte of bytes) text += byte < 0x80 ? String.fromCharCode(byte) : '\ufffd';
-  return text;
+  if (encoding) text = iconv.decode(Buffer.from(bytes), encoding);
+  else for (const byte of bytes) text += byte < 0x80 ? String.fromCharCode(byte) : '\ufffd';
+  if (internationalSet === 0 || !(internationalSet in INTERNATIONAL_SETS)) return text;
+  // Single-byte tables keep one character per byte, so positions line up with the bytes.
+  const chars = Array.from(text);
+  return Array.from(bytes, (byte, i) => nationalCharacter(byte, internationalSet) ?? chars[i] ?? '').join('');
 }

@@ -60,6 +60,7 @@ interface PendingSegment {
   style: TextStyle;
   bytes: number[];
   codeTable: number;
+  internationalSet: number;
   kanjiMode: boolean;
 }
 
@@ -129,10 +130,12 @@ export class Interpreter {
     const s = this.settings;
     const last = this.segments[this.segments.length - 1];
     if (this.lineAlign === undefined) this.lineAlign = s.align;
-    if (last && last.style === s.style && last.codeTable === s.codeTable && last.kanjiMode === s.kanjiMode) {
+    const sameEncoding = last && last.codeTable === s.codeTable && last.internationalSet === s.internationalSet && last.kanjiMode === s.kanjiMode;
+    if (last && sameEncoding && last.style === s.style) {
       for (const b of bytes) last.bytes.push(b);
     } else {
-      this.segments.push({ style: s.style, bytes: Array.from(bytes), codeTable: s.codeTable, kanjiMode: s.kanjiMode });
+      const { codeTable, internationalSet, kanjiMode } = s;
+      this.segments.push({ style: s.style, bytes: Array.from(bytes), codeTable, internationalSet, kanjiMode });
     }
     this.column += bytes.length;
   }
@@ -145,7 +148,7 @@ export class Interpreter {
     if (this.segments.length > 0 || emptyLf) {
       const segments: TextSegment[] = this.segments.map((seg) => ({
         ...seg.style,
-        text: decodeText(Uint8Array.from(seg.bytes), seg.codeTable, seg.kanjiMode),
+        text: decodeText(Uint8Array.from(seg.bytes), seg.codeTable, seg.kanjiMode, seg.internationalSet),
       }));
       items.push({
         kind: 'text',
@@ -201,7 +204,7 @@ export class Interpreter {
         s.codeTable = n;
         return;
       case 'ESC R':
-        s.internationalSet = n;
+        if (n <= 17) s.internationalSet = n; // an undefined n leaves the set as it was
         return;
       case 'FS &':
         s.kanjiMode = true;

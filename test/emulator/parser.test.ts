@@ -71,6 +71,38 @@ describe('journal content', () => {
     expect(printer.journal.receipts[0]!.text).toBe('收据 重打印 €\nCafé 5€\nЧек\nStraße ½');
   });
 
+  it('applies the ESC R international character set to the twelve national code points', () => {
+    const { printer, send } = memoryPrinter();
+    const sample = ascii('#$@[\\]^`{|}~ ok');
+    send(
+      sample, hex('0a'),
+      hex('1b 52 02'), sample, hex('0a'), // Germany
+      hex('1b 52 03'), sample, hex('0a'), // UK
+      hex('1b 52 0a'), sample, hex('0a'), // Denmark II
+      hex('1b 52 07'), sample, hex('0a'), // Spain I
+      hex('1b 52 08'), ascii('\\100'), hex('0a'), // Japan
+      hex('1b 52 40'), ascii('\\100'), hex('0a'), // undefined n: Japan stays
+      hex('1b 40'), sample, hex('0a'), // ESC @: back to USA
+      CUT,
+    );
+    expect(printer.journal.receipts[0]!.text.split('\n')).toEqual([
+      '#$@[\\]^`{|}~ ok',
+      '#$§ÄÖÜ^`äöüß ok',
+      '£$@[\\]^`{|}~ ok',
+      '#$ÉÆØÅÜéæøåü ok',
+      '₧$@¡Ñ¿^`¨ñ}~ ok',
+      '¥100',
+      '¥100',
+      '#$@[\\]^`{|}~ ok',
+    ]);
+  });
+
+  it('the international set combines with the code table; bytes above 0x7F are untouched', () => {
+    const { printer, send } = memoryPrinter();
+    send(hex('1b 74 10 1b 52 01'), iconv.encode('@ 5€ é', 'windows1252'), hex('0a'), CUT); // France, WPC1252
+    expect(printer.journal.receipts[0]!.text).toBe('à 5€ é');
+  });
+
   it('records styles, alignment, barcodes, QR, images, drawer kicks and the cut type', () => {
     const { printer, send } = memoryPrinter();
     send(
