@@ -75,6 +75,8 @@ export async function profileFor(example: ExamplePrinter, fallback = 'generic-80
 
 /** With a virtual printer: draws what it printed. Then releases everything. */
 export async function finish(example: ExamplePrinter): Promise<void> {
+  // GS r ("processed") can be answered before the last lines have printed: let them print first.
+  await example.virtual?.whenIdle();
   for (const printed of example.virtual?.journal.receipts ?? []) {
     if (printed.items.length > 0) showReceipt(printed, `virtual printer, receipt ${printed.index + 1}`);
   }

@@ -62,6 +62,11 @@ export class PrintEngine {
     return this.printing !== undefined;
   }
 
+  /** Nothing printing, nothing buffered, nothing waiting to print again. */
+  get idle(): boolean {
+    return !this.printing && !this.resumeEntry && this.buffer.length === 0;
+  }
+
   /** Whether processing may hand over another unit. */
   get hasRoom(): boolean {
     if (this.capacity <= 0) return !this.printing && !this.resumeEntry && this.buffer.length === 0;

@@ -102,6 +102,11 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     return Math.max(0, this.capacity - this.queuedBytes);
   }
 
+  /** Everything received has been processed and printed. */
+  get idle(): boolean {
+    return this.queuedBytes === 0 && this.engine.idle;
+  }
+
   /** False while powered off, hung, or with a full receive buffer: links stop reading. */
   get acceptsData(): boolean {
     return this.powered && this.hangTimer === undefined && this.freeBytes > 0;

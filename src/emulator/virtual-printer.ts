@@ -98,6 +98,27 @@ export class VirtualPrinter extends EventEmitter<VirtualPrinterEvents> {
     return this.model.receive(bytes);
   }
 
+  /**
+   * Resolves true once everything received has printed (GS r can be answered before that), or
+   * false after `timeoutMs` (e.g. stopped offline with data waiting).
+   */
+  async whenIdle(timeoutMs = 10_000): Promise<boolean> {
+    if (this.model.idle) return true;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.model.idle) return;
+        done(true);
+      };
+      const done = (idle: boolean) => {
+        clearTimeout(timer);
+        this.model.off('flow', check);
+        resolve(idle);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.model.on('flow', check);
+    });
+  }
+
   /** Observe every byte the printer sends; returns an unsubscribe function. */
   onReply(callback: (bytes: Uint8Array) => void): () => void {
     const listener = (bytes: Uint8Array) => callback(bytes);

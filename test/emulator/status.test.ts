@@ -169,6 +169,19 @@ describe('GS r and GS I', () => {
     expect(printedTexts(printer)).toEqual(['a', 'b']);
   });
 
+  it('whenIdle resolves once the lines GS r ran ahead of have printed', async () => {
+    const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10 });
+    send(lines('a', 'b'), '1d 72 01');
+    expect(replies).toEqual(['00']);
+    let idle: boolean | undefined;
+    const waiting = printer.whenIdle().then((value) => (idle = value));
+    await Promise.resolve();
+    expect(idle).toBeUndefined();
+    clock.advance(250);
+    expect(await waiting).toBe(true);
+    expect(printedTexts(printer)).toEqual(['a', 'b']);
+  });
+
   it('GS r behind a paper-out stop is withheld even though its lines were processed', () => {
     const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10, printBufferLines: 2 });
     send(lines('l1', 'l2', 'l3', 'l4', 'l5'), '1d 72 01');
