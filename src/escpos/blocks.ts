@@ -74,25 +74,20 @@ export function renderRow(ctx: RenderContext, block: RowBlock, path: string): vo
   for (const line of layoutRow(cells, columns)) printLine(ctx, line);
 }
 
-const SPACES = ' '.repeat(256);
-
 /**
  * The common row, an ASCII label that fits and one ASCII value, written in pieces: the same
  * bytes as layoutRow's line without building it. False when the row needs the general layout.
  */
 function printAsciiPair(ctx: RenderContext, label: string, value: string, columns: number): boolean {
   const labelWidth = columns - value.length - 1;
-  if (labelWidth < 4 || label.length > labelWidth || labelWidth >= SPACES.length) return false;
+  if (labelWidth < 4 || label.length > labelWidth) return false;
   const trimmed = label.trimEnd();
   ctx.sink.text(trimmed);
-  ctx.sink.text(SPACES.substring(0, labelWidth - trimmed.length + 1));
+  ctx.sink.textRepeat(0x20, labelWidth - trimmed.length + 1);
   ctx.sink.text(value);
   ctx.sink.emit('LF', fixed.LF);
   return true;
 }
-
-/** Rule lines of printable ASCII by character and length: most receipts print the same one many times. */
-const asciiRules = new Map<string, string>();
 
 export function renderRule(ctx: RenderContext, block: RuleBlock, path: string): void {
   const wanted = typeof block.rule === 'object' && block.rule.char ? block.rule.char : '-';
@@ -100,10 +95,8 @@ export function renderRule(ctx: RenderContext, block: RuleBlock, path: string): 
   ctx.style.apply(DEFAULT_STYLE);
   // Only all-ASCII: sanitize() warns about every character of `char`, not just the first.
   if (PRINTABLE_ASCII.test(wanted) && wanted.length > 0) {
-    const key = `${count}:${wanted[0]}`;
-    let line = asciiRules.get(key);
-    if (line === undefined) asciiRules.set(key, (line = wanted[0]!.repeat(count)));
-    printLine(ctx, line);
+    ctx.sink.textRepeat(wanted.charCodeAt(0), count);
+    ctx.sink.emit('LF', fixed.LF);
     return;
   }
   const char = [...ctx.text.sanitize(wanted, `${path}.rule.char`, ctx.warnings, false)][0] ?? '-';

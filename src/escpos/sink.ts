@@ -35,6 +35,8 @@ export interface CommandSink {
   text(latin1: string): void;
   textByte(byte: number): void;
   textBytes(bytes: Uint8Array): void;
+  /** Appends `count` copies of `byte` (padding, rule lines). */
+  textRepeat(byte: number, count: number): void;
 }
 
 export class BytesSink implements CommandSink {
@@ -50,6 +52,9 @@ export class BytesSink implements CommandSink {
   }
   textBytes(bytes: Uint8Array): void {
     this.writer.write(bytes);
+  }
+  textRepeat(byte: number, count: number): void {
+    this.writer.repeat(byte, count);
   }
 }
 
@@ -74,6 +79,9 @@ export class CommandListSink implements CommandSink {
   }
   textBytes(bytes: Uint8Array): void {
     this.run.write(bytes);
+  }
+  textRepeat(byte: number, count: number): void {
+    this.run.repeat(byte, count);
   }
   private endRun(): void {
     if (this.run.size === 0) return;

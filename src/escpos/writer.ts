@@ -27,9 +27,23 @@ export class ByteWriter {
 
   /** Appends bytes or an array of byte values (0–255). */
   write(bytes: Uint8Array | readonly number[]): this {
-    this.reserve(bytes.length);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.length;
+    const n = bytes.length;
+    this.reserve(n);
+    if (n > 16) this.buffer.set(bytes, this.length);
+    else {
+      // Commands are a few bytes: a loop beats the native call set() makes.
+      const buffer = this.buffer;
+      for (let i = 0, at = this.length; i < n; i++) buffer[at + i] = bytes[i]!;
+    }
+    this.length += n;
+    return this;
+  }
+
+  /** Appends `count` copies of `byte`. */
+  repeat(byte: number, count: number): this {
+    this.reserve(count);
+    this.buffer.fill(byte, this.length, this.length + count);
+    this.length += count;
     return this;
   }
 

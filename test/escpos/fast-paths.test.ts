@@ -62,4 +62,9 @@ describe('ByteWriter', () => {
     writer.writeLatin1(text);
     expect(Buffer.from(writer.toBytes()).toString('latin1')).toBe(text);
   });
+  it('repeat appends copies of a byte, and short writes land in order after it', () => {
+    const writer = new ByteWriter(16);
+    writer.repeat(0x2d, 40).write([1, 2, 3]).repeat(0x20, 0);
+    expect(Array.from(writer.toBytes())).toEqual([...Array<number>(40).fill(0x2d), 1, 2, 3]);
+  });
 });
