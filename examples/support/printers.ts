@@ -70,7 +70,7 @@ export function uriArgument(): string | undefined {
 export async function profileFor(example: ExamplePrinter, fallback = 'generic-80'): Promise<PrinterProfile> {
   if (example.profile) return getProfile(example.profile);
   const identity = await example.printer.identify().catch(() => undefined);
-  return identity?.model ? profileForModel(identity.model) : getProfile(fallback);
+  return identity?.model ? profileForModel(identity.model, identity.language) : getProfile(fallback);
 }
 
 /** With a virtual printer: draws what it printed. Then releases everything. */

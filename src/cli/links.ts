@@ -31,5 +31,5 @@ export async function printerLinkFactory(target: PrinterTarget, options: LinkOpt
 export async function profileFor(link: PrinterLink, chosen: PrinterProfile | undefined): Promise<PrinterProfile> {
   if (chosen) return chosen;
   const identity = await link.identify().catch(() => undefined);
-  return identity?.model ? profileForModel(identity.model) : getProfile('generic-80');
+  return identity?.model ? profileForModel(identity.model, identity.language) : getProfile('generic-80');
 }

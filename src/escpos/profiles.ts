@@ -173,11 +173,28 @@ export function getProfile(name: string): PrinterProfile {
   return profile;
 }
 
+/** GS I 69 languages of Simplified Chinese models, e.g. "CHINA GB18030", "GB2312", "GBK". */
+const CHINESE_LANGUAGE = /GB18030|GB2312|GBK|CHINA/i;
+const chineseVariants = new Map<string, PrinterProfile>();
+
+/** `base` with its Simplified Chinese font (FS & + GB18030), named `<base>-gb18030`; derived, not in `profiles`. */
+function chineseVariant(base: PrinterProfile): PrinterProfile {
+  if (base.gb18030) return base;
+  let variant = chineseVariants.get(base.name);
+  if (!variant) {
+    const name = `${base.name}-gb18030`;
+    variant = Object.freeze({ ...base, name, description: `${base.description}, Simplified Chinese (GB18030 via FS &)`, gb18030: true });
+    chineseVariants.set(base.name, variant);
+  }
+  return variant;
+}
+
 /**
  * The profile for a model name as a printer reports it (GS I 67, e.g. "TM-T88V", "TM-T20II",
- * "TM-m30"); anything unrecognised is `generic-80`.
+ * "TM-m30"); anything unrecognised is `generic-80`. With the language it reports (GS I 69)
+ * naming GB18030/GB2312/GBK/China, the GB18030 variant of that profile.
  */
-export function profileForModel(model: string | undefined): PrinterProfile {
+export function profileForModel(model: string | undefined, language?: string): PrinterProfile {
   const m = (model ?? '').trim().toUpperCase();
   const name = m.startsWith('TM-T88')
     ? 'epson-tm-t88'
@@ -186,5 +203,6 @@ export function profileForModel(model: string | undefined): PrinterProfile {
       : m.startsWith('TM-M30')
         ? 'epson-tm-m30'
         : 'generic-80';
-  return getProfile(name);
+  const base = getProfile(name);
+  return language !== undefined && CHINESE_LANGUAGE.test(language) ? chineseVariant(base) : base;
 }

@@ -72,6 +72,11 @@ type Emit = <E extends keyof WorkerEvents>(event: E, ...args: Parameters<WorkerE
 
 type Via = 'primary' | 'fallback';
 
+interface Claimed {
+  job: Job;
+  via: Via;
+}
+
 export interface Worker {
   on<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
   once<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
@@ -181,26 +186,36 @@ export class Worker extends EventEmitter {
 
   async #run(): Promise<void> {
     let storeFailures = 0;
+    // A job claimed in the transaction that recorded the previous one (no second commit).
+    let next: Claimed | undefined;
     while (!this.#stopping) {
       try {
+        if (next) {
+          const claimed = next;
+          next = undefined;
+          next = await this.#process(claimed.job, claimed.via);
+          continue;
+        }
         this.#store.check();
         if (!(await this.#holdLease())) {
           await this.#wakeup.sleep(Math.min(this.#pollMs, this.#leaseMs / 3));
           continue;
         }
-        const via: Via = this.#fallbackActive() ? 'fallback' : 'primary';
-        const job = await this.#store.claimJob(
-          { printer: this.printer, holder: this.holderId, includeAttention: via === 'fallback' },
-          this.#clock.now(),
-        );
+        const via = this.#via();
+        const job = await this.#store.claimJob(this.#claimRequest(via), this.#clock.now());
         storeFailures = 0;
-        if (job) await this.#process(job, via);
+        if (job) next = await this.#process(job, via);
         else await this.#idle();
       } catch (error) {
         storeFailures++;
         this.#report(error);
         await this.#wakeup.sleep(Math.min(5000, 100 * 2 ** Math.min(storeFailures, 6)));
       }
+    }
+    // Stopped with a job claimed but not sent: it goes back untouched (no mark for it).
+    if (next) {
+      const ref = { jobId: next.job.id, attempt: next.job.attempts };
+      await this.#persist(() => this.#store.returnJob(ref, this.#clock.now())).catch((error: unknown) => this.#report(error));
     }
   }
 
@@ -237,7 +252,16 @@ export class Worker extends EventEmitter {
 
   // ---------------------------------------------------------------- one job
 
-  async #process(job: Job, via: Via): Promise<void> {
+  #via(): Via {
+    return this.#fallbackActive() ? 'fallback' : 'primary';
+  }
+
+  #claimRequest(via: Via): { printer: string; holder: string; includeAttention: boolean } {
+    return { printer: this.printer, holder: this.holderId, includeAttention: via === 'fallback' };
+  }
+
+  /** Prints one claimed job and records the outcome; returns the next job when it was claimed with it. */
+  async #process(job: Job, via: Via): Promise<Claimed | undefined> {
     const ref: AttemptRef = { jobId: job.id, attempt: job.attempts };
     this.#emit('printing', job);
     const link = via === 'fallback' ? this.#fallback() : this.#link!;
@@ -261,12 +285,37 @@ export class Worker extends EventEmitter {
     }
     this.#failureStreak = 0;
     const printedOn = via === 'fallback' ? (this.#options.fallback?.name ?? `${this.printer}:fallback`) : this.printer;
-    const printed = await this.#persist(() =>
-      this.#store.completeJob(ref, { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn }, this.#clock.now()),
-    );
-    if (!printed) return;
-    this.#emit('printed', printed);
-    if (printed.marked) this.#emit('reprinted', { job: printed, reason: printed.kind === 'reprint' ? 'operator' : 'in-doubt' });
+    const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn };
+    const { printed, next } = await this.#recordPrinted(ref, outcome);
+    if (printed) {
+      this.#emit('printed', printed);
+      if (printed.marked) this.#emit('reprinted', { job: printed, reason: printed.kind === 'reprint' ? 'operator' : 'in-doubt' });
+    }
+    return next;
+  }
+
+  /**
+   * Records a confirmed print, claiming the next job in the same commit while the worker goes on.
+   * The confirmation stays in memory until the store takes it: the job is never printed again
+   * for a write the store refused. If the combined write fails, only the record is retried (it is
+   * the smaller write, and the one that must land).
+   */
+  async #recordPrinted(
+    ref: AttemptRef,
+    outcome: { guarantee: PrintResult['guarantee']; bytesSent: number; printedOn: string },
+  ): Promise<{ printed: Job | undefined; next: Claimed | undefined }> {
+    if (!this.#stopping && this.#leaseHeld) {
+      const via = this.#via();
+      try {
+        const { printed, next } = await this.#store.completeAndClaim(ref, outcome, this.#claimRequest(via), this.#clock.now());
+        return { printed, next: next && { job: next, via } };
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        this.#report(error);
+      }
+    }
+    const printed = await this.#persist(() => this.#store.completeJob(ref, outcome, this.#clock.now()));
+    return { printed, next: undefined };
   }
 
   async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef): Promise<PrintResult> {
@@ -307,7 +356,7 @@ export class Worker extends EventEmitter {
     if (profile !== undefined) return encoderRenderer(profile);
     const link = via === 'fallback' ? this.#fallback() : this.#link!;
     const identity = await link.identify().catch(() => undefined);
-    return encoderRenderer(profileForModel(identity?.model));
+    return encoderRenderer(profileForModel(identity?.model, identity?.language));
   }
 
   async #recordFailure(job: Job, ref: AttemptRef, error: unknown, via: Via): Promise<void> {
