@@ -68,5 +68,7 @@ export function barcodeBytes(symbology: BarcodeSymbology, data: string): { m: nu
   }
   // EAN/UPC: all digits including the (validated or computed) check digit, so the printer
   // prints exactly what validation accepted. Others: the ASCII data as given.
-  return { m, data: Uint8Array.from(normalized, (ch) => ch.charCodeAt(0)) };
+  const bytes = new Uint8Array(normalized.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = normalized.charCodeAt(i);
+  return { m, data: bytes };
 }
