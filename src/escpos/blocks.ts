@@ -18,7 +18,7 @@ import type { PrinterProfile } from './profiles.js';
 import type { CommandSink, Warnings } from './sink.js';
 import { DEFAULT_STYLE, resolveStyleInto, type PrintStyle, type StyleTracker } from './style.js';
 import { PRINTABLE_ASCII, type TextEncoder } from './text.js';
-import { charWidth } from './width.js';
+import { charWidth, displayWidth } from './width.js';
 
 export interface RenderContext {
   profile: PrinterProfile;
@@ -70,21 +70,24 @@ export function renderRow(ctx: RenderContext, block: RowBlock, path: string): vo
   }
   ctx.style.apply(style);
   const columns = columnsFor(ctx.profile, style);
-  if (ascii && cells.length === 2 && printAsciiPair(ctx, cells[0]!, cells[1]!, columns)) return;
+  if (cells.length === 2 && printPair(ctx, cells[0]!, cells[1]!, columns, ascii)) return;
   for (const line of layoutRow(cells, columns)) printLine(ctx, line);
 }
 
 /**
- * The common row, an ASCII label that fits and one ASCII value, written in pieces: the same
- * bytes as layoutRow's line without building it. False when the row needs the general layout.
+ * The common row, a label that fits and one value, written in pieces: the same bytes as
+ * layoutRow's line without building it (text runs continue across writes until the LF).
+ * False when the row needs the general layout.
  */
-function printAsciiPair(ctx: RenderContext, label: string, value: string, columns: number): boolean {
-  const labelWidth = columns - value.length - 1;
-  if (labelWidth < 4 || label.length > labelWidth) return false;
+function printPair(ctx: RenderContext, label: string, value: string, columns: number, ascii: boolean): boolean {
+  const labelWidth = columns - (ascii ? value.length : displayWidth(value)) - 1;
+  if (labelWidth < 4 || (ascii ? label.length : displayWidth(label)) > labelWidth) return false;
   const trimmed = label.trimEnd();
-  ctx.sink.text(trimmed);
-  ctx.sink.textRepeat(0x20, labelWidth - trimmed.length + 1);
-  ctx.sink.text(value);
+  if (ascii) ctx.sink.text(trimmed);
+  else ctx.text.write(trimmed, ctx.sink);
+  ctx.sink.textRepeat(0x20, labelWidth - (ascii ? trimmed.length : displayWidth(trimmed)) + 1);
+  if (ascii) ctx.sink.text(value);
+  else ctx.text.write(value, ctx.sink);
   ctx.sink.emit('LF', fixed.LF);
   return true;
 }

@@ -31,8 +31,8 @@ export interface EncodeWarning {
  */
 export interface CommandSink {
   emit(type: string, payload: Uint8Array): void;
-  /** Appends a string of character codes 0–255 (in practice printable ASCII) to the text run. */
-  text(latin1: string): void;
+  /** Appends `latin1[start, end)`, character codes 0–255 (in practice printable ASCII), to the text run. */
+  text(latin1: string, start?: number, end?: number): void;
   textByte(byte: number): void;
   textBytes(bytes: Uint8Array): void;
   /** Appends `count` copies of `byte` (padding, rule lines). */
@@ -44,8 +44,8 @@ export class BytesSink implements CommandSink {
   emit(_type: string, payload: Uint8Array): void {
     this.writer.write(payload);
   }
-  text(latin1: string): void {
-    this.writer.writeLatin1(latin1);
+  text(latin1: string, start?: number, end?: number): void {
+    this.writer.writeLatin1(latin1, start, end);
   }
   textByte(byte: number): void {
     this.writer.writeByte(byte);
@@ -71,8 +71,8 @@ export class CommandListSink implements CommandSink {
     this.endRun();
     this.list.push({ type, payload: payload.slice() });
   }
-  text(latin1: string): void {
-    this.run.writeLatin1(latin1);
+  text(latin1: string, start?: number, end?: number): void {
+    this.run.writeLatin1(latin1, start, end);
   }
   textByte(byte: number): void {
     this.run.writeByte(byte);

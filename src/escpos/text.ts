@@ -170,11 +170,15 @@ export class TextEncoder {
     const charsets = this.charsets;
     for (let i = 0; i < text.length; ) {
       const cp = text.codePointAt(i)!;
-      i += cp > 0xffff ? 2 : 1;
       if (isPrintableAscii(cp)) {
-        sink.textByte(cp);
+        // A run of ASCII (padding, digits) prints the same in every mode and table: one copy.
+        let end = i + 1;
+        while (end < text.length && isPrintableAscii(text.charCodeAt(end))) end++;
+        sink.text(text, i, end);
+        i = end;
         continue;
       }
+      i += cp > 0xffff ? 2 : 1;
       const gb = charWidth(cp) === 2 ? charsets.gb(cp) : undefined;
       if (gb) {
         this.enterKanji(sink);

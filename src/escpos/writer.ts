@@ -47,13 +47,12 @@ export class ByteWriter {
     return this;
   }
 
-  /** Appends a string of character codes 0–255 (the caller guarantees the range), one byte each. */
-  writeLatin1(text: string): this {
-    const n = text.length;
-    this.reserve(n);
+  /** Appends `text[start, end)`, character codes 0–255 (the caller guarantees the range), one byte each. */
+  writeLatin1(text: string, start = 0, end = text.length): this {
+    this.reserve(end - start);
     const buffer = this.buffer;
     let at = this.length;
-    for (let i = 0; i < n; i++) buffer[at++] = text.charCodeAt(i);
+    for (let i = start; i < end; i++) buffer[at++] = text.charCodeAt(i);
     this.length = at;
     return this;
   }
