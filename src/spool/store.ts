@@ -69,6 +69,16 @@ export interface SpoolStore {
     outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
     now: number,
   ): Promise<Job | undefined>;
+  /**
+   * `completeJob`, then `claimJob` of the printer's next job, in one transaction: one commit (one
+   * fsync) between two receipts instead of two. `next` is undefined when nothing is ready.
+   */
+  completeAndClaim(
+    ref: AttemptRef,
+    outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
+    claim: { printer: string; holder: string; includeAttention: boolean },
+    now: number,
+  ): Promise<{ printed: Job | undefined; next: Job | undefined }>;
   /** Transient fault: `retrying` until `nextAttemptAt`. `countsTowardGiveUp` adds to `failures`. */
   retryJob(
     ref: AttemptRef,

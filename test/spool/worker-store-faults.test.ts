@@ -104,14 +104,16 @@ function expectInvariant(paper: FakeLink['paper'], ids: string[]): Record<string
 }
 
 describe('worker with a store that refuses writes', () => {
-  it('completeJob refused: the confirmed print is recorded once the store accepts it, never printed again', async () => {
+  it('completeAndClaim and completeJob refused: the confirmed print is recorded once the store accepts it, never printed again', async () => {
     const ids = ['C-1', 'C-2', 'C-3'];
     await submitAll(ids);
+    faulty.fail('completeAndClaim', 2);
     faulty.fail('completeJob', 4);
     const link = new FakeLink();
     startWorker(link);
     await allPrinted(ids);
     expect(faulty.refused.filter((m) => m === 'completeJob')).toHaveLength(4);
+    expect(faulty.refused.filter((m) => m === 'completeAndClaim')).toHaveLength(2);
     expect(storeErrors.length).toBeGreaterThanOrEqual(4);
     expect(storeErrors.every((error) => error instanceof StoreFullError)).toBe(true);
     expect(expectInvariant(link.paper, ids)).toEqual({ 'C-1': 1, 'C-2': 1, 'C-3': 1 });
@@ -199,7 +201,7 @@ describe('worker with a store that refuses writes', () => {
   it('an outcome lost to an unexpected error does not block the queue: the job is reprinted marked', async () => {
     const ids = ['L-1', 'L-2'];
     await submitAll(ids);
-    faulty.fail('completeJob', 1, () => new Error('not a store error'));
+    faulty.fail('completeAndClaim', 1, () => new Error('not a store error'));
     const link = new FakeLink();
     const workerErrors: Error[] = [];
     spool.on('worker-error', (error) => workerErrors.push(error));
@@ -214,8 +216,9 @@ describe('worker with a store that refuses writes', () => {
     ]);
   });
 
-  it('the process stops while completeJob is refused: the next worker reprints the job marked', async () => {
+  it('the process stops while recording the print is refused: the next worker reprints the job marked', async () => {
     await submitAll(['K-1']);
+    faulty.fail('completeAndClaim', 1_000_000);
     faulty.fail('completeJob', 1_000_000);
     const first = new FakeLink();
     const worker = startWorker(first, { holderId: 'first', leaseMs: 200 });
@@ -224,6 +227,7 @@ describe('worker with a store that refuses writes', () => {
     await worker.stop({ timeoutMs: 50 });
     expect((await spool.get('K-1'))?.state).toBe('confirming');
 
+    faulty.fail('completeAndClaim', 0);
     faulty.fail('completeJob', 0);
     const second = new FakeLink();
     startWorker(second, { holderId: 'second', leaseMs: 200 });

@@ -270,4 +270,25 @@ describe('worker', () => {
     await stopped;
     expect(await spool.get('S-1')).toMatchObject({ state: 'retrying', mustMark: true });
   });
+
+  it('stopping between jobs returns the job claimed with the last completion untouched: it prints unmarked later', async () => {
+    const link = new FakeLink();
+    for (const id of ['B-1', 'B-2', 'B-3']) await spool.submit(receipt(id, 'front'));
+    const w = worker(link, { holderId: 'first', leaseMs: 200 });
+    let stopped: Promise<void> | undefined;
+    spool.once('printed', () => (stopped = w.stop({ timeoutMs: 5000 })));
+    await eventually(() => stopped !== undefined);
+    await stopped;
+    const states = (await spool.list()).map((job) => job.state);
+    expect(states.filter((state) => state === 'sending' || state === 'confirming')).toEqual([]);
+    const printedBefore = link.paper.length;
+    // B-2 was claimed in the transaction that recorded B-1, then handed back.
+    expect((await spool.history('B-2')).map((h) => h.message)).toContain('returned unsent');
+
+    worker(link, { holderId: 'second', leaseMs: 200 });
+    await printedTransactions(3);
+    expect(link.paper.map((p) => p.transactionId)).toEqual(['B-1', 'B-2', 'B-3']);
+    expect(link.paper.every((p) => p.mark === undefined)).toBe(true);
+    expect(printedBefore).toBeLessThan(3);
+  });
 });

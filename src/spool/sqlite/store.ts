@@ -64,6 +64,8 @@ export class SqliteStore implements SpoolStore {
   markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
     this.#write((db) => jobs.markConfirming(db, ref, bytesSent, now));
   completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#write((db) => jobs.completeJob(db, ref, outcome, now));
+  completeAndClaim: SpoolStore['completeAndClaim'] = (ref, outcome, claim, now) =>
+    this.#write((db) => ({ printed: jobs.completeJob(db, ref, outcome, now), next: jobs.claimJob(db, claim, now) }));
   retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#write((db) => jobs.retryJob(db, ref, error, retry, now));
   markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) =>
     this.#write((db) => jobs.markNeedsAttention(db, ref, error, now));
