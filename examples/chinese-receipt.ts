@@ -13,7 +13,7 @@ import { explainGuarantee, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter } from './support/printers.js';
 
 const { values, positionals } = parseArgs({ options: { profile: { type: 'string' } }, allowPositionals: true });
-const example = await openExamplePrinter(positionals[0], { maker: 'Xprinter', model: 'XP-80', processId: false });
+const example = await openExamplePrinter(positionals[0], { maker: 'Xprinter', model: 'XP-80', language: 'CHINA GB18030', processId: false });
 try {
   const profile = getProfile(values.profile ?? example.profile ?? 'xprinter-80');
   if (!profile.gb18030) say(`warning: profile ${profile.name} has no GB18030; Chinese characters will print as "?"`);

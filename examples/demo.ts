@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   const counter = await startVirtualPrinter({ maker: 'EPSON', model: 'TM-T88V', linesPerSecond: LINES_PER_SECOND });
   cleanups.push(() => counter.virtual.close());
-  const chinese = await startVirtualPrinter({ maker: 'Xprinter', model: 'XP-80', processId: false, linesPerSecond: LINES_PER_SECOND });
+  const chinese = await startVirtualPrinter({ maker: 'Xprinter', model: 'XP-80', language: 'CHINA GB18030', processId: false, linesPerSecond: LINES_PER_SECOND });
   cleanups.push(() => chinese.virtual.close());
   say(`virtual printers: "counter" Epson TM-T88V at ${counter.uri}, "china" Xprinter XP-80 at ${chinese.uri}`);
   drawReceipts(counter.virtual, 'counter');

@@ -9,7 +9,7 @@ export interface PrinterIdentity {
   serial: string;
   /** GS I 65. */
   firmware: string;
-  /** GS I 69, e.g. `CHINA GB18030`. */
+  /** GS I 69, e.g. `CHINA GB18030` on a Chinese-market model; empty (an empty block) without a multilingual font. */
   language: string;
   /** GS I 1 (pattern 0**0****). */
   modelId: number;
@@ -19,14 +19,15 @@ export interface PrinterIdentity {
   romVersionId: number;
 }
 
+/** An ordinary (not Chinese-market) TM-T88V: no multi-byte font, autocutter fitted. */
 export const DEFAULT_IDENTITY: PrinterIdentity = {
   maker: 'EPSON',
   model: 'TM-T88V',
   serial: 'VP0000000001',
   firmware: '30.01 ESC/POS',
-  language: 'CHINA GB18030',
+  language: '',
   modelId: 0x20,
-  typeId: 0x03,
+  typeId: 0x02,
   romVersionId: 0x01,
 };
 

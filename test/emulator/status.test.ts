@@ -195,7 +195,7 @@ describe('GS r and GS I', () => {
   });
 
   it('GS I single bytes and 5F … 00 / 3D 21 … 00 blocks', () => {
-    const { replies, send } = memoryPrinter({ model: 'TM-T88V', serial: 'X123' });
+    const { replies, send } = memoryPrinter({ model: 'TM-T88V', serial: 'X123', language: 'CHINA GB18030', typeId: 0x03 });
     send('1d 49 01 1d 49 02 1d 49 03 1d 49 42 1d 49 43 1d 49 44 1d 49 41 1d 49 45 1d 49 21');
     const [modelId, typeId, rom, ...blocks] = replies.map((r) => Buffer.from(r, 'hex'));
     for (const byte of [modelId!, typeId!, rom!]) {
@@ -210,6 +210,12 @@ describe('GS r and GS I', () => {
     });
     expect(text).toEqual(['EPSON', 'TM-T88V', 'X123', '30.01 ESC/POS', 'CHINA GB18030']);
     expect(blocks[5]!.toString('hex')).toBe('3d21424000');
+  });
+
+  it('the default is an ordinary TM-T88V: no multi-byte font (GS I 2 bit 0) and an empty GS I 69 block', () => {
+    const { replies, send } = memoryPrinter();
+    send('1d 49 02 1d 49 43 1d 49 45');
+    expect(replies).toEqual(['02', Buffer.from('_TM-T88V\0', 'latin1').toString('hex'), '5f00']);
   });
 
   it('a one-way printer never answers anything', () => {
