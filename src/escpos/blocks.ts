@@ -109,7 +109,7 @@ export function renderRule(ctx: RenderContext, block: RuleBlock, path: string): 
 
 export function renderFeed(ctx: RenderContext, lines: number): void {
   const n = Math.min(255, Math.max(0, Math.floor(lines)));
-  if (n > 0) ctx.sink.emit('ESC d', cmd.feedLines(n));
+  if (n > 0) ctx.sink.emit('ESC d', fixed.feedLines(n));
 }
 
 export function renderBarcode(ctx: RenderContext, block: BarcodeBlock, path: string): void {
@@ -187,7 +187,7 @@ export function renderCut(ctx: RenderContext, block: CutBlock, path: string): vo
   }
   const wantFull = block.cut === 'full';
   const kind = wantFull ? (cutter.full ? 'full' : 'partial') : cutter.partial ? 'partial' : 'full';
-  ctx.sink.emit('GS V', cmd.cut(kind, 0));
+  ctx.sink.emit('GS V', fixed.CUT[kind]);
 }
 
 export function renderDrawer(ctx: RenderContext, block: DrawerBlock, path: string): void {

@@ -5,7 +5,7 @@
  */
 import type { Block, CutBlock, ReceiptDocument, TextBlock } from '../document/types.js';
 import * as blocks from './blocks.js';
-import * as cmd from './commands.js';
+import * as fixed from './fixed.js';
 import { renderImage } from './raster-block.js';
 import { getProfile, type PrinterProfile } from './profiles.js';
 import { BytesSink, CommandListSink, Warnings, type CommandSink, type EncodedCommand, type EncodeWarning } from './sink.js';
@@ -93,7 +93,7 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
     want: { ...DEFAULT_STYLE },
   };
   if (options.init !== false) {
-    sink.emit('ESC @', cmd.initialize());
+    sink.emit('ESC @', fixed.INITIALIZE);
     ctx.style.initialized();
   }
   ctx.text.selectDefaults(sink);

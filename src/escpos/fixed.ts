@@ -4,7 +4,10 @@
  */
 import * as cmd from './commands.js';
 
+export const INITIALIZE = cmd.initialize();
 export const LF = cmd.lineFeed();
+/** GS V function B with no extra feed, full and partial. */
+export const CUT = { full: cmd.cut('full', 0), partial: cmd.cut('partial', 0) } as const;
 export const KANJI_ON = cmd.kanjiModeOn();
 export const KANJI_OFF = cmd.kanjiModeOff();
 const JUSTIFY_LEFT = cmd.justify('left');
@@ -27,6 +30,12 @@ const sizes: (Uint8Array | undefined)[] = [];
 export function characterSize(width: number, height: number): Uint8Array {
   const key = width * 16 + height;
   return (sizes[key] ??= cmd.characterSize(width, height));
+}
+
+const feeds: (Uint8Array | undefined)[] = [];
+/** ESC d n. */
+export function feedLines(n: number): Uint8Array {
+  return (feeds[n] ??= cmd.feedLines(n));
 }
 
 const tables: (Uint8Array | undefined)[] = [];

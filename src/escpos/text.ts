@@ -42,7 +42,9 @@ export interface CharsetState {
 /** Per-character answers for one profile's tables, looked up once per character and kept. */
 class Charsets {
   private readonly maps: (Map<number, number> | undefined)[];
-  private readonly printable = new Map<number, boolean>();
+  /** canPrint answers for the BMP: 0 not asked yet, 1 yes, 2 no (typed: no hashing per character). */
+  private readonly printableBmp = new Uint8Array(0x10000);
+  private readonly printableAstral = new Map<number, boolean>();
   private readonly firstTable = new Map<number, number>();
 
   constructor(
@@ -78,12 +80,20 @@ class Charsets {
   }
 
   canPrint(cp: number): boolean {
-    let can = this.printable.get(cp);
-    if (can === undefined) {
-      can = isPrintableAscii(cp) || this.tableFor(cp) >= 0 || this.gb(cp) !== undefined;
-      this.printable.set(cp, can);
+    if (cp <= 0xffff) {
+      const known = this.printableBmp[cp];
+      if (known !== 0) return known === 1;
+      const can = this.lookUpPrintable(cp);
+      this.printableBmp[cp] = can ? 1 : 2;
+      return can;
     }
+    let can = this.printableAstral.get(cp);
+    if (can === undefined) this.printableAstral.set(cp, (can = this.lookUpPrintable(cp)));
     return can;
+  }
+
+  private lookUpPrintable(cp: number): boolean {
+    return isPrintableAscii(cp) || this.tableFor(cp) >= 0 || this.gb(cp) !== undefined;
   }
 }
 

@@ -113,15 +113,17 @@ export function charWidth(cp: number): 0 | 1 | 2 {
 
 /** Columns a string takes. */
 export function displayWidth(text: string): number {
-  // Everything below U+0300 is one column (and never a surrogate): count it without decoding.
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x0300) return i + codePointWidth(text.slice(i));
-  }
-  return text.length;
-}
-
-function codePointWidth(text: string): number {
   let width = 0;
-  for (const ch of text) width += charWidth(ch.codePointAt(0)!);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // The common cases without decoding: below U+0300 (never a surrogate) and CJK ideographs.
+    if (unit < 0x0300) width += 1;
+    else if (unit >= 0x4e00 && unit <= 0x9fff) width += 2;
+    else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      width += charWidth(cp);
+    }
+  }
   return width;
 }
