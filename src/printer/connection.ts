@@ -37,6 +37,8 @@ export class Connection {
   mode: ConfirmationMode | 'unknown' = 'unknown';
   /** Whether the printer answered DLE EOT on this link (undefined until probed). */
   answersStatus: boolean | undefined;
+  /** Whether an ASB frame arrived on this link: the printer announces its status changes itself. */
+  asbSeen = false;
   /** Counts of replies nobody asked for (stale or from garbage), for diagnostics. */
   readonly dropped = { stale: 0, garbage: 0 };
   private readonly sentIds = new Map<string, number>();

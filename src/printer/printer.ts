@@ -62,6 +62,12 @@ export interface PrinterOptions {
   reconnect?: { initialMs?: number; maxMs?: number } | false;
   /** DLE EOT polling while connected, so `lastStatus` stays fresh without ASB; 0 turns it off (default 3000). */
   pollIntervalMs?: number;
+  /**
+   * A job skips its DLE EOT pre-flight when the printer sends ASB and its status (an ASB frame,
+   * a DLE EOT reply or a confirmed job) is this recent and fault-free (default 1000 ms; 0: always
+   * check). A fault the skipped check would have caught fails the job in doubt instead (marked).
+   */
+  statusFreshMs?: number;
   /** GS a items to enable (default 0x0F: drawer, online, error, paper). */
   asbMask?: number;
   clock?: Clock;
@@ -99,6 +105,9 @@ export class Printer implements PrinterLink {
   private readonly emitter = new EventEmitter();
   private connection: Connection | undefined;
   private status_: PrinterStatus | undefined;
+  /** When `status_` was last known to be current. */
+  private statusSeenAt = Number.NEGATIVE_INFINITY;
+  private readonly statusFreshMs: number;
   private idCounter: number;
   private statusChain: Promise<unknown> = Promise.resolve();
   private printChain: Promise<unknown> = Promise.resolve();
@@ -116,6 +125,7 @@ export class Printer implements PrinterLink {
     this.timeouts = { status: 1000, confirm: 30_000, probe: 1500, drain: 100, ...options.timeouts };
     this.reconnectPolicy = options.reconnect === false ? false : { initialMs: 500, maxMs: 30_000, ...options.reconnect };
     this.pollIntervalMs = options.pollIntervalMs ?? 3000;
+    this.statusFreshMs = options.statusFreshMs ?? 1000;
     this.asbMask = options.asbMask ?? ASB_MASK;
     this.idCounter = options.processIdSeed ?? randomInt(ID_SPACE);
   }
@@ -221,6 +231,7 @@ export class Printer implements PrinterLink {
       this.clock,
       {
         asb: (frame) => {
+          connection.asbSeen = true;
           if (connection === this.connection) this.observe(decodeAsb(frame));
         },
         closed: (error) => this.onLinkClosed(connection, error),
@@ -362,6 +373,7 @@ export class Printer implements PrinterLink {
   private observe(status: PrinterStatus): void {
     const previous = this.status_;
     this.status_ = status;
+    this.statusSeenAt = this.clock.now();
     if (!sameStatus(previous, status)) this.emitter.emit('status', status, previous);
     if (isJobFault(status)) this.activeJob?.fail(new JobFault(status));
   }
@@ -373,7 +385,7 @@ export class Printer implements PrinterLink {
     const connection = this.connection;
     if (!connection) throw new DisconnectedError('printer is not connected', { jobId, mayHavePrinted: false });
 
-    if (connection.answersStatus) {
+    if (connection.answersStatus && !this.knownReady(connection)) {
       const status = await this.queryStatus(connection, this.timeouts.status).catch((error: unknown) => {
         throw withJob(error, jobId, false);
       });
@@ -410,6 +422,9 @@ export class Printer implements PrinterLink {
       const timedOut = deadline('printer did not confirm the job in time');
       if (idReply) {
         const id = await Promise.race([idReply.promise, failure, timedOut]);
+        // The printer ran through the whole job (re-enabling ASB on the way): nothing changed
+        // that ASB did not announce.
+        this.statusSeenAt = this.clock.now();
         return { guarantee: 'printed', processId: id, bytesSent: payload.length };
       }
       const paper = await Promise.race([byteReply!.promise, failure, timedOut]);
@@ -430,6 +445,21 @@ export class Printer implements PrinterLink {
       byteReply?.abandon();
       this.activeJob = undefined;
     }
+  }
+
+  /**
+   * Whether a pre-flight DLE EOT would only repeat what is known: the printer sends ASB on this
+   * link (so a fault would have been announced) and was seen ready within `statusFreshMs`.
+   */
+  private knownReady(connection: Connection): boolean {
+    const status = this.status_;
+    return (
+      connection.asbSeen &&
+      connection.mode !== 'unknown' &&
+      status !== undefined &&
+      statusFault(status) === undefined &&
+      this.clock.now() - this.statusSeenAt < this.statusFreshMs
+    );
   }
 
   private async sendUnconfirmed(connection: Connection, bytes: Uint8Array, options: PrintOptions): Promise<PrintResult> {

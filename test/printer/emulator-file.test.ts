@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PrinterError } from '../../src/errors.js';
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
 import { Printer } from '../../src/printer/printer.js';
+import type { PrinterStatus } from '../../src/printer/types.js';
 import { FileTransport } from '../../src/transport/file.js';
 
 const TIMEOUTS = { status: 1000, probe: 1000, confirm: 10_000, drain: 50 };
@@ -57,6 +58,18 @@ async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
 const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+
+/** Resolves once the printer has reported paper end (ASB or a status reply). */
+function paperEndReported(printer: Printer): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (status: PrinterStatus): void => {
+      if (!status.paperEnd) return;
+      printer.off('status', listener);
+      resolve();
+    };
+    printer.on('status', listener);
+  });
+}
 describe('Printer ↔ virtual printer through the file transport on a pty', () => {
   it('a receipt prints and is confirmed', async () => {
     const { vp, printer } = await start();
@@ -67,7 +80,9 @@ describe('Printer ↔ virtual printer through the file transport on a pty', () =
 
   it('paper out before the job: PAPER_END, mayHavePrinted false', async () => {
     const { vp, printer } = await start();
+    const reported = paperEndReported(printer);
     vp.paperOut();
+    await reported; // announced by ASB before the job, so the pre-flight sees it
     expect(await rejection(printer.print(receiptBytes('FIL-2')))).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false });
     expect(vp.journal.receipts).toHaveLength(0);
   });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PrinterError } from '../../src/errors.js';
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
 import { Printer, type PrinterOptions } from '../../src/printer/printer.js';
-import type { PrintResult } from '../../src/printer/types.js';
+import type { PrinterStatus, PrintResult } from '../../src/printer/types.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
 
 const TIMEOUTS = { status: 1000, probe: 1000, confirm: 10_000, drain: 20 };
@@ -61,6 +61,18 @@ async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
 const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+
+/** Resolves once the printer has reported paper end (ASB or a status reply). */
+function paperEndReported(printer: Printer): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (status: PrinterStatus): void => {
+      if (!status.paperEnd) return;
+      printer.off('status', listener);
+      resolve();
+    };
+    printer.on('status', listener);
+  });
+}
 describe('Printer ↔ virtual printer over TCP', () => {
   it('a receipt prints and is confirmed by its process ID', async () => {
     const { vp, printer } = await start();
@@ -81,7 +93,9 @@ describe('Printer ↔ virtual printer over TCP', () => {
 
   it('paper out before the job: PAPER_END at pre-flight, mayHavePrinted false, nothing printed', async () => {
     const { vp, printer } = await start();
+    const reported = paperEndReported(printer);
     vp.paperOut();
+    await reported; // announced by ASB before the job, so the pre-flight sees it
     const error = await rejection(printer.print(receiptBytes('PRE-1'), { jobId: 'PRE-1' }));
     expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'PRE-1' });
     vp.loadPaper();

@@ -146,7 +146,7 @@ describe('status and identify', () => {
 
 describe('print', () => {
   it('sends ESC @, GS a, the body, GS a, GS ( H and resolves printed with its ID', async () => {
-    const { printer, transport, device } = setup();
+    const { printer, transport, device } = setup({}, { statusFreshMs: 0 });
     await printer.connect();
     const from = transport.written.length;
     const result = await printer.print(JOB, { jobId: 'TXN-1' });
@@ -186,13 +186,52 @@ describe('print', () => {
   });
 
   it('pre-flight: paper out rejects PAPER_END, mayHavePrinted false, nothing written', async () => {
-    const { printer, transport, device } = setup();
+    const { printer, transport, device } = setup({}, { statusFreshMs: 0 });
     await printer.connect();
     device.set({ paperEnd: true });
     const from = transport.written.length;
     const error = await rejection(printer.print(JOB, { jobId: 'TXN-2' }));
     expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'TXN-2' });
     expect(contains(transport.writtenSince(from), [0x1b, 0x40])).toBe(false);
+  });
+
+  it('skips the DLE EOT pre-flight while ASB says the printer is ready (within statusFreshMs)', async () => {
+    const { printer, transport } = setup();
+    await printer.connect();
+    const from = transport.written.length;
+    await printer.print(JOB);
+    await printer.print(JOB);
+    const sent = transport.writtenSince(from);
+    expect(sent.slice(0, 2)).toEqual([0x1b, 0x40]);
+    expect(contains(sent, [0x10, 0x04, 1])).toBe(false);
+  });
+
+  it('a fault announced by ASB is checked before the job: PAPER_END, mayHavePrinted false, nothing written', async () => {
+    const { printer, transport, device } = setup();
+    await printer.connect();
+    const reported = new Promise<void>((resolve) => printer.on('status', (status) => status.paperEnd && resolve()));
+    device.set({ paperEnd: true });
+    await reported;
+    const from = transport.written.length;
+    expect(await rejection(printer.print(JOB, { jobId: 'TXN-5' }))).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false });
+    const sent = transport.writtenSince(from);
+    expect(sent.slice(0, 3)).toEqual([0x10, 0x04, 1]);
+    expect(contains(sent, [0x1b, 0x40])).toBe(false);
+  });
+
+  it('keeps the pre-flight for a printer without ASB and for a status older than statusFreshMs', async () => {
+    const withoutAsb = setup({ asb: false });
+    await withoutAsb.printer.connect();
+    let from = withoutAsb.transport.written.length;
+    await withoutAsb.printer.print(JOB);
+    expect(withoutAsb.transport.writtenSince(from).slice(0, 3)).toEqual([0x10, 0x04, 1]);
+
+    const stale = setup({}, { statusFreshMs: 20 });
+    await stale.printer.connect();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    from = stale.transport.written.length;
+    await stale.printer.print(JOB);
+    expect(stale.transport.writtenSince(from).slice(0, 3)).toEqual([0x10, 0x04, 1]);
   });
 
   for (const [behaviour, code] of [
