@@ -41,12 +41,10 @@ function clampSize(n: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) ? Math.min(8, Math.max(1, Math.round(n))) : 1;
 }
 
-/** The full style a block asks for: its own settings over the defaults. */
-export function resolveStyle(style: TextStyle): PrintStyle {
-  return resolveStyleInto({ ...DEFAULT_STYLE }, style, style.align ?? 'left');
-}
-
-/** `resolveStyle` into an existing object (the encoder reuses one per receipt), with `align` given. */
+/**
+ * The full style a block asks for, its own settings over the defaults, written into `out` (the
+ * encoder reuses one object per receipt); `align` is given because rows are always left-aligned.
+ */
 export function resolveStyleInto(out: PrintStyle, style: TextStyle, align: Align): PrintStyle {
   const size = style.size;
   out.align = align;

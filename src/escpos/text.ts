@@ -97,16 +97,19 @@ class Charsets {
   }
 }
 
-/** Profiles are data and treated as immutable; a profile given a new table list gets new answers. */
-const charsetsByProfile = new WeakMap<PrinterProfile, Charsets>();
+/**
+ * Keyed by the table list, which copies of a profile share (`{ ...profile }`), and the GB18030
+ * flag. Table lists are data, treated as immutable: a profile given a new list gets new answers.
+ */
+const charsetsByTables = new WeakMap<readonly CodeTable[], { gb18030?: Charsets; plain?: Charsets }>();
 
 function charsetsFor(profile: PrinterProfile): Charsets {
-  let charsets = charsetsByProfile.get(profile);
-  if (!charsets || charsets.tables !== profile.codeTables || charsets.gb18030 !== profile.gb18030) {
-    charsets = new Charsets(profile.codeTables, profile.gb18030);
-    charsetsByProfile.set(profile, charsets);
-  }
-  return charsets;
+  let byFlag = charsetsByTables.get(profile.codeTables);
+  if (!byFlag) charsetsByTables.set(profile.codeTables, (byFlag = {}));
+  const gb18030 = Boolean(profile.gb18030);
+  return gb18030
+    ? (byFlag.gb18030 ??= new Charsets(profile.codeTables, true))
+    : (byFlag.plain ??= new Charsets(profile.codeTables, false));
 }
 
 export class TextEncoder {
