@@ -18,9 +18,7 @@ const { values, positionals } = parseArgs({
   options: { image: { type: 'string', default: path.join(here, 'assets', 'logo-576x400.png') } },
   allowPositionals: true,
 });
-// The virtual printer gets a 64 KB receive buffer: with its default 4 KB it does not finish a
-// raster command larger than the buffer (reported to the emulator's owner; real printers stream it).
-const example = await openExamplePrinter(positionals[0], { receiveBuffer: 65_536 });
+const example = await openExamplePrinter(positionals[0]);
 try {
   const profile = await profileFor(example);
   const withFile = {

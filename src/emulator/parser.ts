@@ -43,7 +43,7 @@ export class EscPosParser {
 
   constructor(private readonly keepLimit = DEFAULT_KEEP_LIMIT) {}
 
-  /** Bytes of an unfinished command held by the parser (they occupy the receive buffer too). */
+  /** Bytes of an unfinished command held by the parser. */
   get pendingBytes(): number {
     switch (this.mode.kind) {
       case 'idle':
@@ -57,6 +57,16 @@ export class EscPosParser {
       case 'nul':
         return this.mode.bytes.length;
     }
+  }
+
+  /**
+   * Bytes of an unfinished non-real-time command whose length is known: the printer may process
+   * them before the command ends (image data streams into the image buffer). 0 otherwise.
+   */
+  get streamableBytes(): number {
+    const mode = this.mode;
+    if (mode.kind === 'idle' || mode.kind === 'head' || mode.spec.realtime) return 0;
+    return this.pendingBytes;
   }
 
   /** Forget a half-received command (buffer clear, power off). */

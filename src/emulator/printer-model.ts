@@ -3,7 +3,9 @@
  * speed, status, replies and faults (types in model-types.ts). Bytes are parsed on receipt;
  * real-time commands (DLE EOT, DLE ENQ, DLE DC4) run at once, everything else waits in the
  * receive buffer until it is processed in sequence (while online and the print buffer has room),
- * so "processed" lags "received" and "printed" lags "processed". Links only move bytes.
+ * so "processed" lags "received" and "printed" lags "processed". The receive buffer bounds
+ * unprocessed bytes, not whole commands: the bytes of a command still arriving leave it as they
+ * are processed (a raster image bigger than the buffer streams through). Links only move bytes.
  */
 import { EventEmitter } from 'node:events';
 import { realClock, type Clock } from './clock.js';
@@ -31,9 +33,12 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   private readonly clock: Clock;
   private readonly parser = new EscPosParser();
   private readonly interpreter: Interpreter;
-  private queue: ParsedOp[] = [];
+  private queue: QueuedOp[] = [];
   private queueHead = 0;
-  private queuedBytes = 0;
+  /** Unprocessed bytes: queued commands plus the part of an unfinished command not yet processed. */
+  private bufferedBytes = 0;
+  /** Bytes of the parser's unfinished command already processed (they left the receive buffer). */
+  private streamedBytes = 0;
   private readonly engine: PrintEngine;
   private pumping = false;
   private powered = true;
@@ -99,12 +104,12 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   // ------------------------------------------------------------------ receiving
 
   get freeBytes(): number {
-    return Math.max(0, this.capacity - this.queuedBytes);
+    return Math.max(0, this.capacity - this.bufferedBytes);
   }
 
   /** Everything received has been processed and printed. */
   get idle(): boolean {
-    return this.queuedBytes === 0 && this.engine.idle;
+    return this.bufferedBytes === 0 && this.engine.idle;
   }
 
   /** False while powered off, hung, or with a full receive buffer: links stop reading. */
@@ -123,11 +128,18 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     if (accepted === 0) return 0;
     const bytes = chunk.subarray(0, accepted);
     this.emit('data', bytes);
+    this.bufferedBytes += accepted;
     for (const op of this.parser.push(bytes)) {
-      if (op.type === 'command' && op.realtime) this.executeRealtime(op);
-      else if (!(this.condition.paperStopped && this.paperOutMode === 'discard')) {
-        this.queue.push(op);
-        this.queuedBytes += op.size;
+      // Only the first op can end a command that was streaming; for the others streamedBytes is 0.
+      const unprocessed = op.size - this.streamedBytes;
+      this.streamedBytes = 0;
+      if (op.type === 'command' && op.realtime) {
+        this.bufferedBytes -= unprocessed;
+        this.executeRealtime(op);
+      } else if (this.condition.paperStopped && this.paperOutMode === 'discard') {
+        this.bufferedBytes -= unprocessed;
+      } else {
+        this.queue.push({ op, unprocessed });
       }
     }
     this.pump();
@@ -147,12 +159,15 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       for (;;) {
         this.engine.run();
         if (!this.canPrint || !this.engine.hasRoom) break;
-        const op = this.queue[this.queueHead];
-        if (!op) break;
+        const queued = this.queue[this.queueHead];
+        if (!queued) {
+          this.processUnfinishedCommand();
+          break;
+        }
         this.queueHead++;
-        this.queuedBytes -= op.size;
-        this.engine.addCost(op.size);
-        this.interpreter.execute(op);
+        this.bufferedBytes -= queued.unprocessed;
+        this.engine.addCost(queued.unprocessed);
+        this.interpreter.execute(queued.op);
       }
       if (this.queueHead > 1024 || this.queueHead === this.queue.length) {
         this.queue = this.queue.slice(this.queueHead);
@@ -162,6 +177,15 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       this.pumping = false;
     }
     this.emit('flow');
+  }
+
+  /** Everything before it is processed: the bytes of the command still arriving are processed as they come. */
+  private processUnfinishedCommand(): void {
+    const fresh = this.parser.streamableBytes - this.streamedBytes;
+    if (fresh <= 0) return;
+    this.streamedBytes += fresh;
+    this.bufferedBytes -= fresh;
+    this.engine.addCost(fresh);
   }
 
   private stopAtPaperEnd(cause: InterruptionCause): void {
@@ -175,7 +199,8 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   private clearBuffers(): void {
     this.queue = [];
     this.queueHead = 0;
-    this.queuedBytes = 0;
+    this.bufferedBytes = 0;
+    this.streamedBytes = 0;
     this.parser.reset();
     this.interpreter.clearBuffers();
     this.engine.clear();
@@ -242,7 +267,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       powered: this.powered,
       hung: this.hangTimer !== undefined,
       asbMask: this.replies.asbMask,
-      bufferedBytes: this.queuedBytes,
+      bufferedBytes: this.bufferedBytes,
       freeBytes: this.freeBytes,
       printing: this.engine.busy,
       kanjiMode: this.interpreter.settings.kanjiMode,
@@ -401,6 +426,12 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.engine.clear();
     this.removeAllListeners();
   }
+}
+
+interface QueuedOp {
+  op: ParsedOp;
+  /** Its bytes still in the receive buffer (less than its size when it streamed in part). */
+  unprocessed: number;
 }
 
 function definedOnly(options: PrinterModelOptions): Partial<PrinterIdentity> {

@@ -92,6 +92,7 @@ export class PtyLink {
     if (accepted < chunk.length) {
       port.pause();
       port.unshift(chunk.subarray(accepted));
+      this.onFlow(); // room may have come back while the chunk was taken
     }
   }
 

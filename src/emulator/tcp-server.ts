@@ -91,6 +91,8 @@ export class TcpDataServer {
       if (accepted < chunk.length) {
         socket.pause();
         socket.unshift(chunk.subarray(accepted));
+        // Room may have come back while the chunk was taken (its bytes were processed at once).
+        this.resumeIfPossible();
       }
     });
     socket.once('close', () => {
