@@ -44,8 +44,16 @@ function printLine(ctx: RenderContext, line: string): void {
 
 export function renderText(ctx: RenderContext, block: TextBlock, path: string): void {
   const style = resolveStyleInto(ctx.want, block, block.align ?? 'left');
-  const text = ctx.text.sanitize(String(block.text), path, ctx.warnings);
+  const raw = String(block.text);
   const columns = columnsFor(ctx.profile, style);
+  if (PRINTABLE_ASCII.test(raw) && raw.length <= columns) {
+    // One ASCII line that fits: what sanitize, wrap and write would give, without the three scans.
+    ctx.style.apply(style);
+    ctx.sink.text(raw.trimEnd());
+    ctx.sink.emit('LF', fixed.LF);
+    return;
+  }
+  const text = ctx.text.sanitize(raw, path, ctx.warnings);
   ctx.style.apply(style);
   if (!text.includes('\n')) {
     for (const line of wrap(text, columns)) printLine(ctx, line);

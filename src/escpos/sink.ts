@@ -93,12 +93,14 @@ export class CommandListSink implements CommandSink {
 /** Collects warnings, once per (code, path, char). */
 export class Warnings {
   readonly list: EncodeWarning[] = [];
-  private readonly seen = new Set<string>();
+  /** Made on the first warning: most receipts have none. */
+  private seen: Set<string> | undefined;
 
   add(warning: EncodeWarning): void {
     const key = `${warning.code}\u0000${warning.path}\u0000${warning.char ?? ''}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    const seen = (this.seen ??= new Set());
+    if (seen.has(key)) return;
+    seen.add(key);
     this.list.push(warning);
   }
 }
