@@ -62,7 +62,10 @@ export interface SpoolStore {
    * in one statement's transaction, so a crash still counts as an attempt that may have printed.
    */
   claimJob(request: { printer: string; holder: string; includeAttention: boolean }, now: number): Promise<Job | undefined>;
-  /** The printer accepted every byte; only the confirmation is outstanding. */
+  /**
+   * The printer accepted every byte; only the confirmation is outstanding. Informational: need
+   * not be durable (after a crash `sending` and `confirming` are both in doubt).
+   */
   markConfirming(ref: AttemptRef, bytesSent: number, now: number): Promise<void>;
   completeJob(
     ref: AttemptRef,

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CardDataError, DocumentPurgedError, InvalidDocumentError, UnknownTransactionError } from '../../src/errors.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
 import { latestVersion } from '../../src/spool/sqlite/migrations.js';
+import { SqliteStore } from '../../src/spool/sqlite/store.js';
 import { receipt, tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -139,6 +140,34 @@ describe('store file', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
     db.close();
+  });
+
+  it('only informational writes (confirming, health) commit without fsync; every other commit stays synchronous=FULL', async () => {
+    const store = new SqliteStore(path.join(dir, 'sync.db'));
+    const levels: string[] = [];
+    const original = Database.prototype.pragma;
+    const pragma = vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (
+      this: InstanceType<typeof Database>,
+      source: string,
+      options?: { simple?: boolean },
+    ) {
+      if (source.startsWith('synchronous')) levels.push(source.replace(/\s+/g, ''));
+      return original.call(this, source, options);
+    });
+    try {
+      await store.insertJob({ transactionId: 'Y-1', printer: 'p', document: receipt('Y-1'), kind: 'original' }, 1);
+      await store.acquireLease('p', 'me', 10_000, 1);
+      const job = (await store.claimJob({ printer: 'p', holder: 'me', includeAttention: false }, 2))!;
+      expect(levels).toEqual([]);
+      await store.markConfirming({ jobId: job.id, attempt: job.attempts }, 10, 3);
+      expect(levels).toEqual(['synchronous=NORMAL', 'synchronous=FULL']);
+      await store.completeJob({ jobId: job.id, attempt: job.attempts }, { guarantee: 'printed', bytesSent: 10, printedOn: 'p' }, 4);
+      expect(levels).toHaveLength(2);
+      expect((await store.history('Y-1')).map((h) => h.toState)).toEqual(['queued', 'sending', 'confirming', 'printed']);
+    } finally {
+      pragma.mockRestore();
+      store.close();
+    }
   });
 
   it('two spools on one file see each other\'s jobs (several POS processes share a store)', async () => {

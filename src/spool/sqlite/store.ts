@@ -53,6 +53,27 @@ export class SqliteStore implements SpoolStore {
     });
   }
 
+  /**
+   * `#write` without the fsync (`synchronous=NORMAL` for this commit only), for records whose loss
+   * in a power cut changes nothing: the WAL keeps commits in order, so the next durable commit
+   * carries this one to disk with it.
+   */
+  #writeInformational<T>(fn: (db: Db) => T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      this.check();
+      resolve(
+        storeCall(this.path, () => {
+          this.#db.pragma('synchronous = NORMAL');
+          try {
+            return this.#db.transaction(() => fn(this.#db)).immediate();
+          } finally {
+            this.#db.pragma('synchronous = FULL');
+          }
+        }),
+      );
+    });
+  }
+
   #read<T>(fn: (db: Db) => T): Promise<T> {
     return new Promise<T>((resolve) => resolve(storeCall(this.path, () => fn(this.#db))));
   }
@@ -62,7 +83,7 @@ export class SqliteStore implements SpoolStore {
     this.#write((db) => jobs.insertReprint(db, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((db) => jobs.claimJob(db, request, now));
   markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
-    this.#write((db) => jobs.markConfirming(db, ref, bytesSent, now));
+    this.#writeInformational((db) => jobs.markConfirming(db, ref, bytesSent, now));
   completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#write((db) => jobs.completeJob(db, ref, outcome, now));
   completeAndClaim: SpoolStore['completeAndClaim'] = (ref, outcome, claim, now) =>
     this.#write((db) => ({ printed: jobs.completeJob(db, ref, outcome, now), next: jobs.claimJob(db, claim, now) }));
@@ -160,7 +181,7 @@ export class SqliteStore implements SpoolStore {
   }
 
   recordHealth(health: PrinterHealth): Promise<void> {
-    return this.#write((db) => {
+    return this.#writeInformational((db) => {
       statement(
         db,
         `INSERT INTO printer_health (printer, observed_at, ready, reason, status) VALUES (@printer, @observedAt, @ready, @reason, @status)
