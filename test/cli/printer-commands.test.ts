@@ -213,6 +213,19 @@ describe('emulate and fault', () => {
     expect(await emulator.exited).toBe(0);
   });
 
+  it('reports the --maker, --model and --language it was given (GS I), so the profile follows the language', async () => {
+    const emulator = startCli(['emulate', '--port', '0', '--control-port', '0', '--json', '--maker', 'EPSON', '--model', 'TM-T88V', '--language', 'CHINA GB18030']);
+    const listening = JSON.parse(await emulator.waitForLine((line) => line.includes('"listening"'))) as { uri: string };
+    const status = await runCli(['status', '--printer', listening.uri, '--json']);
+    expect(status.code).toBe(0);
+    expect(jsonLines(status.stdout)[0]).toMatchObject({
+      identity: { maker: 'EPSON', model: 'TM-T88V', language: 'CHINA GB18030' },
+      profile: 'epson-tm-t88-gb18030',
+    });
+    emulator.child.kill('SIGINT');
+    expect(await emulator.exited).toBe(0);
+  });
+
   it('fault exits 1 when no emulator listens, and emulate exits 2 for a bad port', async () => {
     const { vp, port } = await startPrinter();
     await vp.close();

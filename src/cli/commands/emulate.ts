@@ -23,6 +23,8 @@ interface EmulateOptions {
   printRate?: number;
   columns: number;
   model?: string;
+  maker?: string;
+  language?: string;
   processId: boolean;
   oneWay?: boolean;
   json?: boolean;
@@ -38,6 +40,8 @@ export function registerEmulate(program: Command): void {
     .addOption(new Option('--print-rate <lines-per-second>', 'print speed (default: instant)').argParser(parsePositiveNumber))
     .addOption(new Option('--columns <n>', 'text width of the shown receipts').default(48).argParser(parsePositiveNumber))
     .addOption(new Option('--model <name>', 'model name the printer reports (GS I 67), e.g. TM-T20II'))
+    .addOption(new Option('--maker <name>', 'maker name the printer reports (GS I 66), e.g. EPSON'))
+    .addOption(new Option('--language <text>', 'font language the printer reports (GS I 69), e.g. "CHINA GB18030" for a Simplified Chinese model'))
     .addOption(new Option('--no-process-id', 'behave like a model without GS ( H (confirms with GS r: "processed")'))
     .addOption(new Option('--one-way', 'never answer anything (confirms nothing: "sent")'))
     .addOption(jsonOption('one JSON object per event and line: listening, receipt'))
@@ -60,6 +64,8 @@ Example:
       const printer = new VirtualPrinter({
         ...(options.printRate ? { linesPerSecond: options.printRate } : {}),
         ...(options.model ? { model: options.model } : {}),
+        ...(options.maker ? { maker: options.maker } : {}),
+        ...(options.language ? { language: options.language } : {}),
         ...(options.processId ? {} : { processId: false }),
         ...(options.oneWay ? { oneWay: true } : {}),
       });
