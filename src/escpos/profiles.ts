@@ -189,20 +189,24 @@ function chineseVariant(base: PrinterProfile): PrinterProfile {
   return variant;
 }
 
+/** Model name (GS I 67, upper-cased) → profile; the first match wins. */
+const MODEL_PROFILES: readonly (readonly [RegExp, string])[] = [
+  [/^TM-T88/, 'epson-tm-t88'],
+  [/^TM-T20/, 'epson-tm-t20'],
+  [/^TM-M30/, 'epson-tm-m30'],
+  // Xprinter: the XP-58 family is 58 mm; the others (XP-80, XP-80C, XP-N160II, XP-Q200…) are 80 mm.
+  [/(?:^|\s)XP-58/, 'generic-58'],
+  [/(?:^|\s)XP-/, 'xprinter-80'],
+];
+
 /**
  * The profile for a model name as a printer reports it (GS I 67, e.g. "TM-T88V", "TM-T20II",
- * "TM-m30"); anything unrecognised is `generic-80`. With the language it reports (GS I 69)
- * naming GB18030/GB2312/GBK/China, the GB18030 variant of that profile.
+ * "TM-m30", "XP-80C"); anything unrecognised is `generic-80`. With the language it reports
+ * (GS I 69) naming GB18030/GB2312/GBK/China, the GB18030 variant of that profile.
  */
 export function profileForModel(model: string | undefined, language?: string): PrinterProfile {
   const m = (model ?? '').trim().toUpperCase();
-  const name = m.startsWith('TM-T88')
-    ? 'epson-tm-t88'
-    : m.startsWith('TM-T20')
-      ? 'epson-tm-t20'
-      : m.startsWith('TM-M30')
-        ? 'epson-tm-m30'
-        : 'generic-80';
+  const name = MODEL_PROFILES.find(([pattern]) => pattern.test(m))?.[1] ?? 'generic-80';
   const base = getProfile(name);
   return language !== undefined && CHINESE_LANGUAGE.test(language) ? chineseVariant(base) : base;
 }

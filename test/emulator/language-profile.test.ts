@@ -24,7 +24,8 @@ describe('profileForModel(model, language)', () => {
       const { name: _n, description: _d, gb18030: _g, ...base } = profiles['epson-tm-t88']!;
       expect(rest).toEqual(base);
     }
-    expect(profileForModel('XP-80C', 'CHINA GB18030').name).toBe('generic-80-gb18030');
+    expect(profileForModel('POS-80', 'CHINA GB18030').name).toBe('generic-80-gb18030');
+    expect(profileForModel('XP-80C', 'CHINA GB18030').name).toBe('xprinter-80'); // GB18030 already
     expect(profileForModel('TM-T88V', 'CHINA GB18030')).toBe(profileForModel('TM-T88V', 'GBK'));
   });
 

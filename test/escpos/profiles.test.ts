@@ -44,7 +44,7 @@ describe('printer profiles (data validated against the schema)', () => {
     expect(profileForModel('TM-T20II').name).toBe('epson-tm-t20');
     expect(profileForModel('TM-m30').name).toBe('epson-tm-m30');
     expect(profileForModel('TM-m30II-H').name).toBe('epson-tm-m30');
-    expect(profileForModel('XP-80C').name).toBe('generic-80');
+    expect(profileForModel('POS-80C').name).toBe('generic-80');
     expect(profileForModel(undefined).name).toBe('generic-80');
   });
 });
