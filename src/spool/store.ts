@@ -55,6 +55,8 @@ export interface SpoolStore {
   reprints(transactionId: string): Promise<ReprintRecord[]>;
   /** The oldest unfinished job of the printer: it alone may be claimed (submit order). */
   headJob(printer: string): Promise<Job | undefined>;
+  /** The printer's next unfinished job after `jobId` (read only: the worker renders it ahead). */
+  jobAfter(printer: string, jobId: number): Promise<Job | undefined>;
 
   /**
    * Takes the printer's head job if it is ready (or in `needs-attention` when `includeAttention`)

@@ -98,6 +98,7 @@ export class Worker extends EventEmitter {
   #link: PrinterLink | undefined;
   #fallbackLink: PrinterLink | undefined;
   #renderers = new Map<Via, Renderer>();
+  #renderedAhead: { jobId: number; via: Via; bytes: Uint8Array } | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #stopped: Promise<void> | undefined;
@@ -267,7 +268,7 @@ export class Worker extends EventEmitter {
     const link = via === 'fallback' ? this.#fallback() : this.#link!;
     let bytes: Uint8Array;
     try {
-      bytes = await this.#render(job, via);
+      bytes = this.#takeRenderedAhead(job, via) ?? (await this.#render(job, via));
     } catch (error) {
       const failure = new RenderError(`cannot render ${job.transactionId}: ${(error as Error).message}`, { cause: error });
       const failed = await this.#persist(() =>
@@ -278,7 +279,7 @@ export class Worker extends EventEmitter {
     }
     let result: PrintResult;
     try {
-      result = await this.#print(link, bytes, job, ref);
+      result = await this.#print(link, bytes, job, ref, via);
     } catch (error) {
       await this.#recordFailure(job, ref, error, via);
       return;
@@ -318,7 +319,7 @@ export class Worker extends EventEmitter {
     return { printed, next: undefined };
   }
 
-  async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef): Promise<PrintResult> {
+  async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef, via: Via): Promise<PrintResult> {
     if (!link.connected) {
       try {
         await link.connect();
@@ -336,6 +337,7 @@ export class Worker extends EventEmitter {
         this.#persist(() => this.#store.markConfirming(ref, bytesSent, this.#clock.now())).catch((error: unknown) =>
           this.#report(error),
         );
+        this.#renderAhead(job, via);
       },
     });
   }
@@ -348,6 +350,30 @@ export class Worker extends EventEmitter {
     const render = this.#renderers.get(via) ?? (await this.#makeRenderer(via));
     this.#renderers.set(via, render);
     return render(job.document, mark);
+  }
+
+  /**
+   * While the printer prints `current`, renders the job after it, so its bytes are ready the
+   * moment it is claimed. Only an unmarked copy is rendered ahead (a mark's copy number and time
+   * are decided at the claim); any failure here is left to the real render to report.
+   */
+  #renderAhead(current: Job, via: Via): void {
+    this.#renderedAhead = undefined;
+    const render = this.#renderers.get(via);
+    if (!render) return;
+    this.#store
+      .jobAfter(this.printer, current.id)
+      .then((next) => {
+        if (!next || next.mustMark || next.document === null) return;
+        this.#renderedAhead = { jobId: next.id, via, bytes: render(next.document, undefined) };
+      })
+      .catch(() => {});
+  }
+
+  #takeRenderedAhead(job: Job, via: Via): Uint8Array | undefined {
+    const ahead = this.#renderedAhead;
+    this.#renderedAhead = undefined;
+    return ahead && ahead.jobId === job.id && ahead.via === via && !job.marked ? ahead.bytes : undefined;
   }
 
   async #makeRenderer(via: Via): Promise<Renderer> {

@@ -271,6 +271,34 @@ describe('worker', () => {
     expect(await spool.get('S-1')).toMatchObject({ state: 'retrying', mustMark: true });
   });
 
+  it('renders the next unmarked job while the current one prints, once; marked copies are rendered at their claim', async () => {
+    const link = new FakeLink();
+    const rendered: string[] = [];
+    const render: WorkerOptions['render'] = (doc, mark) => {
+      rendered.push(`${doc.transactionId}${mark ? ` marked ${mark.copy}` : ''}`);
+      return testRender(doc, mark);
+    };
+    for (const id of ['RA-1', 'RA-2', 'RA-3']) await spool.submit(receipt(id, 'front'));
+    await spool.reprint('RA-1', { by: 'test', reason: 'customer asked' });
+    // RA-2's first copy may have printed: its second is marked, so the unmarked bytes rendered ahead are not reused.
+    link.script.push({ ok: true }, { ok: false, error: new ConfirmTimeoutError(undefined, { mayHavePrinted: true }), printed: true });
+    spool.on('printing', (job) => rendered.push(`printing ${job.transactionId}`));
+    worker(link, { render });
+    await printedTransactions(4);
+    expect(link.paper.map((p) => `${p.transactionId}${p.mark ? ` marked ${p.mark.copy}` : ''}`)).toEqual([
+      'RA-1',
+      'RA-2',
+      'RA-2 marked 2',
+      'RA-3',
+      'RA-1 marked 2',
+    ]);
+    // Each unmarked copy rendered once: RA-3 ahead, before the worker took it up; marked copies after.
+    expect(rendered.filter((r) => r === 'RA-1' || r === 'RA-3')).toEqual(['RA-1', 'RA-3']);
+    expect(rendered.indexOf('RA-3')).toBeLessThan(rendered.indexOf('printing RA-3'));
+    expect(rendered.indexOf('RA-2 marked 2')).toBeGreaterThan(rendered.indexOf('printing RA-2'));
+    expect(rendered.indexOf('RA-1 marked 2')).toBeGreaterThan(rendered.lastIndexOf('printing RA-1'));
+  });
+
   it('stopping between jobs returns the job claimed with the last completion untouched: it prints unmarked later', async () => {
     const link = new FakeLink();
     for (const id of ['B-1', 'B-2', 'B-3']) await spool.submit(receipt(id, 'front'));

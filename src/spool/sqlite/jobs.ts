@@ -60,6 +60,14 @@ export function headJob(db: Db, printer: string): Job | undefined {
   return row && toJob(row);
 }
 
+export function jobAfter(db: Db, printer: string, jobId: number): Job | undefined {
+  const row = statement(db, `SELECT * FROM jobs WHERE printer = @printer AND is_open AND id > @jobId ORDER BY id LIMIT 1`).get({
+    printer,
+    jobId,
+  }) as JobRow | undefined;
+  return row && toJob(row);
+}
+
 export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created: boolean } {
   const row = statement(
     db,

@@ -123,6 +123,10 @@ export class SqliteStore implements SpoolStore {
     return this.#read((db) => jobs.headJob(db, printer));
   }
 
+  jobAfter(printer: string, jobId: number): Promise<Job | undefined> {
+    return this.#read((db) => jobs.jobAfter(db, printer, jobId));
+  }
+
   listJobs(filter: ListFilter): Promise<Job[]> {
     return this.#read((db) => {
       const where: string[] = [];
