@@ -173,6 +173,12 @@ export class Printer implements PrinterLink {
     if (connection.answersStatus === false) {
       throw new OneWayError('printer does not answer GS I (one-way link)', { mayHavePrinted: false });
     }
+    // GS I is processed in sequence, so a stopped printer withholds the answer: say why now
+    // instead of waiting out one timeout per field.
+    if (this.lastStatus && statusFault(this.lastStatus)) {
+      const fault = statusFault(await this.status(), { mayHavePrinted: false });
+      if (fault) throw fault;
+    }
     const identity: PrinterIdentity = {};
     for (const [n, field] of IDENTITY_FIELDS) {
       try {

@@ -91,6 +91,17 @@ describe('Printer ↔ virtual printer over TCP', () => {
     expect(await printer.identify()).toMatchObject({ maker: 'EPSON', model: 'TM-T88V', serial: 'VP0001' });
   });
 
+  it('identify() on a printer stopped at paper end says so at once (GS I is withheld while stopped)', async () => {
+    const { vp, printer } = await start({ maker: 'EPSON', model: 'TM-T88V' });
+    vp.paperOut();
+    expect((await printer.status()).paperEnd).toBe(true);
+    const error = await rejection(printer.identify());
+    expect(error.code).toBe('PAPER_END');
+    vp.loadPaper();
+    expect((await printer.status()).online).toBe(true);
+    expect(await printer.identify()).toMatchObject({ maker: 'EPSON', model: 'TM-T88V' });
+  });
+
   it('paper out before the job: PAPER_END at pre-flight, mayHavePrinted false, nothing printed', async () => {
     const { vp, printer } = await start();
     const reported = paperEndReported(printer);
