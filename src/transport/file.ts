@@ -11,9 +11,9 @@
  */
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
-import { AccessDeniedError, DeviceNotFoundError, DisconnectedError, TransportClosedError } from '../errors.js';
+import { AccessDeniedError, DeviceNotFoundError, DisconnectedError } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
-import { Listeners, PendingWrites, copyBytes } from './link.js';
+import { TransportBase, copyBytes } from './link.js';
 
 /** The file-system calls this transport makes (the syscalls as a parameter). */
 export interface FileIo {
@@ -59,7 +59,7 @@ const RETRY_CODES = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
 /** Read errors that mean "this device gives no replies", not "the device is gone". */
 const NOT_READABLE_CODES = new Set(['EINVAL', 'EBADF', 'ENOSYS', 'EOPNOTSUPP', 'EISDIR']);
 
-export class FileTransport implements Transport {
+export class FileTransport extends TransportBase implements Transport {
   readonly kind = 'file' as const;
   readonly description: string;
   readonly path: string;
@@ -70,13 +70,10 @@ export class FileTransport implements Transport {
   /** Bumped on every open and close, so loops of an old descriptor stop. */
   #generation = 0;
   #inFlight = new Set<Promise<unknown>>();
-  #writeChain: Promise<void> = Promise.resolve();
   readonly #options: FileTransportOptions;
-  readonly #pending = new PendingWrites();
-  readonly #data = new Listeners<[Uint8Array]>();
-  readonly #close = new Listeners<[Error | undefined]>();
 
   constructor(options: FileTransportOptions) {
+    super();
     this.#options = options;
     this.path = options.path;
     this.#io = options.io ?? nodeFileIo;
@@ -179,7 +176,7 @@ export class FileTransport implements Transport {
       if (this.#generation !== generation) return;
       // 0 bytes: nothing now (or a hung-up tty; the presence check notices that).
       if (count === 0) await delay(this.#pollMs);
-      else this.#data.emit(copyBytes(buffer.subarray(0, count)));
+      else this.dataListeners.emit(copyBytes(buffer.subarray(0, count)));
     }
   }
 
@@ -201,10 +198,7 @@ export class FileTransport implements Transport {
     if (fd === undefined) return Promise.reject(new DisconnectedError(`${this.description}: not open`));
     const generation = this.#generation;
     const copy = copyBytes(bytes);
-    return this.#pending.track((resolve, reject) => {
-      const run = () => this.#writeAll(fd, copy, generation).then(resolve, reject);
-      this.#writeChain = this.#writeChain.then(run, run);
-    });
+    return this.writeInOrder(() => this.#writeAll(fd, copy, generation));
   }
 
   async #writeAll(fd: number, bytes: Uint8Array, generation: number): Promise<void> {
@@ -225,14 +219,6 @@ export class FileTransport implements Transport {
     }
   }
 
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    return this.#data.add(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    return this.#close.add(listener);
-  }
-
   async close(): Promise<void> {
     if (this.#fd === undefined) return;
     await this.#shutDown(undefined);
@@ -250,9 +236,7 @@ export class FileTransport implements Transport {
     if (fd === undefined) return;
     this.#fd = undefined;
     this.#generation++;
-    this.#writeChain = Promise.resolve();
-    this.#pending.rejectAll(error ?? new TransportClosedError());
-    this.#close.emit(error);
+    this.ended(error);
     // Non-blocking calls finish quickly; closing under them could hit a reused descriptor number.
     await Promise.allSettled([...this.#inFlight]);
     await this.#io.close(fd).catch(() => {});

@@ -2,6 +2,7 @@
  * Bookkeeping shared by every transport: listener sets, pending-write rejection and
  * the single place where a link reports that it closed. It holds no I/O of its own.
  */
+import { TransportClosedError } from '../errors.js';
 
 export class Listeners<T extends unknown[]> {
   readonly #listeners = new Set<(...args: T) => void>();
@@ -59,6 +60,58 @@ export class PendingWrites {
 
   get size(): number {
     return this.#rejecters.size;
+  }
+}
+
+/**
+ * What every transport does the same way: `onData`/`onClose` subscriptions, writes tracked
+ * until they settle (optionally sent one after another), one open attempt shared by concurrent
+ * `open()` calls, and one way to report that the link ended.
+ */
+export abstract class TransportBase {
+  protected readonly pending = new PendingWrites();
+  protected readonly dataListeners = new Listeners<[Uint8Array]>();
+  protected readonly closeListeners = new Listeners<[Error | undefined]>();
+  #writeChain: Promise<void> = Promise.resolve();
+  #opening: Promise<void> | undefined;
+
+  onData(listener: (bytes: Uint8Array) => void): () => void {
+    return this.dataListeners.add(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    return this.closeListeners.add(listener);
+  }
+
+  /** Concurrent `open()` calls share the attempt in progress. */
+  protected openOnce(start: () => Promise<void>): Promise<void> {
+    this.#opening ??= start().finally(() => {
+      this.#opening = undefined;
+    });
+    return this.#opening;
+  }
+
+  /** The open attempt in progress, settled either way, so a close() during open() closes what it produces. */
+  protected get openInProgress(): Promise<void> | undefined {
+    return this.#opening?.catch(() => {});
+  }
+
+  /** Tracks a write that starts only after every earlier queued write has settled. */
+  protected writeInOrder(send: () => Promise<void>): Promise<void> {
+    return this.pending.track((resolve, reject) => {
+      const run = () => send().then(resolve, reject);
+      this.#writeChain = this.#writeChain.then(run, run);
+    });
+  }
+
+  /**
+   * The link ended: forget queued writes, reject every pending one (`TransportClosedError` after
+   * `close()`, else `error`) and tell the `onClose` listeners with `error`.
+   */
+  protected ended(error: Error | undefined): void {
+    this.#writeChain = Promise.resolve();
+    this.pending.rejectAll(error ?? new TransportClosedError());
+    this.closeListeners.emit(error);
   }
 }
 

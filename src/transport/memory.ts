@@ -6,7 +6,7 @@
  */
 import { DeviceNotFoundError, DisconnectedError, TransportClosedError, TransportError } from '../errors.js';
 import type { Transport } from './interface.js';
-import { Listeners, PendingWrites, concatBytes, copyBytes } from './link.js';
+import { Listeners, TransportBase, concatBytes, copyBytes } from './link.js';
 
 export interface MemoryPrinterOptions {
   /** Send every accepted chunk straight back (default false). */
@@ -120,7 +120,7 @@ export class MemoryPrinter {
 
 const registry = new Map<string, MemoryPrinter>();
 
-export class MemoryTransport implements Transport {
+export class MemoryTransport extends TransportBase implements Transport {
   readonly kind = 'memory' as const;
   readonly description: string;
   #printer: MemoryPrinter | undefined;
@@ -128,9 +128,6 @@ export class MemoryTransport implements Transport {
   #queue: Array<{ bytes: Uint8Array; offset: number; resolve: () => void }> = [];
   #pumping = false;
   #cancelWait: (() => void) | undefined;
-  readonly #pending = new PendingWrites();
-  readonly #data = new Listeners<[Uint8Array]>();
-  readonly #close = new Listeners<[Error | undefined]>();
 
   /** Registers (or replaces) a virtual printer that `memory:NAME` transports connect to. */
   static createPrinter(name: string, options: MemoryPrinterOptions = {}): MemoryPrinter {
@@ -151,6 +148,7 @@ export class MemoryTransport implements Transport {
   }
 
   constructor(readonly name: string) {
+    super();
     this.description = `memory:${name}`;
   }
 
@@ -187,46 +185,37 @@ export class MemoryTransport implements Transport {
   write(bytes: Uint8Array): Promise<void> {
     if (!this.#open) return Promise.reject(new DisconnectedError(`${this.description}: not open`));
     const copy = copyBytes(bytes);
-    return this.#pending.track((resolve) => {
+    return this.pending.track((resolve) => {
       this.#queue.push({ bytes: copy, offset: 0, resolve });
       this.#schedulePump();
     });
   }
 
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    return this.#data.add(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    return this.#close.add(listener);
-  }
-
   async close(): Promise<void> {
-    this.#shutDown(undefined, new TransportClosedError());
+    this.#shutDown(undefined);
   }
 
   /** @internal Bytes from the far end. */
   deliver(bytes: Uint8Array): void {
     // Asynchronous like a real link: a reply never arrives inside the write() call that caused it.
     setImmediate(() => {
-      if (this.#open) this.#data.emit(bytes);
+      if (this.#open) this.dataListeners.emit(bytes);
     });
   }
 
   /** @internal */
   dropped(error: Error): void {
-    this.#shutDown(error, error);
+    this.#shutDown(error);
   }
 
-  #shutDown(closeError: Error | undefined, writeError: Error): void {
+  #shutDown(error: Error | undefined): void {
     if (!this.#open) return;
     this.#open = false;
     this.#printer?.attach(undefined);
     this.#cancelWait?.();
     this.#cancelWait = undefined;
     this.#queue = [];
-    this.#pending.rejectAll(writeError);
-    this.#close.emit(closeError);
+    this.ended(error);
   }
 
   #schedulePump(): void {

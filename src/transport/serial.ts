@@ -20,11 +20,10 @@ import {
   AccessDeniedError,
   DeviceNotFoundError,
   DisconnectedError,
-  TransportClosedError,
   TransportError,
 } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
-import { Listeners, PendingWrites, copyBytes } from './link.js';
+import { TransportBase, copyBytes } from './link.js';
 import { SERIAL_DEFAULTS, type SerialFlowControl, type SerialParity } from './uri.js';
 
 export const XON = 0x11;
@@ -87,7 +86,7 @@ function createSerialPort(settings: SerialPortSettings): SerialPortLike {
   });
 }
 
-export class SerialTransport implements Transport {
+export class SerialTransport extends TransportBase implements Transport {
   readonly kind = 'serial' as const;
   readonly bidirectional = true;
   readonly description: string;
@@ -96,16 +95,12 @@ export class SerialTransport implements Transport {
   readonly #options: SerialTransportOptions;
   #port: SerialPortLike | undefined;
   #presenceTimer: NodeJS.Timeout | undefined;
-  #opening: Promise<void> | undefined;
   /** True between an XOFF and the next XON from the printer. */
   #heldByPrinter = false;
   readonly #resumeWaiters = new Set<() => void>();
-  #writeChain: Promise<void> = Promise.resolve();
-  readonly #pending = new PendingWrites();
-  readonly #data = new Listeners<[Uint8Array]>();
-  readonly #close = new Listeners<[Error | undefined]>();
 
   constructor(options: SerialTransportOptions) {
+    super();
     this.#options = options;
     this.path = options.path;
     this.flowControl = options.flowControl ?? SERIAL_DEFAULTS.flowControl;
@@ -123,10 +118,7 @@ export class SerialTransport implements Transport {
 
   open(): Promise<void> {
     if (this.#port !== undefined) return Promise.resolve();
-    this.#opening ??= this.#openPort().finally(() => {
-      this.#opening = undefined;
-    });
-    return this.#opening;
+    return this.openOnce(() => this.#openPort());
   }
 
   async #openPort(): Promise<void> {
@@ -165,7 +157,7 @@ export class SerialTransport implements Transport {
     port.on('data', (chunk) => {
       if (this.#port !== port) return;
       if (this.flowControl === 'xonxoff') this.#watchFlowControl(chunk);
-      this.#data.emit(copyBytes(chunk));
+      this.dataListeners.emit(copyBytes(chunk));
     });
     port.on('error', (error) => {
       lastError = error;
@@ -231,14 +223,11 @@ export class SerialTransport implements Transport {
     const port = this.#port;
     if (port === undefined) return Promise.reject(new DisconnectedError(`${this.description}: not open`));
     const copy = copyBytes(bytes);
-    return this.#pending.track((resolve, reject) => {
-      const run = () => this.#send(port, copy, honourXoff).then(resolve, reject);
-      // Real-time bytes must not queue behind a write that is held by XOFF.
-      if (!honourXoff) {
-        run();
-        return;
-      }
-      this.#writeChain = this.#writeChain.then(run, run);
+    const send = () => this.#send(port, copy, honourXoff);
+    if (honourXoff) return this.writeInOrder(send);
+    // Real-time bytes must not queue behind a write that is held by XOFF.
+    return this.pending.track((resolve, reject) => {
+      send().then(resolve, reject);
     });
   }
 
@@ -266,17 +255,10 @@ export class SerialTransport implements Transport {
     return new Promise((resolve) => this.#resumeWaiters.add(resolve));
   }
 
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    return this.#data.add(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    return this.#close.add(listener);
-  }
-
   async close(): Promise<void> {
     // A close() during open() closes what that open() produces.
-    if (this.#opening) await this.#opening.catch(() => {});
+    const opening = this.openInProgress;
+    if (opening) await opening;
     const port = this.#port;
     if (port === undefined) return;
     this.#release(undefined);
@@ -300,9 +282,7 @@ export class SerialTransport implements Transport {
     this.#heldByPrinter = false;
     for (const wake of [...this.#resumeWaiters]) wake();
     this.#resumeWaiters.clear();
-    this.#writeChain = Promise.resolve();
-    this.#pending.rejectAll(closeError ?? new TransportClosedError());
-    this.#close.emit(closeError);
+    this.ended(closeError);
   }
 
   #mapOpenError(error: Error): TransportError | DisconnectedError {

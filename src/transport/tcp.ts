@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import { DisconnectedError, TransportClosedError } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
-import { Listeners, PendingWrites, copyBytes } from './link.js';
+import { TransportBase, copyBytes } from './link.js';
 
 export interface TcpTransportOptions extends TransportOptions {
   host: string;
@@ -21,7 +21,7 @@ export interface TcpTransportOptions extends TransportOptions {
 
 const DEFAULT_OPEN_TIMEOUT_MS = 5000;
 
-export class TcpTransport implements Transport {
+export class TcpTransport extends TransportBase implements Transport {
   readonly kind = 'tcp' as const;
   readonly bidirectional = true;
   readonly description: string;
@@ -29,13 +29,10 @@ export class TcpTransport implements Transport {
   readonly port: number;
   readonly #options: TcpTransportOptions;
   #socket: net.Socket | undefined;
-  #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #pending = new PendingWrites();
-  readonly #data = new Listeners<[Uint8Array]>();
-  readonly #close = new Listeners<[Error | undefined]>();
 
   constructor(options: TcpTransportOptions) {
+    super();
     this.#options = options;
     this.host = options.host;
     this.port = options.port ?? 9100;
@@ -48,10 +45,7 @@ export class TcpTransport implements Transport {
 
   open(): Promise<void> {
     if (this.#socket !== undefined) return Promise.resolve();
-    this.#opening ??= this.#connect().finally(() => {
-      this.#opening = undefined;
-    });
-    return this.#opening;
+    return this.openOnce(() => this.#connect());
   }
 
   #connect(): Promise<void> {
@@ -90,7 +84,7 @@ export class TcpTransport implements Transport {
     this.#socket = socket;
     let lastError: Error | undefined;
     socket.on('data', (chunk: Buffer) => {
-      if (this.#socket === socket) this.#data.emit(copyBytes(chunk));
+      if (this.#socket === socket) this.dataListeners.emit(copyBytes(chunk));
     });
     socket.on('error', (error) => {
       lastError = error;
@@ -103,8 +97,7 @@ export class TcpTransport implements Transport {
         lastError === undefined
           ? new DisconnectedError(`${this.description}: the printer closed the connection`)
           : this.#mapError(lastError, 'connection');
-      this.#pending.rejectAll(error);
-      this.#close.emit(error);
+      this.ended(error);
     });
   }
 
@@ -112,34 +105,27 @@ export class TcpTransport implements Transport {
     const socket = this.#socket;
     if (socket === undefined) return Promise.reject(new DisconnectedError(`${this.description}: not connected`));
     const copy = copyBytes(bytes);
-    return this.#pending.track((resolve, reject) => {
+    return this.pending.track((resolve, reject) => {
       // The callback fires once the bytes are handed to the kernel, i.e. after any backpressure.
       socket.write(copy, (error) => (error ? reject(this.#mapError(error, 'write')) : resolve()));
     });
   }
 
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    return this.#data.add(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    return this.#close.add(listener);
-  }
-
   async close(): Promise<void> {
     // A close() during open() closes what that open() produces.
-    if (this.#opening) await this.#opening.catch(() => {});
+    const opening = this.openInProgress;
+    if (opening) await opening;
     const socket = this.#socket;
     if (socket === undefined) return this.#closing;
     this.#socket = undefined;
-    this.#pending.rejectAll(new TransportClosedError());
+    this.pending.rejectAll(new TransportClosedError());
     this.#closing = new Promise<void>((resolve) => {
       socket.once('close', () => resolve());
       // Bytes already accepted stay in the kernel's send buffer and are still delivered.
       socket.destroy();
     }).finally(() => {
       this.#closing = undefined;
-      this.#close.emit(undefined);
+      this.closeListeners.emit(undefined);
     });
     return this.#closing;
   }

@@ -10,11 +10,10 @@ import {
   AccessDeniedError,
   DeviceNotFoundError,
   DisconnectedError,
-  TransportClosedError,
   TransportError,
 } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
-import { Listeners, PendingWrites, copyBytes } from './link.js';
+import { TransportBase, copyBytes } from './link.js';
 
 // ---------------------------------------------------------------- the WebUSB shape we use
 
@@ -234,21 +233,17 @@ interface OpenDevice {
   generation: number;
 }
 
-export class UsbTransport implements Transport {
+export class UsbTransport extends TransportBase implements Transport {
   readonly kind = 'usb' as const;
   readonly description: string;
   readonly #options: UsbTransportOptions;
   readonly #backend: UsbBackend;
   #bidirectional: boolean | 'unknown' = 'unknown';
   #open: OpenDevice | undefined;
-  #opening: Promise<void> | undefined;
   #generation = 0;
-  #writeChain: Promise<void> = Promise.resolve();
-  readonly #pending = new PendingWrites();
-  readonly #data = new Listeners<[Uint8Array]>();
-  readonly #close = new Listeners<[Error | undefined]>();
 
   constructor(options: UsbTransportOptions = {}) {
+    super();
     this.#options = options;
     this.#backend = options.backend ?? nodeUsbBackend;
     const hex = (id: number | undefined) => (id ?? 0).toString(16).padStart(4, '0');
@@ -273,10 +268,7 @@ export class UsbTransport implements Transport {
 
   open(): Promise<void> {
     if (this.#open !== undefined) return Promise.resolve();
-    this.#opening ??= this.#openDevice().finally(() => {
-      this.#opening = undefined;
-    });
-    return this.#opening;
+    return this.openOnce(() => this.#openDevice());
   }
 
   async #openDevice(): Promise<void> {
@@ -328,7 +320,7 @@ export class UsbTransport implements Transport {
         }
         const data = result.data;
         if (data !== undefined && data.byteLength > 0) {
-          this.#data.emit(copyBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+          this.dataListeners.emit(copyBytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
         }
       } catch (error) {
         if (this.#open !== open) return; // aborted by close()
@@ -342,10 +334,7 @@ export class UsbTransport implements Transport {
     const open = this.#open;
     if (open === undefined) return Promise.reject(new DisconnectedError(`${this.description}: not open`));
     const copy = copyBytes(bytes);
-    return this.#pending.track((resolve, reject) => {
-      const run = () => this.#transferAll(open, copy).then(resolve, reject);
-      this.#writeChain = this.#writeChain.then(run, run);
-    });
+    return this.writeInOrder(() => this.#transferAll(open, copy));
   }
 
   async #transferAll(open: OpenDevice, bytes: Uint8Array): Promise<void> {
@@ -370,17 +359,10 @@ export class UsbTransport implements Transport {
     }
   }
 
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    return this.#data.add(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    return this.#close.add(listener);
-  }
-
   async close(): Promise<void> {
     // A close() during open() closes what that open() produces.
-    if (this.#opening) await this.#opening.catch(() => {});
+    const opening = this.openInProgress;
+    if (opening) await opening;
     const open = this.#open;
     if (open === undefined) return;
     this.#shutDown(undefined);
@@ -403,9 +385,7 @@ export class UsbTransport implements Transport {
 
   #shutDown(error: Error | undefined): void {
     this.#open = undefined;
-    this.#writeChain = Promise.resolve();
-    this.#pending.rejectAll(error ?? new TransportClosedError());
-    this.#close.emit(error);
+    this.ended(error);
   }
 }
 
