@@ -7,11 +7,12 @@
  *   FUZZ_BYTES=100000000 npx vitest run test/hardening      # byte-stream tests over 100 MB
  * fast-check also prints the seed and the shrunk counterexample's path when a property fails.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type fc from 'fast-check';
+import { BIN, cliEnv, collectOutput, watchLines, type CliResult } from '../support/cli-process.js';
 
 const envRuns = Number(process.env['FUZZ_RUNS'] ?? '');
 const envSeed = Number(process.env['FUZZ_SEED'] ?? '');
@@ -52,93 +53,46 @@ export function tempDir(prefix = 'receipt-spool-hardening-'): { dir: string; rem
 
 // ---------------------------------------------------------------- CLI (built binary, like test/cli)
 
-export const BIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
+export { BIN, type CliResult };
 export const cliBuilt = existsSync(BIN);
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** `node BIN ...args` under `sh -c`, so the umask (default 022) applies to files the CLI creates. */
+function spawnCli(
+  args: readonly string[],
+  options: { input?: string; env?: Record<string, string>; cwd?: string; umask?: string },
+): ChildProcess {
+  // Arguments are passed as positional parameters, never interpolated.
+  const script = `umask ${options.umask ?? '022'} && exec "$0" "$@"`;
+  return spawn('/bin/sh', ['-c', script, process.execPath, BIN, ...args], {
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: cliEnv(options.env ?? {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
 }
 
-function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env['RECEIPT_SPOOL_DB'];
-  delete env['RECEIPT_SPOOL_PRINTER'];
-  return { ...env, ...extra };
-}
-
-/**
- * Runs the built CLI to its end through `sh -c` so the umask can be set (`umask` applies to
- * files the CLI creates). Arguments are passed as positional parameters, never interpolated.
- */
-export function runCli(
+/** Runs the built CLI to its end (see spawnCli for the umask); killed after `timeoutMs` (default 30 s). */
+export async function runCli(
   args: readonly string[],
   options: { input?: string; env?: Record<string, string>; cwd?: string; umask?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const script = `umask ${options.umask ?? '022'} && exec "$0" "$@"`;
-    const child = spawn('/bin/sh', ['-c', script, process.execPath, BIN, ...args], {
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: cliEnv(options.env ?? {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-    if (options.input !== undefined) child.stdin!.end(options.input);
-  });
+  const child = spawnCli(args, options);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const result = await collectOutput(child, options.input);
+  clearTimeout(timer);
+  return result;
 }
 
 /** A long-running CLI process (worker, emulate) whose stdout lines can be awaited; stop() sends SIGTERM. */
 export function startCli(args: readonly string[], options: { env?: Record<string, string>; umask?: string } = {}) {
-  const script = `umask ${options.umask ?? '022'} && exec "$0" "$@"`;
-  const child = spawn('/bin/sh', ['-c', script, process.execPath, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(options.env ?? {}) });
-  const lines: string[] = [];
-  let partial = '';
-  let stderr = '';
-  const waiters = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts);
-    for (const waiter of [...waiters]) waiter();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  const child = spawnCli(args, options);
+  const watched = watchLines(child);
   return {
     child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    waitForLine(match: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
-      return new Promise((done, fail) => {
-        const check = () => {
-          const found = lines.find(match);
-          if (found === undefined) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          done(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          fail(new Error(`no matching line within ${timeoutMs} ms; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    ...watched,
     async stop(): Promise<number | null> {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exited;
+      const code = await watched.exited;
       clearTimeout(timer);
       return code;
     },
