@@ -19,6 +19,25 @@ export interface Peer {
   drop(): Promise<void>;
 }
 
+/**
+ * Keeps everything a peer receives, fed by `subscribe`; the returned `waitForBytes` resolves
+ * once at least `length` bytes arrived, with all of them.
+ */
+export function collectReceived(subscribe: (onChunk: (chunk: Buffer) => void) => void): Peer['waitForBytes'] {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const waiters: Array<() => void> = [];
+  subscribe((chunk) => {
+    chunks.push(chunk);
+    total += chunk.length;
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  return async (length) => {
+    while (total < length) await new Promise<void>((resolve) => waiters.push(resolve));
+    return new Uint8Array(Buffer.concat(chunks));
+  };
+}
+
 export interface TransportFixture {
   transport: Transport;
   /** The peer of the next connection, in order (call it once after every `open()`). */

@@ -5,21 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceNotFoundError, DisconnectedError } from '../../src/errors.js';
 import { FileTransport, nodeFileIo, type FileIo } from '../../src/transport/file.js';
 import { testTransport } from './contract.js';
-import { openPtyPeer, startPtyPair, type PtyPeer } from './pty.js';
+import { ptyFixture } from './pty.js';
 
-testTransport('file (pty)', async () => {
-  const pair = await startPtyPair();
-  let peer: PtyPeer | undefined;
-  return {
-    transport: new FileTransport({ path: pair.hostPath, presenceCheckMs: 100 }),
-    backpressureBytes: 4 * 1024 * 1024,
-    peer: async () => (peer ??= await openPtyPeer(pair)),
-    cleanup: async () => {
-      await peer?.close();
-      await pair.cleanup();
-    },
-  };
-});
+testTransport('file (pty)', () => ptyFixture((path) => new FileTransport({ path, presenceCheckMs: 100 })));
 
 describe('FileTransport', () => {
   const dirs: string[] = [];

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import type { Peer } from './contract.js';
+import type { Transport } from '../../src/transport/interface.js';
+import { collectReceived, type Peer, type TransportFixture } from './contract.js';
 
 export interface PtyPair {
   /** The end the transport opens. */
@@ -68,20 +69,10 @@ export async function openPtyPeer(pair: PtyPair): Promise<PtyPeer> {
   const port = new SerialPort({ path: pair.printerPath, baudRate: 9600, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   port.on('error', () => {});
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const waiters: Array<() => void> = [];
-  port.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    total += chunk.length;
-    for (const waiter of waiters.splice(0)) waiter();
-  });
+  const waitForBytes = collectReceived((onChunk) => port.on('data', onChunk));
   return {
     port,
-    async waitForBytes(length) {
-      while (total < length) await new Promise<void>((resolve) => waiters.push(resolve));
-      return new Uint8Array(Buffer.concat(chunks));
-    },
+    waitForBytes,
     send: (bytes) =>
       new Promise<void>((resolve, reject) => {
         port.write(Buffer.from(bytes), (e) => (e ? reject(e) : port.drain((d) => (d ? reject(d) : resolve()))));
@@ -90,5 +81,23 @@ export async function openPtyPeer(pair: PtyPair): Promise<PtyPeer> {
     resumeReading: () => port.resume(),
     drop: () => pair.kill(),
     close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+  };
+}
+
+/**
+ * A contract fixture over a fresh pty pair: the transport made by `createTransport` opens the
+ * host end; the printer's end opens on first use and stays open across reconnects, like a real printer.
+ */
+export async function ptyFixture(createTransport: (hostPath: string) => Transport): Promise<TransportFixture> {
+  const pair = await startPtyPair();
+  let peer: PtyPeer | undefined;
+  return {
+    transport: createTransport(pair.hostPath),
+    backpressureBytes: 4 * 1024 * 1024,
+    peer: async () => (peer ??= await openPtyPeer(pair)),
+    cleanup: async () => {
+      await peer?.close();
+      await pair.cleanup();
+    },
   };
 }

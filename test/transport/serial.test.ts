@@ -2,22 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceNotFoundError, DisconnectedError } from '../../src/errors.js';
 import { SerialTransport, XOFF, XON } from '../../src/transport/serial.js';
 import { testTransport } from './contract.js';
-import { openPtyPeer, startPtyPair, type PtyPair, type PtyPeer } from './pty.js';
+import { openPtyPeer, ptyFixture, startPtyPair, type PtyPair } from './pty.js';
 
-testTransport('serial (pty)', async () => {
-  const pair = await startPtyPair();
-  // The printer's end stays open across reconnects, like a real printer.
-  let peer: PtyPeer | undefined;
-  return {
-    transport: new SerialTransport({ path: pair.hostPath, baudRate: 38400 }),
-    backpressureBytes: 4 * 1024 * 1024,
-    peer: async () => (peer ??= await openPtyPeer(pair)),
-    cleanup: async () => {
-      await peer?.close();
-      await pair.cleanup();
-    },
-  };
-});
+testTransport('serial (pty)', () => ptyFixture((path) => new SerialTransport({ path, baudRate: 38400 })));
 
 describe('SerialTransport', () => {
   let pair: PtyPair | undefined;

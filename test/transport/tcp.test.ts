@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DisconnectedError } from '../../src/errors.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
-import { testTransport, type Peer } from './contract.js';
+import { collectReceived, testTransport, type Peer } from './contract.js';
 
 interface LoopbackServer {
   port: number;
@@ -46,19 +46,8 @@ async function startServer(): Promise<LoopbackServer> {
 }
 
 function socketPeer(socket: net.Socket): Peer {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const waiters: Array<() => void> = [];
-  socket.on('data', (chunk: Buffer) => {
-    chunks.push(chunk);
-    total += chunk.length;
-    for (const waiter of waiters.splice(0)) waiter();
-  });
   return {
-    async waitForBytes(length) {
-      while (total < length) await new Promise<void>((resolve) => waiters.push(resolve));
-      return new Uint8Array(Buffer.concat(chunks));
-    },
+    waitForBytes: collectReceived((onChunk) => socket.on('data', onChunk)),
     send: (bytes) => new Promise<void>((resolve, reject) => socket.write(bytes, (e) => (e ? reject(e) : resolve()))),
     pauseReading: () => socket.pause(),
     resumeReading: () => socket.resume(),
