@@ -1,114 +1,25 @@
 /**
- * The Printer against the virtual printer over a real pseudo-terminal (socat) with the serial
- * transport (serialport 13): confirmation, faults, garbage, XON/XOFF flow control.
+ * The Printer against the virtual printer over a real pseudo-terminal with the serial transport
+ * (serialport 13): the shared scenarios of emulator-suite.ts, plus what only a serial link has —
+ * a power cycle that leaves the link up, and XON/XOFF flow control.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { PrinterError } from '../../src/errors.js';
-import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
-import { Printer } from '../../src/printer/printer.js';
-import type { PrinterStatus } from '../../src/printer/types.js';
+import { describe, expect, it } from 'vitest';
 import { SerialTransport, type SerialTransportOptions } from '../../src/transport/serial.js';
+import { completeWith, emulatorStarter, onJobBytes, pause, receiptBytes, testPrinterOverLink } from './emulator-suite.js';
+import { rejection } from './rejection.js';
 
-const TIMEOUTS = { status: 1000, probe: 1000, confirm: 10_000, drain: 50 };
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const overSerial = (serial: Partial<SerialTransportOptions> = {}) =>
+  emulatorStarter(async (vp) => {
+    const { ptyPath } = await vp.listen({ port: 0, pty: true });
+    return () => new SerialTransport({ path: ptyPath!, baudRate: 38400, ...serial });
+  }, 50);
 
-function receiptBytes(tag: string, lines = 20, width = 0): Uint8Array {
-  const pad = width > 0 ? ' '.repeat(width) : '';
-  const body = Array.from({ length: lines }, (_, i) => `${tag} line ${i + 1}${pad}\n`).join('');
-  return Uint8Array.from([0x1b, 0x40, ...Buffer.from(body, 'latin1'), 0x1d, 0x56, 0x00]);
-}
+const start = overSerial();
+const startXonXoff = overSerial({ flowControl: 'xonxoff' });
 
-async function start(vpOptions: VirtualPrinterOptions = {}, serial: Partial<SerialTransportOptions> = {}) {
-  const vp = new VirtualPrinter(vpOptions);
-  const { ptyPath } = await vp.listen({ port: 0, pty: true });
-  cleanups.push(() => vp.close());
-  const printer = new Printer({
-    transport: () => new SerialTransport({ path: ptyPath!, baudRate: 38400, ...serial }),
-    timeouts: TIMEOUTS,
-    reconnect: { initialMs: 50, maxMs: 400 },
-    pollIntervalMs: 500,
-  });
-  cleanups.push(() => printer.close());
-  await printer.connect();
-  return { vp, printer };
-}
+testPrinterOverLink('a pty with the serial transport', { start });
 
-function onJobBytes(vp: VirtualPrinter, tag: string, fault: () => void): void {
-  const listener = (bytes: Uint8Array) => {
-    if (!Buffer.from(bytes).toString('latin1').includes(tag)) return;
-    vp.off('data', listener);
-    setImmediate(fault);
-  };
-  vp.on('data', listener);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PrinterError;
-  }
-  throw new Error('expected a rejection');
-}
-
-const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-/** Resolves once the printer has reported paper end (ASB or a status reply). */
-function paperEndReported(printer: Printer): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (status: PrinterStatus): void => {
-      if (!status.paperEnd) return;
-      printer.off('status', listener);
-      resolve();
-    };
-    printer.on('status', listener);
-  });
-}
-describe('Printer ↔ virtual printer over a pty with the serial transport', () => {
-  it('a receipt prints and is confirmed', async () => {
-    const { vp, printer } = await start();
-    expect(printer.confirmation).toBe('process-id');
-    expect((await printer.print(receiptBytes('SER-1'))).guarantee).toBe('printed');
-    expect(completeWith(vp, 'SER-1')).toHaveLength(1);
-  });
-
-  it('paper out before the job: PAPER_END, mayHavePrinted false', async () => {
-    const { vp, printer } = await start();
-    const reported = paperEndReported(printer);
-    vp.paperOut();
-    await reported; // announced by ASB before the job, so the pre-flight sees it
-    expect(await rejection(printer.print(receiptBytes('SER-2')))).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false });
-    expect(vp.journal.receipts).toHaveLength(0);
-  });
-
-  it('paper out during the job: PAPER_END in doubt, cleared, nothing more prints after loadPaper', async () => {
-    const { vp, printer } = await start({ linesPerSecond: 40 });
-    onJobBytes(vp, 'SER-3', () => vp.paperOut());
-    expect(await rejection(printer.print(receiptBytes('SER-3', 30)))).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true });
-    vp.loadPaper();
-    await pause(1000);
-    await printer.status();
-    expect(completeWith(vp, 'SER-3')).toHaveLength(0);
-    expect(vp.journal.receipts.map((r) => r.text).join('\n')).not.toContain('SER-3 line 30');
-  });
-
-  it('garbage on the line: still confirmed', async () => {
-    const { vp, printer } = await start();
-    vp.injectGarbage(Uint8Array.from([0xff, 0x5f, 0x41, 0x10, 0x80]));
-    expect((await printer.print(receiptBytes('SER-4', 3))).guarantee).toBe('printed');
-  });
-
-  it('a model without GS ( H: processed', async () => {
-    const { printer } = await start({ processId: false });
-    expect(printer.confirmation).toBe('gs-r');
-    expect((await printer.print(receiptBytes('SER-5', 3))).guarantee).toBe('processed');
-  });
-
+describe('Printer ↔ virtual printer over a pty with the serial transport: serial only', () => {
   it('power cycle mid-job (the serial link stays up): in doubt, never printed', async () => {
     const { vp, printer } = await start({ linesPerSecond: 40 });
     onJobBytes(vp, 'SER-6', () => vp.powerCycle({ offMs: 200 }));
@@ -119,7 +30,7 @@ describe('Printer ↔ virtual printer over a pty with the serial transport', () 
   });
 
   it('XON/XOFF: status still answers while the printer holds us off; the job waits for XON, then is confirmed', async () => {
-    const { vp, printer } = await start({}, { flowControl: 'xonxoff' });
+    const { vp, printer } = await startXonXoff();
     vp.injectGarbage(Uint8Array.of(0x13)); // XOFF, as a printer with a full buffer sends it
     await pause(100);
     expect((await printer.status()).online).toBe(true); // DLE EOT goes past the hold (writeRealtime)

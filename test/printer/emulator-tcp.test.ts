@@ -1,88 +1,24 @@
 /**
- * The Printer against the virtual printer over TCP on loopback: every fault the issue names,
- * and the invariant that `printed` is only ever reported for a receipt the virtual printer
- * printed whole.
+ * The Printer against the virtual printer over TCP on loopback: the shared scenarios of
+ * emulator-suite.ts, plus every other fault the issue names (several exist only on a network
+ * link: a dropped connection, a power cycle that closes the socket), and the invariant that
+ * `printed` is only ever reported for a receipt the virtual printer printed whole.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PrinterError } from '../../src/errors.js';
-import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
-import { Printer, type PrinterOptions } from '../../src/printer/printer.js';
-import type { PrinterStatus, PrintResult } from '../../src/printer/types.js';
+import type { PrintResult } from '../../src/printer/types.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
+import { completeWith, emulatorStarter, onJobBytes, pause, receiptBytes, testPrinterOverLink } from './emulator-suite.js';
+import { rejection } from './rejection.js';
 
-const TIMEOUTS = { status: 1000, probe: 1000, confirm: 10_000, drain: 20 };
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A receipt of `lines` text lines tagged with `tag`, ending with a full cut. */
-function receiptBytes(tag: string, lines = 20): Uint8Array {
-  const body = Array.from({ length: lines }, (_, i) => `${tag} line ${i + 1}\n`).join('');
-  return Uint8Array.from([0x1b, 0x40, ...Buffer.from(body, 'latin1'), 0x1d, 0x56, 0x00]);
-}
-
-async function start(vpOptions: VirtualPrinterOptions = {}, options: Partial<PrinterOptions> = {}) {
-  const vp = new VirtualPrinter(vpOptions);
+const start = emulatorStarter(async (vp) => {
   const { port } = await vp.listen({ port: 0 });
-  cleanups.push(() => vp.close());
-  const printer = new Printer({
-    transport: () => new TcpTransport({ host: '127.0.0.1', port }),
-    timeouts: TIMEOUTS,
-    reconnect: { initialMs: 50, maxMs: 400 },
-    pollIntervalMs: 500,
-    ...options,
-  });
-  cleanups.push(() => printer.close());
-  await printer.connect();
-  return { vp, printer };
-}
+  return () => new TcpTransport({ host: '127.0.0.1', port });
+}, 20);
 
-/** Runs `fault` as soon as the virtual printer receives the first bytes of the job tagged `tag`. */
-function onJobBytes(vp: VirtualPrinter, tag: string, fault: () => void): void {
-  const listener = (bytes: Uint8Array) => {
-    if (!Buffer.from(bytes).toString('latin1').includes(tag)) return;
-    vp.off('data', listener);
-    setImmediate(fault); // after the printer has taken this chunk, as a real fault would come
+testPrinterOverLink('TCP', { start });
 
-  };
-  vp.on('data', listener);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PrinterError;
-  }
-  throw new Error('expected a rejection');
-}
-
-const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-/** Resolves once the printer has reported paper end (ASB or a status reply). */
-function paperEndReported(printer: Printer): Promise<void> {
-  return new Promise((resolve) => {
-    const listener = (status: PrinterStatus): void => {
-      if (!status.paperEnd) return;
-      printer.off('status', listener);
-      resolve();
-    };
-    printer.on('status', listener);
-  });
-}
-describe('Printer ↔ virtual printer over TCP', () => {
-  it('a receipt prints and is confirmed by its process ID', async () => {
-    const { vp, printer } = await start();
-    expect(printer.confirmation).toBe('process-id');
-    const result = await printer.print(receiptBytes('OK-1'), { jobId: 'OK-1' });
-    expect(result.guarantee).toBe('printed');
-    expect(result.processId).toMatch(/^[\x30-\x7e]{4}$/);
-    expect(completeWith(vp, 'OK-1')).toHaveLength(1);
-  });
-
+describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite', () => {
   it('status() and identify() read the virtual printer', async () => {
     const { vp, printer } = await start({ maker: 'EPSON', model: 'TM-T88V', serial: 'VP0001' });
     expect(await printer.status()).toMatchObject({ online: true, paperEnd: false, coverOpen: false });
@@ -100,34 +36,6 @@ describe('Printer ↔ virtual printer over TCP', () => {
     vp.loadPaper();
     expect((await printer.status()).online).toBe(true);
     expect(await printer.identify()).toMatchObject({ maker: 'EPSON', model: 'TM-T88V' });
-  });
-
-  it('paper out before the job: PAPER_END at pre-flight, mayHavePrinted false, nothing printed', async () => {
-    const { vp, printer } = await start();
-    const reported = paperEndReported(printer);
-    vp.paperOut();
-    await reported; // announced by ASB before the job, so the pre-flight sees it
-    const error = await rejection(printer.print(receiptBytes('PRE-1'), { jobId: 'PRE-1' }));
-    expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'PRE-1' });
-    vp.loadPaper();
-    await printer.status();
-    expect(vp.journal.receipts).toHaveLength(0);
-    expect(vp.state.bufferedBytes).toBe(0);
-  });
-
-  it('paper out during the job: PAPER_END in doubt; buffers cleared, so nothing more prints after loadPaper', async () => {
-    const { vp, printer } = await start({ linesPerSecond: 40 });
-    onJobBytes(vp, 'MID-1', () => vp.paperOut());
-    const error = await rejection(printer.print(receiptBytes('MID-1', 30), { jobId: 'MID-1' }));
-    expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true, jobId: 'MID-1' });
-    vp.loadPaper();
-    await pause(1000); // longer than the whole receipt would take to print
-    await printer.status();
-    expect(completeWith(vp, 'MID-1')).toHaveLength(0);
-    expect(vp.journal.receipts.map((r) => r.text).join('\n')).not.toContain('MID-1 line 30');
-    expect(vp.journal.current).toHaveLength(0);
-    // The link recovered: the reprint goes through.
-    expect((await printer.print(receiptBytes('MID-1 REPRINT', 3))).guarantee).toBe('printed');
   });
 
   it('cover opened during the job: COVER_OPEN in doubt, nothing resumes after closing', async () => {
@@ -176,25 +84,8 @@ describe('Printer ↔ virtual printer over TCP', () => {
     expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'HNG-1' });
   });
 
-  it('garbage on the line: the job is still confirmed correctly', async () => {
-    const { vp, printer } = await start({ linesPerSecond: 200 });
-    const garbage = Uint8Array.from([0xff, 0x80, 0x39, 0x37, 0x22, 0x41, 0x00, 0x10, 0x16, 0x5f, 0x41]);
-    vp.injectGarbage(garbage);
-    onJobBytes(vp, 'GRB-1', () => vp.injectGarbage(Uint8Array.from([0x00, 0x00, 0x00, 0x00, 0xfe, 0x12])));
-    const result = await printer.print(receiptBytes('GRB-1', 5));
-    expect(result.guarantee).toBe('printed');
-    expect(completeWith(vp, 'GRB-1')).toHaveLength(1);
-  });
-
-  it('a model without GS ( H: confirmation gs-r, result processed', async () => {
-    const { vp, printer } = await start({ processId: false });
-    expect(printer.confirmation).toBe('gs-r');
-    expect(await printer.print(receiptBytes('GSR-1', 3))).toMatchObject({ guarantee: 'processed' });
-    expect(completeWith(vp, 'GSR-1')).toHaveLength(1);
-  });
-
   it('a one-way printer: ONE_WAY without printing, or sent with allowUnconfirmed', async () => {
-    const { vp, printer } = await start({ oneWay: true }, { timeouts: { ...TIMEOUTS, probe: 300 } });
+    const { vp, printer } = await start({ oneWay: true }, { timeouts: { probe: 300 } });
     expect(printer.confirmation).toBe('none');
     const error = await rejection(printer.print(receiptBytes('ONE-1', 3), { jobId: 'ONE-1' }));
     expect(error).toMatchObject({ code: 'ONE_WAY', mayHavePrinted: false });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PrinterError } from '../../src/errors.js';
 import { Printer, type PrinterOptions } from '../../src/printer/printer.js';
 import type { PrinterStatus } from '../../src/printer/types.js';
 import { contains, FakePrinter, FakeTransport, type FakePrinterOptions } from './fake-printer.js';
+import { rejection } from './rejection.js';
 
 const JOB = Uint8Array.from([0x1b, 0x40, ...Buffer.from('Coffee 3.50\n'), 0x1d, 0x56, 0x41, 0x00]);
 const CLEAR = [0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08];
@@ -19,15 +19,6 @@ function setup(fake: FakePrinterOptions = {}, options: Partial<PrinterOptions> =
   const printer = new Printer({ transport, timeouts: FAST, pollIntervalMs: 0, reconnect: { initialMs: 5, maxMs: 20 }, processIdSeed: 0, ...options });
   printers.push(printer);
   return { device, transport, printer };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PrinterError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as PrinterError;
-  }
-  throw new Error('expected a rejection');
 }
 
 const once = <T extends unknown[]>(printer: Printer, event: 'connected' | 'disconnected' | 'status') =>

@@ -1,0 +1,144 @@
+/**
+ * One behaviour suite for the Printer against the virtual printer, run over every link it can
+ * use (serialport's bindings.test.ts in spirit): each emulator-*.test.ts file builds a starter
+ * for its link with `emulatorStarter` and calls `testPrinterOverLink(name, { start })`, then adds
+ * the tests only its link has (faults that exist on one link, or end differently there).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
+import { Printer, type PrinterOptions } from '../../src/printer/printer.js';
+import type { PrinterStatus } from '../../src/printer/types.js';
+import type { Transport } from '../../src/transport/interface.js';
+import { rejection } from './rejection.js';
+
+/** Puts a virtual printer on one link and says how the Printer opens that link. */
+export type LinkToPrinter = (vp: VirtualPrinter) => Promise<() => Transport>;
+
+export interface EmulatorSession {
+  vp: VirtualPrinter;
+  printer: Printer;
+}
+
+export type StartSession = (vpOptions?: VirtualPrinterOptions, options?: Partial<PrinterOptions>) => Promise<EmulatorSession>;
+
+/**
+ * A starter for sessions over `link`: a fresh virtual printer and a connected Printer per call,
+ * both closed after each test. `drainMs` is the link's `timeouts.drain`; `options.timeouts`
+ * overrides single timeouts.
+ */
+export function emulatorStarter(link: LinkToPrinter, drainMs: number): StartSession {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return async (vpOptions = {}, { timeouts, ...options } = {}) => {
+    const vp = new VirtualPrinter(vpOptions);
+    const transport = await link(vp);
+    cleanups.push(() => vp.close());
+    const printer = new Printer({
+      transport,
+      timeouts: { status: 1000, probe: 1000, confirm: 10_000, drain: drainMs, ...timeouts },
+      reconnect: { initialMs: 50, maxMs: 400 },
+      pollIntervalMs: 500,
+      ...options,
+    });
+    cleanups.push(() => printer.close());
+    await printer.connect();
+    return { vp, printer };
+  };
+}
+
+/** A receipt of `lines` text lines tagged with `tag`, ending with a full cut. */
+export function receiptBytes(tag: string, lines = 20): Uint8Array {
+  const body = Array.from({ length: lines }, (_, i) => `${tag} line ${i + 1}\n`).join('');
+  return Uint8Array.from([0x1b, 0x40, ...Buffer.from(body, 'latin1'), 0x1d, 0x56, 0x00]);
+}
+
+/** Runs `fault` as soon as the virtual printer receives the first bytes of the job tagged `tag`. */
+export function onJobBytes(vp: VirtualPrinter, tag: string, fault: () => void): void {
+  const listener = (bytes: Uint8Array) => {
+    if (!Buffer.from(bytes).toString('latin1').includes(tag)) return;
+    vp.off('data', listener);
+    setImmediate(fault); // after the printer has taken this chunk, as a real fault would come
+  };
+  vp.on('data', listener);
+}
+
+export const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once the printer has reported paper end (ASB or a status reply). */
+function paperEndReported(printer: Printer): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (status: PrinterStatus): void => {
+      if (!status.paperEnd) return;
+      printer.off('status', listener);
+      resolve();
+    };
+    printer.on('status', listener);
+  });
+}
+
+export function testPrinterOverLink(name: string, { start }: { start: StartSession }): void {
+  describe(`Printer ↔ virtual printer over ${name}`, () => {
+    it('a receipt prints and is confirmed by its process ID', async () => {
+      const { vp, printer } = await start();
+      expect(printer.confirmation).toBe('process-id');
+      const result = await printer.print(receiptBytes('OK-1'), { jobId: 'OK-1' });
+      expect(result.guarantee).toBe('printed');
+      expect(result.processId).toMatch(/^[\x30-\x7e]{4}$/);
+      expect(completeWith(vp, 'OK-1')).toHaveLength(1);
+    });
+
+    it('paper out before the job: PAPER_END at pre-flight, mayHavePrinted false, nothing printed', async () => {
+      const { vp, printer } = await start();
+      const reported = paperEndReported(printer);
+      vp.paperOut();
+      await reported; // announced by ASB before the job, so the pre-flight sees it
+      const error = await rejection(printer.print(receiptBytes('PRE-1'), { jobId: 'PRE-1' }));
+      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'PRE-1' });
+      vp.loadPaper();
+      await printer.status();
+      expect(vp.journal.receipts).toHaveLength(0);
+      expect(vp.state.bufferedBytes).toBe(0);
+    });
+
+    it('paper out during the job: PAPER_END in doubt; buffers cleared, so nothing more prints after loadPaper', async () => {
+      const { vp, printer } = await start({ linesPerSecond: 40 });
+      onJobBytes(vp, 'MID-1', () => vp.paperOut());
+      const error = await rejection(printer.print(receiptBytes('MID-1', 30), { jobId: 'MID-1' }));
+      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true, jobId: 'MID-1' });
+      vp.loadPaper();
+      await pause(1000); // longer than the whole receipt would take to print
+      await printer.status();
+      expect(completeWith(vp, 'MID-1')).toHaveLength(0);
+      expect(vp.journal.receipts.map((r) => r.text).join('\n')).not.toContain('MID-1 line 30');
+      expect(vp.journal.current).toHaveLength(0);
+      // The link recovered: the reprint goes through.
+      expect((await printer.print(receiptBytes('MID-1 REPRINT', 3))).guarantee).toBe('printed');
+    });
+
+    it('a burst of garbage before the job: still confirmed', async () => {
+      const { vp, printer } = await start();
+      vp.injectGarbage(Uint8Array.from([0xff, 0x5f, 0x41, 0x10, 0x80]));
+      expect((await printer.print(receiptBytes('GRB-0', 3))).guarantee).toBe('printed');
+    });
+
+    it('garbage before and during the job: the job is still confirmed correctly', async () => {
+      const { vp, printer } = await start({ linesPerSecond: 200 });
+      const garbage = Uint8Array.from([0xff, 0x80, 0x39, 0x37, 0x22, 0x41, 0x00, 0x10, 0x16, 0x5f, 0x41]);
+      vp.injectGarbage(garbage);
+      onJobBytes(vp, 'GRB-1', () => vp.injectGarbage(Uint8Array.from([0x00, 0x00, 0x00, 0x00, 0xfe, 0x12])));
+      const result = await printer.print(receiptBytes('GRB-1', 5));
+      expect(result.guarantee).toBe('printed');
+      expect(completeWith(vp, 'GRB-1')).toHaveLength(1);
+    });
+
+    it('a model without GS ( H: confirmation gs-r, result processed', async () => {
+      const { vp, printer } = await start({ processId: false });
+      expect(printer.confirmation).toBe('gs-r');
+      expect(await printer.print(receiptBytes('GSR-1', 3))).toMatchObject({ guarantee: 'processed' });
+      expect(completeWith(vp, 'GSR-1')).toHaveLength(1);
+    });
+  });
+}
