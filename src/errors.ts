@@ -61,7 +61,8 @@ export class InvalidPrinterUriError extends ReceiptSpoolError {
     readonly part: string,
     reason: string,
   ) {
-    super(`invalid printer URI "${uri}": ${part}: ${reason}`);
+    // An untyped caller may pass anything as the URI; the message must not depend on it converting to text.
+    super(`invalid printer URI ${typeof uri === 'string' ? `"${uri}"` : `(a ${typeof uri}, not a string)`}: ${part}: ${reason}`);
   }
 }
 
