@@ -84,7 +84,8 @@ export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created
     now,
   }) as JobRow | undefined;
   if (!row) return { job: findOriginal(db, job.transactionId)!, created: false };
-  const created = toJob(row);
+  // The row's document is the one just stringified: no need to parse it back.
+  const created: Job = { ...toJob({ ...row, document: null }), document: job.document };
   appendHistory(db, { job: created, at: now, from: null, message: job.kind === 'reprint' ? 'reprint requested' : 'submitted' });
   return { job: created, created: true };
 }

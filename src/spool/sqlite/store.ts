@@ -28,6 +28,8 @@ export interface SqliteStoreOptions extends OpenOptions {
 
 export class SqliteStore implements SpoolStore {
   readonly #db: Db;
+  /** One transaction wrapper for every write (better-sqlite3 builds five functions per `transaction()`). */
+  readonly #transaction: ReturnType<Db['transaction']>;
   readonly #inode: number;
   readonly #watchers = new Set<() => void>();
   readonly #watchIntervalMs: number;
@@ -40,6 +42,7 @@ export class SqliteStore implements SpoolStore {
     options: SqliteStoreOptions = {},
   ) {
     this.#db = openDatabase(path, options);
+    this.#transaction = this.#db.transaction(<T>(fn: (db: Db) => T): T => fn(this.#db));
     this.#inode = fs.statSync(path).ino;
     this.#watchIntervalMs = options.watchIntervalMs ?? 25;
   }
@@ -49,7 +52,7 @@ export class SqliteStore implements SpoolStore {
     return new Promise<T>((resolve) => {
       // SQLite keeps writing to a deleted file without complaint: those writes would be lost.
       this.check();
-      resolve(storeCall(this.path, () => this.#db.transaction(() => fn(this.#db)).immediate()));
+      resolve(storeCall(this.path, () => this.#transaction.immediate(fn) as T));
     });
   }
 
@@ -65,7 +68,7 @@ export class SqliteStore implements SpoolStore {
         storeCall(this.path, () => {
           this.#db.pragma('synchronous = NORMAL');
           try {
-            return this.#db.transaction(() => fn(this.#db)).immediate();
+            return this.#transaction.immediate(fn) as T;
           } finally {
             this.#db.pragma('synchronous = FULL');
           }
