@@ -36,9 +36,9 @@ async function readPngAsDataUri(path: string, file: string): Promise<string | Va
 
 /**
  * Return a copy of `doc` in which every `image` that is a file path (resolved against
- * `baseDir`) is replaced by the file's PNG as a data URI. Data URIs and everything that is
- * not an image block pass through untouched (validation judges them later); `doc` itself is
- * not modified. Throws `InvalidDocumentError` naming the block path and the file when a file
+ * `baseDir`) is replaced by the file's PNG as a data URI, or `doc` itself when it names no
+ * file. Data URIs and everything that is not an image block pass through untouched
+ * (validation judges them later); `doc` itself is never modified. Throws `InvalidDocumentError` naming the block path and the file when a file
  * is missing, unreadable, not a PNG or too large.
  */
 export async function inlineImageFiles(doc: unknown, baseDir: string): Promise<unknown> {
@@ -51,12 +51,18 @@ export async function inlineImageFiles(doc: unknown, baseDir: string): Promise<u
   }
 }
 
+function namesImageFile(block: unknown): block is Record<string, unknown> & { image: string } {
+  return isPlainObject(block) && typeof block['image'] === 'string' && !block['image'].startsWith('data:');
+}
+
 async function inline(doc: unknown, baseDir: string): Promise<unknown> {
   if (!isPlainObject(doc) || !Array.isArray(doc['content'])) return doc;
+  // The usual receipt names no file: nothing to read, nothing to copy.
+  if (!doc['content'].some(namesImageFile)) return doc;
   const issues: ValidationIssue[] = [];
   const content = await Promise.all(
     doc['content'].map(async (block: unknown, index) => {
-      if (!isPlainObject(block) || typeof block['image'] !== 'string' || block['image'].startsWith('data:')) return block;
+      if (!namesImageFile(block)) return block;
       const path = `content[${index}].image`;
       const result = await readPngAsDataUri(path, resolve(baseDir, block['image']));
       if (typeof result !== 'string') {
