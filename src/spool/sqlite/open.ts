@@ -14,9 +14,6 @@ const Database = require('better-sqlite3') as typeof BetterSqlite3;
 
 export type Db = BetterSqlite3.Database;
 
-/** WAL size (pages) past which a commit also checkpoints the WAL into the database file. */
-export const WAL_AUTOCHECKPOINT_PAGES = 4000;
-
 export interface OpenOptions {
   /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
   busyTimeoutMs?: number;
@@ -31,10 +28,6 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    // A submit commits ~9 pages (the job, its 4 indexes, the history row and its index, the
-    // AUTOINCREMENT counter), so SQLite's default (1000 pages) checkpoints every ~110 receipts,
-    // inside whichever commit crosses it. 4000 pages (16 MiB of WAL) makes that ~4× rarer.
-    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     if (options.maxSizeBytes !== undefined) {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
