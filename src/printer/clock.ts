@@ -19,3 +19,12 @@ export const systemClock: Clock = {
 export function delay(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
+
+/** Resolves with the promise's value, or undefined after `ms` or when it rejects. */
+export function settleWithin<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: unknown;
+  return Promise.race([
+    promise.catch(() => undefined),
+    new Promise<undefined>((resolve) => (timer = clock.setTimeout(() => resolve(undefined), ms))),
+  ]).finally(() => clock.clearTimeout(timer));
+}

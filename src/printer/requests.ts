@@ -2,6 +2,7 @@
  * The request bytes the printer link sends on its own (escpos-status.md §1.2–1.7), built by the
  * encoder's command builders, and how a job is framed for confirmed printing.
  */
+import { randomInt } from 'node:crypto';
 import {
   clearBuffers,
   concatBytes,
@@ -27,6 +28,7 @@ export const INITIALIZE = initialize();
 /** Process IDs use the characters 0x30–0x7E (accepted by `processIdRequest`; no spaces in logs). */
 export const ID_FIRST_CHAR = 0x30;
 export const ID_ALPHABET = 0x7e - ID_FIRST_CHAR + 1;
+const ID_SPACE = ID_ALPHABET ** 4;
 
 /**
  * Frames a job for confirmed printing. ESC @ turns ASB off, so when the job starts with it,
@@ -49,3 +51,20 @@ export function processIdAt(n: number): string {
   }
   return id;
 }
+
+/** The IDs for GS ( H: a counter over the printer's lifetime, so an ID is never reused across connections. */
+export class ProcessIdCounter {
+  private counter: number;
+
+  /** `seed`: the first counter value (0 ≤ seed < ID_ALPHABET⁴); random by default. */
+  constructor(seed?: number) {
+    this.counter = seed ?? randomInt(ID_SPACE);
+  }
+
+  next(): string {
+    const id = processIdAt(this.counter);
+    this.counter = (this.counter + 1) % ID_SPACE;
+    return id;
+  }
+}
+

@@ -110,3 +110,8 @@ export function sameStatus(a: PrinterStatus | undefined, b: PrinterStatus | unde
   if (a === undefined || b === undefined) return a === b;
   return (Object.keys(a) as (keyof PrinterStatus)[]).every((key) => a[key] === b[key]);
 }
+
+/** A printer online with nothing to report (all four DLE EOT replies `0x12`). */
+export function readyStatus(): PrinterStatus {
+  return decodeRealtimeStatus(0x12, 0x12, 0x12, 0x12);
+}
