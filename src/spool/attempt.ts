@@ -1,0 +1,158 @@
+/**
+ * One claimed job's attempt: render it (marked when an earlier attempt may have printed), print
+ * it, wait for the confirmation and record the outcome. A failure is classified by the retry
+ * policy: wait for the printer to recover, back off, or give up. Every record goes through the
+ * context's `persist`, so an outcome is never dropped.
+ */
+import { DisconnectedError, RenderError, StoreError } from '../errors.js';
+import type { PrinterLink, PrintResult } from '../printer/types.js';
+import { describeCause } from './health.js';
+import type { JobRenderer } from './job-renderer.js';
+import { backoffDelay, errorCode, failureAction, mayHavePrinted, type FailureAction, type RetryOptions } from './retry-policy.js';
+import type { AttemptError, AttemptRef } from './store.js';
+import type { Job } from './types.js';
+import type { Claim, Claimed, Via, WorkerContext } from './worker-context.js';
+
+export interface AttemptSetup {
+  context: WorkerContext;
+  renderer: JobRenderer;
+  retry: RetryOptions;
+  linkFor(via: Via): PrinterLink;
+  /** Recorded as the job's `printedOn`. */
+  printedOn(via: Via): string;
+  /** The printer needs a person since `at` (the fallback's wait starts then). */
+  needsAttentionSince(at: number): void;
+  /** How to claim the next job in the commit that records this one; undefined when the worker must not. */
+  nextClaim(): Claim | undefined;
+}
+
+type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printedOn: string };
+
+export class AttemptRunner {
+  /** Consecutive transient failures on this printer: the backoff grows with it. */
+  #failureStreak = 0;
+
+  constructor(private readonly setup: AttemptSetup) {}
+
+  /** Prints one claimed job and records the outcome; returns the next job when it was claimed with it. */
+  async run(job: Job, via: Via): Promise<Claimed | undefined> {
+    const { context, renderer } = this.setup;
+    const ref: AttemptRef = { jobId: job.id, attempt: job.attempts };
+    context.emit('printing', job);
+    const link = this.setup.linkFor(via);
+    let bytes: Uint8Array;
+    try {
+      bytes = renderer.takeRenderedAhead(job, via) ?? (await renderer.render(job, via));
+    } catch (error) {
+      const failure = new RenderError(`cannot render ${job.transactionId}: ${(error as Error).message}`, { cause: error });
+      await this.#fail(ref, { code: failure.code, message: failure.message, mayHavePrinted: false }, failure);
+      return;
+    }
+    let result: PrintResult;
+    try {
+      result = await this.#print(link, bytes, job, ref, via);
+    } catch (error) {
+      await this.#recordFailure(job, ref, error, via);
+      return;
+    }
+    this.#failureStreak = 0;
+    const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: this.setup.printedOn(via) };
+    const { printed, next } = await this.#recordPrinted(ref, outcome);
+    if (printed) {
+      context.emit('printed', printed);
+      if (printed.marked) context.emit('reprinted', { job: printed, reason: printed.kind === 'reprint' ? 'operator' : 'in-doubt' });
+    }
+    return next;
+  }
+
+  async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef, via: Via): Promise<PrintResult> {
+    const { context, renderer } = this.setup;
+    if (!link.connected) {
+      try {
+        await link.connect();
+      } catch (error) {
+        // Nothing was written: connecting failed before the job.
+        throw new DisconnectedError((error as Error).message, { jobId: job.transactionId, mayHavePrinted: false, cause: error });
+      }
+    }
+    return link.print(bytes, {
+      jobId: job.transactionId,
+      ...(context.options.confirmTimeoutMs === undefined ? {} : { confirmTimeoutMs: context.options.confirmTimeoutMs }),
+      allowUnconfirmed: context.options.allowUnconfirmed ?? false,
+      onSent: (bytesSent) => {
+        // Informational (completeJob accepts `sending` too): it may land late or never.
+        context
+          .persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now()))
+          .catch((error: unknown) => context.report(error));
+        renderer.renderAhead(job, via);
+      },
+    });
+  }
+
+  /**
+   * Records a confirmed print, claiming the next job in the same commit while the worker goes on.
+   * The confirmation stays in memory until the store takes it: the job is never printed again
+   * for a write the store refused. If the combined write fails, only the record is retried (it is
+   * the smaller write, and the one that must land).
+   */
+  async #recordPrinted(ref: AttemptRef, outcome: Outcome): Promise<{ printed: Job | undefined; next: Claimed | undefined }> {
+    const { store, clock, persist, report } = this.setup.context;
+    const claim = this.setup.nextClaim();
+    if (claim) {
+      try {
+        const { printed, next } = await store.completeAndClaim(ref, outcome, claim.request, clock.now());
+        return { printed, next: next && { job: next, via: claim.via } };
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        report(error);
+      }
+    }
+    const printed = await persist(() => store.completeJob(ref, outcome, clock.now()));
+    return { printed, next: undefined };
+  }
+
+  async #recordFailure(job: Job, ref: AttemptRef, error: unknown, via: Via): Promise<void> {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    const attemptError: AttemptError = { code: errorCode(error), message: failure.message, mayHavePrinted: mayHavePrinted(error) };
+    const policy = failurePolicy(error, via);
+    const now = this.setup.context.clock.now();
+    if (policy.action === 'wait-for-recovery') return this.#waitForRecovery(ref, attemptError, now);
+    const counts = policy.action === 'backoff' && policy.countsTowardGiveUp;
+    if (policy.action === 'give-up' || (counts && job.failures + 1 >= this.setup.retry.maxFailures)) {
+      return this.#fail(ref, attemptError, failure);
+    }
+    return this.#retry(ref, attemptError, failure, counts, now);
+  }
+
+  async #waitForRecovery(ref: AttemptRef, attemptError: AttemptError, now: number): Promise<void> {
+    const { store, clock, persist, emit, printer } = this.setup.context;
+    const waiting = await persist(() => store.markNeedsAttention(ref, attemptError, clock.now()));
+    this.setup.needsAttentionSince(now);
+    if (waiting) {
+      emit('needs-attention', { printer, job: waiting, code: attemptError.code, cause: describeCause(attemptError.code, printer) });
+    }
+  }
+
+  async #fail(ref: AttemptRef, attemptError: AttemptError, failure: Error): Promise<void> {
+    const { store, clock, persist, emit } = this.setup.context;
+    const failed = await persist(() => store.failJob(ref, attemptError, clock.now()));
+    if (failed) emit('failed', { job: failed, error: failure });
+  }
+
+  async #retry(ref: AttemptRef, attemptError: AttemptError, failure: Error, countsTowardGiveUp: boolean, now: number): Promise<void> {
+    const { store, clock, persist, emit, options } = this.setup.context;
+    this.#failureStreak++;
+    const delayMs = backoffDelay(this.#failureStreak, this.setup.retry, options.random);
+    const retrying = await persist(() =>
+      store.retryJob(ref, attemptError, { nextAttemptAt: now + delayMs, countsTowardGiveUp }, clock.now()),
+    );
+    if (retrying) emit('retrying', { job: retrying, error: failure, delayMs });
+  }
+}
+
+/** The retry policy's answer for `error`; the fallback has no recovery watch of its own, so its faults back off instead. */
+function failurePolicy(error: unknown, via: Via): FailureAction {
+  const policy = failureAction(error);
+  if (via === 'fallback' && policy.action === 'wait-for-recovery') return { action: 'backoff', countsTowardGiveUp: false };
+  return policy;
+}

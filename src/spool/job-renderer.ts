@@ -1,0 +1,65 @@
+/**
+ * A job's bytes for the link it goes to: one renderer per link (the configured one, or the
+ * encoder for the printer's profile, asked of the printer once), the reprint mark when the job
+ * carries one, and the next job rendered ahead while the printer prints the current one.
+ */
+import { profileForModel } from '../escpos/profiles.js';
+import type { PrinterLink } from '../printer/types.js';
+import { encoderRenderer, type Renderer, type ReprintMark } from './render.js';
+import type { Job } from './types.js';
+import type { Via, WorkerContext } from './worker-context.js';
+
+export class JobRenderer {
+  #renderers = new Map<Via, Renderer>();
+  #renderedAhead: { jobId: number; via: Via; bytes: Uint8Array } | undefined;
+
+  constructor(
+    private readonly context: WorkerContext,
+    private readonly linkFor: (via: Via) => PrinterLink,
+  ) {}
+
+  async render(job: Job, via: Via): Promise<Uint8Array> {
+    if (job.document === null) throw new Error('the document was purged');
+    const { clock, options } = this.context;
+    const mark: ReprintMark | undefined = job.marked
+      ? { copy: job.copy, time: new Date(clock.now()).toISOString(), ...(options.markText ? { text: options.markText } : {}) }
+      : undefined;
+    const render = this.#renderers.get(via) ?? (await this.#makeRenderer(via));
+    this.#renderers.set(via, render);
+    return render(job.document, mark);
+  }
+
+  /**
+   * While the printer prints `current`, renders the job after it, so its bytes are ready the
+   * moment it is claimed. Only an unmarked copy is rendered ahead (a mark's copy number and time
+   * are decided at the claim); any failure here is left to the real render to report.
+   */
+  renderAhead(current: Job, via: Via): void {
+    this.#renderedAhead = undefined;
+    const render = this.#renderers.get(via);
+    if (!render) return;
+    this.context.store
+      .jobAfter(this.context.printer, current.id)
+      .then((next) => {
+        if (!next || next.mustMark || next.document === null) return;
+        this.#renderedAhead = { jobId: next.id, via, bytes: render(next.document, undefined) };
+      })
+      .catch(() => {});
+  }
+
+  /** The bytes rendered ahead for `job`, if they still fit it (taking them either way). */
+  takeRenderedAhead(job: Job, via: Via): Uint8Array | undefined {
+    const ahead = this.#renderedAhead;
+    this.#renderedAhead = undefined;
+    return ahead && ahead.jobId === job.id && ahead.via === via && !job.marked ? ahead.bytes : undefined;
+  }
+
+  async #makeRenderer(via: Via): Promise<Renderer> {
+    const { options } = this.context;
+    if (options.render) return options.render;
+    const profile = via === 'fallback' ? options.fallback?.profile : options.profile;
+    if (profile !== undefined) return encoderRenderer(profile);
+    const identity = await this.linkFor(via).identify().catch(() => undefined);
+    return encoderRenderer(profileForModel(identity?.model, identity?.language));
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The worker's lease on its printer: taken before any job is claimed, renewed every third of its
+ * time-to-live, given back at a clean stop. Taking it resets jobs left in doubt by the previous
+ * holder (or by this worker before a restart), so they print again, marked.
+ */
+import type { WorkerContext } from './worker-context.js';
+
+export class LeaseHolder {
+  #held = false;
+  #renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly context: WorkerContext,
+    readonly holderId: string,
+    readonly ttlMs: number,
+  ) {}
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** True once this worker holds the lease (taking it now if it is free). */
+  async hold(): Promise<boolean> {
+    if (this.#held) return true;
+    const { store, printer, clock } = this.context;
+    const acquired = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now());
+    if (!acquired) return false;
+    // Whoever held the printer before us (or we, before a restart) may have left jobs half done.
+    await store.resetInDoubt(
+      printer,
+      `in doubt: the attempt was interrupted; ${this.holderId} took the printer and reprints it marked`,
+      clock.now(),
+    );
+    this.#held = true;
+    return true;
+  }
+
+  /**
+   * Forgets the lease without giving it back, so the next `hold()` takes it again and resets the
+   * printer's jobs in doubt (the lease's fencing leaves another holder's job alone).
+   */
+  forget(): void {
+    this.#held = false;
+  }
+
+  startRenewing(): void {
+    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(10, this.ttlMs / 3));
+    this.#renewTimer.unref();
+  }
+
+  stopRenewing(): void {
+    clearInterval(this.#renewTimer);
+  }
+
+  /** Gives the lease back (when `handBack`, i.e. nothing is left in flight), else lets it expire. */
+  async release(handBack: boolean): Promise<void> {
+    if (handBack && this.#held) await this.context.store.releaseLease(this.context.printer, this.holderId).catch(() => {});
+    this.#held = false;
+  }
+
+  async #renew(): Promise<void> {
+    if (!this.#held) return;
+    const { store, printer, clock } = this.context;
+    try {
+      this.#held = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now());
+    } catch (error) {
+      this.context.report(error); // the claim checks the lease's expiry itself, so a missed renewal is safe
+    }
+  }
+}
