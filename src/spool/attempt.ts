@@ -40,6 +40,13 @@ export class AttemptRunner {
     const ref: AttemptRef = { jobId: job.id, attempt: job.attempts };
     context.emit('printing', job);
     const link = this.setup.linkFor(via);
+    try {
+      await this.#connect(link, job);
+    } catch (error) {
+      await this.#recordFailure(job, ref, error, via);
+      return;
+    }
+    // Rendered once connected: a profile chosen from the printer's answers needs the printer.
     let bytes: Uint8Array;
     try {
       bytes = renderer.takeRenderedAhead(job, via) ?? (await renderer.render(job, via));
@@ -65,16 +72,19 @@ export class AttemptRunner {
     return next;
   }
 
+  async #connect(link: PrinterLink, job: Job): Promise<void> {
+    if (link.connected) return;
+    try {
+      await link.connect();
+    } catch (error) {
+      // Nothing was written: connecting failed before the job.
+      throw new DisconnectedError((error as Error).message, { jobId: job.transactionId, mayHavePrinted: false, cause: error });
+    }
+  }
+
   async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef, via: Via): Promise<PrintResult> {
     const { context, renderer } = this.setup;
-    if (!link.connected) {
-      try {
-        await link.connect();
-      } catch (error) {
-        // Nothing was written: connecting failed before the job.
-        throw new DisconnectedError((error as Error).message, { jobId: job.transactionId, mayHavePrinted: false, cause: error });
-      }
-    }
+    await this.#connect(link, job); // the link may have dropped while rendering
     return link.print(bytes, {
       jobId: job.transactionId,
       ...(context.options.confirmTimeoutMs === undefined ? {} : { confirmTimeoutMs: context.options.confirmTimeoutMs }),

@@ -3,6 +3,7 @@
  * encoder for the printer's profile, asked of the printer once), the reprint mark when the job
  * carries one, and the next job rendered ahead while the printer prints the current one.
  */
+import { OneWayError } from '../errors.js';
 import { profileForModel } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
 import { encoderRenderer, type Renderer, type ReprintMark } from './render.js';
@@ -25,7 +26,6 @@ export class JobRenderer {
       ? { copy: job.copy, time: new Date(clock.now()).toISOString(), ...(options.markText ? { text: options.markText } : {}) }
       : undefined;
     const render = this.#renderers.get(via) ?? (await this.#makeRenderer(via));
-    this.#renderers.set(via, render);
     return render(job.document, mark);
   }
 
@@ -54,12 +54,29 @@ export class JobRenderer {
     return ahead && ahead.jobId === job.id && ahead.via === via && !job.marked ? ahead.bytes : undefined;
   }
 
+  /**
+   * The configured renderer, or the encoder for the profile the printer's GS I answers name. It is
+   * kept for the link's lifetime once settled: the printer answered, or can never answer (one-way).
+   * A printer that could not answer now (offline, stopped at paper end) gets the generic profile
+   * for this attempt — which the printer will refuse anyway — and is asked again next time.
+   */
   async #makeRenderer(via: Via): Promise<Renderer> {
     const { options } = this.context;
-    if (options.render) return options.render;
     const profile = via === 'fallback' ? options.fallback?.profile : options.profile;
-    if (profile !== undefined) return encoderRenderer(profile);
-    const identity = await this.linkFor(via).identify().catch(() => undefined);
-    return encoderRenderer(profileForModel(identity?.model, identity?.language));
+    let settled = true;
+    let render: Renderer;
+    if (options.render) render = options.render;
+    else if (profile !== undefined) render = encoderRenderer(profile);
+    else {
+      const identity = await this.linkFor(via)
+        .identify()
+        .catch((error: unknown) => {
+          settled = error instanceof OneWayError;
+          return undefined;
+        });
+      render = encoderRenderer(profileForModel(identity?.model, identity?.language));
+    }
+    if (settled) this.#renderers.set(via, render);
+    return render;
   }
 }
