@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { ReceiptDocument } from '../../src/document/types.js';
 import type {
   ConfirmationMode,
@@ -16,21 +17,10 @@ import type {
   PrintOptions,
   PrintResult,
 } from '../../src/printer/types.js';
+import { readyStatus } from '../../src/printer/status.js';
 import type { ReprintMark } from '../../src/spool/render.js';
+import { openSpool, type Spool } from '../../src/spool/spool.js';
 
-export const okStatus = (): PrinterStatus => ({
-  online: true,
-  coverOpen: false,
-  paperEnd: false,
-  paperNearEnd: false,
-  cutterError: false,
-  recoverableError: false,
-  unrecoverableError: false,
-  autoRecoverableError: false,
-  drawerOpen: false,
-  waitingForRecovery: false,
-  feeding: false,
-});
 
 export interface Printed {
   transactionId: string;
@@ -55,7 +45,7 @@ export class FakeLink implements PrinterLink {
   readonly paper: Printed[] = [];
   readonly calls: Printed[] = [];
   readonly script: Outcome[] = [];
-  currentStatus: PrinterStatus = okStatus();
+  currentStatus: PrinterStatus = readyStatus();
   inFlight = 0;
   maxInFlight = 0;
   connected = true;
@@ -129,6 +119,26 @@ export class FakeLink implements PrinterLink {
     this.connected = false;
     this.releaseHung();
   }
+}
+
+/** A fresh spool in a temp folder for each test of the calling file; closed and removed after it. */
+export function useTempSpool(): { readonly spool: Spool } {
+  let dir = '';
+  let spool: Spool | undefined;
+  beforeEach(() => {
+    dir = tempDir();
+    spool = openSpool({ path: path.join(dir, 'spool.db') });
+  });
+  afterEach(async () => {
+    await spool?.close({ timeoutMs: 2000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get spool(): Spool {
+      if (!spool) throw new Error('useTempSpool(): the spool exists only inside a test');
+      return spool;
+    },
+  };
 }
 
 export function tempDir(): string {

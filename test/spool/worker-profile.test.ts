@@ -3,14 +3,11 @@
  * answers. It must ask a connected printer, and must not settle on the generic profile for good
  * because the printer could not answer at that moment.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DisconnectedError, PaperEndError } from '../../src/errors.js';
 import type { PrinterIdentity, PrintOptions, PrintResult } from '../../src/printer/types.js';
-import { openSpool, type Spool } from '../../src/spool/spool.js';
-import { eventually, FakeLink, tempDir } from './helpers.js';
+import { eventually, FakeLink, useTempSpool } from './helpers.js';
 
 /** A Chinese-market TM-T88 that answers GS I only while connected and online. */
 class ChinesePrinter extends FakeLink {
@@ -33,18 +30,7 @@ class ChinesePrinter extends FakeLink {
 }
 
 const CHINESE = '收银小票 合计';
-let dir: string;
-let spool: Spool;
-
-beforeEach(() => {
-  dir = tempDir();
-  spool = openSpool({ path: path.join(dir, 'spool.db') });
-});
-
-afterEach(async () => {
-  await spool.close({ timeoutMs: 2000 });
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const temp = useTempSpool();
 
 function printsChinese(bytes: Uint8Array): boolean {
   return Buffer.from(bytes).includes(Buffer.concat([Buffer.from([0x1c, 0x26]), iconv.encode(CHINESE, 'gb18030')]));
@@ -52,8 +38,8 @@ function printsChinese(bytes: Uint8Array): boolean {
 
 it('asks the connected printer for its profile: a job arriving before the link is up prints in GB18030', async () => {
   const link = new ChinesePrinter();
-  const worker = spool.createWorker({ printer: 'front', link, statusPollMs: 50, pollMs: 50 }).start();
-  await spool.submit({ transactionId: 'CN-1', printer: 'front', content: [CHINESE, { cut: true }] });
+  const worker = temp.spool.createWorker({ printer: 'front', link, statusPollMs: 50, pollMs: 50 }).start();
+  await temp.spool.submit({ transactionId: 'CN-1', printer: 'front', content: [CHINESE, { cut: true }] });
   await eventually(() => link.jobs.length === 1);
   expect(printsChinese(link.jobs[0]!)).toBe(true);
   await worker.stop();
@@ -62,9 +48,9 @@ it('asks the connected printer for its profile: a job arriving before the link i
 it('a printer that cannot answer yet (paper out) is asked again once it recovers', async () => {
   const link = new ChinesePrinter();
   link.answersIdentity = false;
-  const worker = spool.createWorker({ printer: 'front', link, statusPollMs: 50, pollMs: 50 }).start();
-  await spool.submit({ transactionId: 'CN-2', printer: 'front', content: [CHINESE, { cut: true }] });
-  await eventually(async () => (await spool.get('CN-2'))?.state === 'needs-attention');
+  const worker = temp.spool.createWorker({ printer: 'front', link, statusPollMs: 50, pollMs: 50 }).start();
+  await temp.spool.submit({ transactionId: 'CN-2', printer: 'front', content: [CHINESE, { cut: true }] });
+  await eventually(async () => (await temp.spool.get('CN-2'))?.state === 'needs-attention');
   link.answersIdentity = true;
   link.setStatus({}); // the printer announces it is ready again
   await eventually(() => link.jobs.length === 1);
