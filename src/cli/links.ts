@@ -3,7 +3,7 @@
  */
 import { getProfile, profileForModel, type PrinterProfile } from '../escpos/profiles.js';
 import { Printer } from '../printer/printer.js';
-import type { PrinterLink } from '../printer/types.js';
+import type { PrinterIdentity } from '../printer/types.js';
 import type { PrinterTarget } from '../transport/uri.js';
 
 export interface LinkOptions {
@@ -28,8 +28,7 @@ export async function printerLinkFactory(target: PrinterTarget, options: LinkOpt
 }
 
 /** The profile the flag or URI names, else the one for the model the printer reports. */
-export async function profileFor(link: PrinterLink, chosen: PrinterProfile | undefined): Promise<PrinterProfile> {
+export function profileFor(identity: PrinterIdentity, chosen: PrinterProfile | undefined): PrinterProfile {
   if (chosen) return chosen;
-  const identity = await link.identify().catch(() => undefined);
-  return identity?.model ? profileForModel(identity.model, identity.language) : getProfile('generic-80');
+  return identity.model ? profileForModel(identity.model, identity.language) : getProfile('generic-80');
 }

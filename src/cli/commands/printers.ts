@@ -41,7 +41,7 @@ export function registerPrinterCommands(program: Command): void {
         await link.connect();
         const status = await link.status();
         const identity = await link.identify().catch((): PrinterIdentity => ({}));
-        const profile = await profileFor(link, chosen);
+        const profile = profileFor(identity, chosen);
         const confirmation = link.confirmation;
         if (options.json) return out.json({ uri, status, identity, confirmation, profile: profile.name });
         printStatus(out, { uri, status, identity, confirmation, profile: profile.name });
