@@ -1,5 +1,5 @@
 /** Keeps an outcome from being dropped: a store write is tried until the store takes it. */
-import { isReceiptSpoolError, StoreError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import { delay } from './wakeup.js';
 
 /**
@@ -16,7 +16,7 @@ export async function persistUntilStored<T>(
     try {
       return await write();
     } catch (error) {
-      if (!isReceiptSpoolError(error) || !(error instanceof StoreError)) throw error;
+      if (!(error instanceof StoreError)) throw error;
       report(error);
       if (abandoned()) return undefined;
       await delay(Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
