@@ -2,8 +2,8 @@
  * The spool's public face: `openSpool()` gives a `Spool` that accepts receipts (durably,
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
-import { EventEmitter } from 'node:events';
 import { UnknownTransactionError } from '../errors.js';
+import { SafeEmitter } from '../safe-emitter.js';
 import { validateReceipt } from '../document/validate.js';
 import type { ReceiptDocument } from '../document/types.js';
 import { unknownHealth } from './health.js';
@@ -59,7 +59,7 @@ export function openSpool(options: SpoolOptions): Spool {
   return new Spool(store, options);
 }
 
-export class Spool extends EventEmitter {
+export class Spool extends SafeEmitter {
   readonly #store: SpoolStore;
   readonly #clock: Clock;
   readonly #allowCardNumbers: boolean;

@@ -4,6 +4,7 @@
  */
 import type { ReceiptDocument } from '../document/types.js';
 import type { Guarantee, PrinterStatus } from '../printer/types.js';
+import type { ListenerErrorReport } from '../safe-emitter.js';
 
 /**
  * `queued → sending → confirming → printed`, with `retrying` (transient fault, backoff),
@@ -137,4 +138,6 @@ export interface SpoolEvents {
   status: (health: PrinterHealth) => void;
   /** The store refused an operation; the worker keeps running and tries again. */
   'store-error': (error: Error) => void;
+  /** A listener of one of these events threw; it was ignored and printing went on (safe-emitter.ts). */
+  'listener-error': (report: ListenerErrorReport) => void;
 }

@@ -5,10 +5,10 @@
  * long `needs-attention` its jobs go to the fallback (fallback.ts). This file is the lifecycle
  * and the loop; every store write that records an outcome goes through `#persist`.
  */
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
+import { SafeEmitter, type ListenerErrorReport } from '../safe-emitter.js';
 import type { PrinterLink } from '../printer/types.js';
 import { AttemptRunner } from './attempt.js';
 import { Fallback } from './fallback.js';
@@ -31,7 +31,7 @@ export interface Worker {
   off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
 }
 
-export class Worker extends EventEmitter {
+export class Worker extends SafeEmitter {
   readonly printer: string;
   readonly holderId: string;
   readonly #store: SpoolStore;
@@ -134,6 +134,12 @@ export class Worker extends EventEmitter {
     await this.#lease.release(finished);
     if (typeof this.#options.link === 'function') await this.#link?.close().catch(() => {});
     await this.#fallback?.close();
+  }
+
+  /** A failure of this worker's own listener is announced on the spool too. */
+  protected override listenerFailed(report: ListenerErrorReport): void {
+    super.listenerFailed(report);
+    this.#forward('listener-error', report);
   }
 
   #emit: Emit = (event, ...args) => {
