@@ -2,25 +2,133 @@
  * Every error receipt-spool throws is a `ReceiptSpoolError` with a stable `code`
  * that callers branch on (never on the message). One class per code, each with a
  * default message and context fields, in the manner of undici's `errors.js`.
+ *
+ * The one place for: the codes (`ErrorCode`), which of them need a person (`needsAPerson`),
+ * and the codes recorded for failures that are not a thrown receipt-spool error (`IN_DOUBT`,
+ * `UNKNOWN`). Tables elsewhere are keyed by `ErrorCode` with `satisfies`.
  */
 
-const brand = Symbol.for('receipt-spool.error');
+export type ErrorCode =
+  | 'RECEIPT_SPOOL_ERROR'
+  // input
+  | 'INVALID_DOCUMENT'
+  | 'CARD_DATA'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_PRINTER_URI'
+  | 'USAGE'
+  // transport
+  | 'TRANSPORT_ERROR'
+  | 'TRANSPORT_CLOSED'
+  | 'ACCESS_DENIED'
+  | 'DEVICE_NOT_FOUND'
+  // printer
+  | 'PRINTER_ERROR'
+  | 'PAPER_END'
+  | 'COVER_OPEN'
+  | 'CUTTER_ERROR'
+  | 'UNRECOVERABLE'
+  | 'OFFLINE'
+  | 'DISCONNECTED'
+  | 'CONFIRM_TIMEOUT'
+  | 'ONE_WAY'
+  | 'REPLY_TIMEOUT'
+  // store
+  | 'STORE_ERROR'
+  | 'STORE_FULL'
+  | 'STORE_READONLY'
+  | 'STORE_CORRUPT'
+  | 'STORE_LOCKED'
+  | 'STORE_MISSING'
+  | 'UNKNOWN_TRANSACTION'
+  | 'DOCUMENT_PURGED'
+  | 'RENDER_FAILED'
+  // recorded on a job, never thrown
+  | 'IN_DOUBT'
+  | 'UNKNOWN';
+
+/** Recorded on a job whose attempt was interrupted (crash, lost lease): it reprints marked. */
+export const IN_DOUBT = 'IN_DOUBT' satisfies ErrorCode;
+/** Recorded for a failure that carries no receipt-spool code (a bug, a foreign error). */
+export const UNKNOWN = 'UNKNOWN' satisfies ErrorCode;
+
+/**
+ * "Needs a person": the codes whose fault only a person clears (load paper, close the cover,
+ * clear a jam, power-cycle). The job waits in `needs-attention` without using up attempts.
+ */
+const NEEDS_A_PERSON = {
+  RECEIPT_SPOOL_ERROR: false,
+  INVALID_DOCUMENT: false,
+  CARD_DATA: false,
+  INVALID_ARGUMENT: false,
+  INVALID_PRINTER_URI: false,
+  USAGE: false,
+  TRANSPORT_ERROR: false,
+  TRANSPORT_CLOSED: false,
+  ACCESS_DENIED: false,
+  DEVICE_NOT_FOUND: false,
+  PRINTER_ERROR: false,
+  PAPER_END: true,
+  COVER_OPEN: true,
+  CUTTER_ERROR: true,
+  UNRECOVERABLE: true,
+  OFFLINE: false,
+  DISCONNECTED: false,
+  CONFIRM_TIMEOUT: false,
+  ONE_WAY: false,
+  REPLY_TIMEOUT: false,
+  STORE_ERROR: false,
+  STORE_FULL: false,
+  STORE_READONLY: false,
+  STORE_CORRUPT: false,
+  STORE_LOCKED: false,
+  STORE_MISSING: false,
+  UNKNOWN_TRANSACTION: false,
+  DOCUMENT_PURGED: false,
+  RENDER_FAILED: false,
+  IN_DOUBT: false,
+  UNKNOWN: false,
+} as const satisfies Record<ErrorCode, boolean>;
+
+/** True when a person must act before a job failing with `code` can print. */
+export function needsAPerson(code: string): boolean {
+  return isErrorCode(code) && NEEDS_A_PERSON[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(NEEDS_A_PERSON, value);
+}
 
 export type ErrorContext = Record<string, unknown>;
 
+/** One brand per class, shared by every copy of the package (`Symbol.for`). */
+function brandOf(errorClass: { name: string }): symbol {
+  return Symbol.for(`receipt-spool.error.${errorClass.name}`);
+}
+
 export class ReceiptSpoolError extends Error {
-  readonly code: string = 'RECEIPT_SPOOL_ERROR';
-  readonly [brand] = true;
+  readonly code: ErrorCode = 'RECEIPT_SPOOL_ERROR';
+
+  /**
+   * `instanceof` by brand (as undici does), so it holds when two copies of the package meet:
+   * an error from one copy is an instance of the other copy's class of the same name.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this)] === true;
+  }
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    // The brand of every class in the chain: a PaperEndError is also a PrinterError.
+    for (let proto: object | null = new.target.prototype; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+      Object.defineProperty(this, brandOf((proto as { constructor: { name: string } }).constructor), { value: true });
+    }
   }
 }
 
 /** True for any error raised by receipt-spool, across copies of the package. */
 export function isReceiptSpoolError(value: unknown): value is ReceiptSpoolError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return value instanceof ReceiptSpoolError;
 }
 
 // ---------------------------------------------------------------- input
@@ -34,7 +142,7 @@ export interface ValidationIssue {
 
 /** A receipt document (or other input) failed validation. Nothing was accepted. */
 export class InvalidDocumentError extends ReceiptSpoolError {
-  override readonly code: string = 'INVALID_DOCUMENT';
+  override readonly code: ErrorCode = 'INVALID_DOCUMENT';
   constructor(
     readonly issues: readonly ValidationIssue[],
     options?: { cause?: unknown },
@@ -77,7 +185,7 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
 
 /** Base for link-level failures. */
 export class TransportError extends ReceiptSpoolError {
-  override readonly code: string = 'TRANSPORT_ERROR';
+  override readonly code: ErrorCode = 'TRANSPORT_ERROR';
 }
 
 /** A write or read was pending when the transport was closed on purpose. Not a printer fault. */
@@ -102,8 +210,8 @@ export class DeviceNotFoundError extends TransportError {
 // ---------------------------------------------------------------- printer faults
 
 export interface PrinterErrorContext {
-  /** The job's transaction id, when the error concerns a job. */
-  jobId?: string | undefined;
+  /** The transaction id of the job the error concerns, if any. */
+  transactionId?: string | undefined;
   /**
    * False only when the job provably never reached the printer (rejected at pre-flight,
    * nothing written). True or unknown means a reprint must be marked.
@@ -114,22 +222,25 @@ export interface PrinterErrorContext {
 
 /** Base for everything that stops a receipt from being printed and confirmed. */
 export class PrinterError extends ReceiptSpoolError {
-  override readonly code: string = 'PRINTER_ERROR';
-  /** True when a person must act (paper, cover, cutter, unrecoverable) before printing resumes. */
-  readonly needsAttention: boolean = false;
-  readonly jobId: string | undefined;
+  override readonly code: ErrorCode = 'PRINTER_ERROR';
+  /** The transaction id of the job the error concerns, if any. */
+  readonly transactionId: string | undefined;
   readonly mayHavePrinted: boolean;
 
   constructor(message: string, context: PrinterErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
-    this.jobId = context.jobId;
+    this.transactionId = context.transactionId;
     this.mayHavePrinted = context.mayHavePrinted ?? true;
+  }
+
+  /** True when a person must act (paper, cover, cutter, unrecoverable) before printing resumes. */
+  get needsAttention(): boolean {
+    return needsAPerson(this.code);
   }
 }
 
 export class PaperEndError extends PrinterError {
   override readonly code = 'PAPER_END';
-  override readonly needsAttention = true;
   constructor(message = 'paper out: load a new roll', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -137,7 +248,6 @@ export class PaperEndError extends PrinterError {
 
 export class CoverOpenError extends PrinterError {
   override readonly code = 'COVER_OPEN';
-  override readonly needsAttention = true;
   constructor(message = 'printer cover is open: close it', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -145,7 +255,6 @@ export class CoverOpenError extends PrinterError {
 
 export class CutterError extends PrinterError {
   override readonly code = 'CUTTER_ERROR';
-  override readonly needsAttention = true;
   constructor(message = 'autocutter error: clear the paper jam', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -153,7 +262,6 @@ export class CutterError extends PrinterError {
 
 export class UnrecoverableError extends PrinterError {
   override readonly code = 'UNRECOVERABLE';
-  override readonly needsAttention = true;
   constructor(message = 'unrecoverable printer error: switch the printer off and on', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -194,7 +302,7 @@ export class OneWayError extends PrinterError {
 // ---------------------------------------------------------------- store
 
 export class StoreError extends ReceiptSpoolError {
-  override readonly code: string = 'STORE_ERROR';
+  override readonly code: ErrorCode = 'STORE_ERROR';
   constructor(
     message: string,
     readonly path?: string,
@@ -243,4 +351,9 @@ export class DocumentPurgedError extends ReceiptSpoolError {
 /** The encoder could not render a stored document for this printer; retrying cannot help. */
 export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
+}
+
+/** The printer did not answer a request in time (internal to the printer layer's reply queue). */
+export class ReplyTimeoutError extends ReceiptSpoolError {
+  override readonly code = 'REPLY_TIMEOUT';
 }

@@ -78,7 +78,7 @@ export class AttemptRunner {
       await link.connect();
     } catch (error) {
       // Nothing was written: connecting failed before the job.
-      throw new DisconnectedError((error as Error).message, { jobId: job.transactionId, mayHavePrinted: false, cause: error });
+      throw new DisconnectedError((error as Error).message, { transactionId: job.transactionId, mayHavePrinted: false, cause: error });
     }
   }
 

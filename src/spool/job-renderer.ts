@@ -3,7 +3,7 @@
  * encoder for the printer's profile, asked of the printer once), the reprint mark when the job
  * carries one, and the next job rendered ahead while the printer prints the current one.
  */
-import { OneWayError } from '../errors.js';
+import { DocumentPurgedError, OneWayError } from '../errors.js';
 import { profileForModel } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
 import { encoderRenderer, type Renderer, type ReprintMark } from './render.js';
@@ -20,7 +20,7 @@ export class JobRenderer {
   ) {}
 
   async render(job: Job, via: Via): Promise<Uint8Array> {
-    if (job.document === null) throw new Error('the document was purged');
+    if (job.document === null) throw new DocumentPurgedError(job.transactionId);
     const { clock, options } = this.context;
     const mark: ReprintMark | undefined = job.marked
       ? { copy: job.copy, time: new Date(clock.now()).toISOString(), ...(options.markText ? { text: options.markText } : {}) }

@@ -5,7 +5,7 @@
  */
 import type { PrinterLink, PrinterStatus } from '../printer/types.js';
 import { healthFromStatus, healthUnreachable, sameHealth } from './health.js';
-import { errorCode, FAILURE_POLICY } from './retry-policy.js';
+import { errorCode, failureActionForCode } from './retry-policy.js';
 import type { Job, PrinterHealth } from './types.js';
 import type { WorkerContext } from './worker-context.js';
 
@@ -100,6 +100,6 @@ export class PrinterWatch {
 
 /** Backoff for a printer that was away (not the job's fault): its return ends the wait. */
 function waitsForPrinter(code: string | null): boolean {
-  const policy = FAILURE_POLICY[code ?? ''];
-  return policy?.action === 'backoff' && !policy.countsTowardGiveUp;
+  const policy = failureActionForCode(code);
+  return policy.action === 'backoff' && !policy.countsTowardGiveUp;
 }
