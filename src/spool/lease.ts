@@ -22,10 +22,20 @@ export class LeaseHolder {
   /** True once this worker holds the lease (taking it now if it is free). */
   async hold(): Promise<boolean> {
     if (this.#held) return true;
+    return this.resetInDoubt();
+  }
+
+  /**
+   * Takes (or renews) the lease and, holding it, re-queues the printer's jobs left in doubt by
+   * whoever held it before (or by this worker before a restart, or an attempt whose outcome was
+   * lost): they print again, marked. False, and nothing reset, if another holder has the printer:
+   * the lease's fencing leaves that holder's job alone.
+   */
+  async resetInDoubt(): Promise<boolean> {
     const { store, printer, clock } = this.context;
+    this.#held = false;
     const acquired = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now());
     if (!acquired) return false;
-    // Whoever held the printer before us (or we, before a restart) may have left jobs half done.
     await store.resetInDoubt(
       printer,
       `in doubt: the attempt was interrupted; ${this.holderId} took the printer and reprints it marked`,
@@ -33,14 +43,6 @@ export class LeaseHolder {
     );
     this.#held = true;
     return true;
-  }
-
-  /**
-   * Forgets the lease without giving it back, so the next `hold()` takes it again and resets the
-   * printer's jobs in doubt (the lease's fencing leaves another holder's job alone).
-   */
-  forget(): void {
-    this.#held = false;
   }
 
   startRenewing(): void {

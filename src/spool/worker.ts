@@ -12,15 +12,16 @@ import { SafeEmitter, type ListenerErrorReport } from '../safe-emitter.js';
 import type { PrinterLink } from '../printer/types.js';
 import { AttemptRunner } from './attempt.js';
 import { Fallback } from './fallback.js';
-import { JobRenderer } from './job-renderer.js';
+import { JobRenderer, TargetRenderer } from './job-renderer.js';
 import { LeaseHolder } from './lease.js';
 import { persistUntilStored } from './persist.js';
 import { PrinterWatch } from './printer-watch.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
+import { decide } from './state-machine.js';
 import type { SpoolStore } from './store.js';
 import { systemClock, type Clock, type PrinterHealth } from './types.js';
 import { Wakeup } from './wakeup.js';
-import type { Claim, Claimed, Emit, Via, WorkerContext } from './worker-context.js';
+import type { Claim, Claimed, Emit, PrintTarget, WorkerContext } from './worker-context.js';
 import type { WorkerEvents, WorkerOptions } from './worker-options.js';
 
 export type { FallbackOptions, WorkerEvents, WorkerOptions } from './worker-options.js';
@@ -44,6 +45,9 @@ export class Worker extends SafeEmitter {
   readonly #watch: PrinterWatch;
   readonly #fallback: Fallback | undefined;
   readonly #attempts: AttemptRunner;
+  /** The printer's own link, and the fallback's (when configured). */
+  readonly #primary: PrintTarget;
+  readonly #fallbackTarget: PrintTarget | undefined;
   #link: PrinterLink | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -72,13 +76,28 @@ export class Worker extends SafeEmitter {
     this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
-    const linkFor = (via: Via): PrinterLink => (via === 'fallback' ? this.#fallback!.link : this.#link!);
+    const primaryLink = (): PrinterLink => this.#link!;
+    this.#primary = {
+      name: this.printer,
+      get link() {
+        return primaryLink();
+      },
+      renderer: new TargetRenderer(primaryLink, options.render, options.profile),
+      watchesRecovery: true,
+    };
+    const fallback = this.#fallback;
+    this.#fallbackTarget = fallback && {
+      name: fallback.name,
+      get link() {
+        return fallback.link;
+      },
+      renderer: new TargetRenderer(() => fallback.link, options.render, options.fallback?.profile),
+      watchesRecovery: false,
+    };
     this.#attempts = new AttemptRunner({
       context,
-      renderer: new JobRenderer(context, linkFor),
+      renderer: new JobRenderer(context),
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      linkFor,
-      printedOn: (via) => (via === 'fallback' ? this.#fallback!.name : this.printer),
       needsAttentionSince: (at) => this.#watch.needsAttentionSince(at),
       nextClaim: () => (!this.#stopping && this.#lease.held ? this.#claim() : undefined),
     });
@@ -156,7 +175,7 @@ export class Worker extends SafeEmitter {
         if (next) {
           const claimed = next;
           next = undefined;
-          next = await this.#attempts.run(claimed.job, claimed.via);
+          next = await this.#attempts.run(claimed.job, claimed.target);
           continue;
         }
         this.#store.check();
@@ -167,7 +186,7 @@ export class Worker extends SafeEmitter {
         const claim = this.#claim();
         const job = await this.#store.claimJob(claim.request, this.#clock.now());
         storeFailures = 0;
-        if (job) next = await this.#attempts.run(job, claim.via);
+        if (job) next = await this.#attempts.run(job, claim.target);
         else await this.#idle();
       } catch (error) {
         storeFailures++;
@@ -176,7 +195,7 @@ export class Worker extends SafeEmitter {
       }
     }
     // Stopped with a job claimed but not sent: it goes back untouched (no mark for it).
-    if (next) {
+    if (next && decide(next.job, { kind: 'not-sent' }).transition === 'return') {
       const ref = { jobId: next.job.id, attempt: next.job.attempts };
       await this.#persist(() => this.#store.returnJob(ref, this.#clock.now())).catch((error: unknown) => this.#report(error));
     }
@@ -184,18 +203,18 @@ export class Worker extends SafeEmitter {
 
   /** The claim for the printer's next job: from the fallback, with the jobs waiting on the printer, once it took over. */
   #claim(): Claim {
-    const via: Via = this.#fallback?.isActive(this.#watch.attentionSince) ? 'fallback' : 'primary';
-    return { request: { printer: this.printer, holder: this.holderId, includeAttention: via === 'fallback' }, via };
+    const onFallback = this.#fallbackTarget !== undefined && this.#fallback!.isActive(this.#watch.attentionSince);
+    const target = onFallback ? this.#fallbackTarget! : this.#primary;
+    return { request: { printer: this.printer, holder: this.holderId, includeAttention: onFallback }, target };
   }
 
   /** No job to take: watch the printer, resume jobs waiting on it, and sleep until something may change. */
   async #idle(): Promise<void> {
     const head = await this.#store.headJob(this.printer);
-    if (head && (head.state === 'sending' || head.state === 'confirming')) {
+    if (head && decide(head, { kind: 'outcome-lost' }).transition === 'inDoubt') {
       // Nothing is in flight while idle, so its outcome was lost (not a store error: those are
-      // retried by persistUntilStored). Taking the lease again re-queues it in doubt, marked,
-      // instead of leaving it to block the queue.
-      this.#lease.forget();
+      // retried by persistUntilStored): re-queued in doubt, marked, instead of blocking the queue.
+      await this.#lease.resetInDoubt();
       return;
     }
     if (head?.state === 'needs-attention') this.#watch.needsAttentionSince(head.updatedAt);
