@@ -1,6 +1,11 @@
 /**
- * receipt-spool's public face. Every export is listed on purpose, grouped by layer,
- * lower layers first.
+ * receipt-spool's public face: spool, printer, transports and URIs, documents and encoder,
+ * errors. Every export is listed on purpose, grouped by layer, lower layers first; the API
+ * report (api/receipt-spool.api.md, `npm run api`) changes only on purpose. Importing it loads
+ * no native module: serialport, usb and better-sqlite3 load when first used.
+ *
+ * Elsewhere: `receipt-spool/emulator` (the virtual printer), `receipt-spool/testing` (the
+ * in-memory printer for tests), `receipt-spool/node-thermal-printer` (the bridge).
  */
 
 // errors
@@ -30,8 +35,8 @@ export * as commands from './escpos/commands.js';
 export { decodePng, decodeImageDataUri, toBitmap, rasterBands } from './escpos/image.js';
 export type { Bitmap, GrayImage, DitherMode, ToBitmapOptions } from './escpos/image.js';
 
-// transport (the list is in src/transport/index.ts: URIs, openTransport/createTransport, the five
-// transports incl. MemoryTransport for tests, USB discovery helpers, listPrinters)
+// transport (the list is in src/transport/index.ts: URIs, openTransport/createTransport, the
+// tcp/serial/usb/file transports, USB discovery helpers, listPrinters)
 export * from './transport/index.js';
 
 // printer
@@ -60,23 +65,3 @@ export type {
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
 export type { Renderer } from './spool/render.js';
-
-// bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)
-export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
-export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
-
-// emulator: a virtual Epson TM printer (TCP, pty, in-memory) with fault injection
-export { VirtualPrinter, runEmulatorConsole, ManualClock as EmulatorClock, renderText as renderEmulatedReceipt } from './emulator/index.js';
-export type {
-  VirtualPrinterOptions,
-  ListenOptions as EmulatorListenOptions,
-  ListenResult as EmulatorListenResult,
-  PrinterSnapshot as EmulatorState,
-  EmulatorConsoleOptions,
-  Journal as EmulatorJournal,
-  Receipt as EmulatedReceipt,
-  JournalItem as EmulatedItem,
-  ReceiptEnd as EmulatedReceiptEnd,
-  InterruptionCause as EmulatedInterruption,
-  ControlRequest as EmulatorControlRequest,
-} from './emulator/index.js';

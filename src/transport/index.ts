@@ -1,4 +1,4 @@
-/** The transport layer's public surface (re-exported by `src/index.ts`). */
+/** The transport layer's public surface (re-exported by `src/index.ts`; the in-memory test double is in `receipt-spool/testing`). */
 export type { Transport, TransportKind, TransportOptions } from './interface.js';
 export {
   DEFAULT_TCP_PORT,
@@ -14,7 +14,6 @@ export {
   type UsbTarget,
 } from './uri.js';
 export { createTransport, openTransport, type CreateTransportOptions } from './open.js';
-export { MemoryPrinter, MemoryTransport, type MemoryPrinterOptions } from './memory.js';
 export { TcpTransport, type TcpTransportOptions } from './tcp.js';
 export { SerialTransport, XOFF, XON, type SerialPortLike, type SerialPortSettings, type SerialTransportOptions } from './serial.js';
 export {

@@ -15,7 +15,8 @@
  * "Inappropriate ioctl for device") work as well as real ports.
  */
 import { stat } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type { SerialPort as SerialPortClass } from 'serialport';
 import {
   AccessDeniedError,
   DeviceNotFoundError,
@@ -75,7 +76,13 @@ export interface SerialTransportOptions extends TransportOptions {
 
 const DEFAULT_OPEN_TIMEOUT_MS = 5000;
 
+/** serialport is native: loaded at the first serial port, not when the package is imported. */
+function loadSerialPort(): typeof SerialPortClass {
+  return (createRequire(import.meta.url)('serialport') as { SerialPort: typeof SerialPortClass }).SerialPort;
+}
+
 function createSerialPort(settings: SerialPortSettings): SerialPortLike {
+  const SerialPort = loadSerialPort();
   return new SerialPort({
     ...settings,
     // The OS must not interpret XON/XOFF (see the file comment).
