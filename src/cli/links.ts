@@ -1,8 +1,8 @@
 /**
  * From a printer URI to the library's `Printer`, and the profile to encode for.
  */
-import { getProfile, profileForModel, type PrinterProfile } from '../escpos/profiles.js';
-import { Printer } from '../printer/printer.js';
+import type { PrinterProfile } from '../escpos/profiles.js';
+import type { Printer } from '../printer/printer.js';
 import type { PrinterIdentity } from '../printer/types.js';
 import type { PrinterTarget } from '../transport/uri.js';
 
@@ -18,7 +18,8 @@ export interface LinkOptions {
  * USB bindings are native modules that commands without a printer never need.
  */
 export async function printerLinkFactory(target: PrinterTarget, options: LinkOptions = {}): Promise<() => Printer> {
-  const { createTransport } = await import('../transport/open.js');
+  // Loaded here, not at startup: commands that never open a printer never load the printer layer.
+  const [{ createTransport }, { Printer }] = await Promise.all([import('../transport/open.js'), import('../printer/printer.js')]);
   return () =>
     new Printer({
       transport: () => createTransport(target),
@@ -28,7 +29,8 @@ export async function printerLinkFactory(target: PrinterTarget, options: LinkOpt
 }
 
 /** The profile the flag or URI names, else the one for the model the printer reports. */
-export function profileFor(identity: PrinterIdentity, chosen: PrinterProfile | undefined): PrinterProfile {
+export async function profileFor(identity: PrinterIdentity, chosen: PrinterProfile | undefined): Promise<PrinterProfile> {
   if (chosen) return chosen;
+  const { getProfile, profileForModel } = await import('../escpos/profiles.js');
   return identity.model ? profileForModel(identity.model, identity.language) : getProfile('generic-80');
 }

@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { getProfile, type PrinterProfile } from '../escpos/profiles.js';
+import type { PrinterProfile } from '../escpos/profiles.js';
 import { parsePrinterUri, type PrinterTarget } from '../transport/uri.js';
-import { openSpool, type Spool } from '../spool/spool.js';
+import type { Spool } from '../spool/spool.js';
 import { CliError, EXIT_USAGE, located } from './errors.js';
 
 export const DEFAULT_DB = './receipt-spool.db';
@@ -21,10 +21,9 @@ export function printerOption(description = 'printer URI, e.g. tcp://192.168.1.5
   return new Option('--printer <uri>', description).env('RECEIPT_SPOOL_PRINTER');
 }
 
+/** Checked before the action runs (checkProfileOption), so the encoder's tables load only for commands given one. */
 export function profileOption(): Option {
-  return new Option('--profile <name>', "printer profile (default: from the printer's model, else generic-80)").argParser(
-    parseProfileName,
-  );
+  return new Option('--profile <name>', "printer profile (default: from the printer's model, else generic-80)");
 }
 
 export function jsonOption(description = 'machine-readable output (JSON)'): Option {
@@ -41,13 +40,19 @@ export function withCommon(command: Command): Command {
   return command.addOption(new Option('--debug', 'show stack traces on errors').hideHelp());
 }
 
-function parseProfileName(name: string): string {
+/** A `preAction` hook: an unknown `--profile` is bad usage (exit 2), worded as commander words a bad argument. */
+export async function checkProfileOption(_program: Command, command: Command): Promise<void> {
+  const name = (command.opts() as { profile?: unknown }).profile;
+  if (typeof name !== 'string') return;
+  const { getProfile } = await import('../escpos/profiles.js');
   try {
     getProfile(name);
   } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
+    command.error(`error: option '--profile <name>' argument '${name}' is invalid. ${(error as Error).message}`, {
+      exitCode: EXIT_USAGE,
+      code: 'commander.invalidArgument',
+    });
   }
-  return name;
 }
 
 export function parsePositiveNumber(text: string): number {
@@ -93,9 +98,10 @@ export function requirePrinter(uri: string | undefined): { uri: string; target: 
 }
 
 /** `--profile` wins over the URI's `?profile=`; undefined means "ask the printer". */
-export function chosenProfile(flag: string | undefined, target: PrinterTarget | undefined): PrinterProfile | undefined {
+export async function chosenProfile(flag: string | undefined, target: PrinterTarget | undefined): Promise<PrinterProfile | undefined> {
   const name = flag ?? target?.profile;
   if (name === undefined) return undefined;
+  const { getProfile } = await import('../escpos/profiles.js');
   try {
     return getProfile(name);
   } catch (error) {
@@ -137,10 +143,11 @@ export function parseJson(source: DocumentSource): unknown {
 }
 
 /** Opens the store; commands that only read or change existing jobs refuse to create one. */
-export function openStore(path: string, options: { create: boolean }): Spool {
+export async function openStore(path: string, options: { create: boolean }): Promise<Spool> {
   if (!options.create && !existsSync(path)) {
     throw new CliError(`no spool store at ${path}: pass --db PATH or set RECEIPT_SPOOL_DB to the store the worker uses.`);
   }
+  const { openSpool } = await import('../spool/spool.js');
   try {
     return openSpool({ path });
   } catch (error) {

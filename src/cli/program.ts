@@ -11,6 +11,7 @@ import { registerPreview } from './commands/preview.js';
 import { registerPrintCommands } from './commands/print.js';
 import { registerPrinterCommands } from './commands/printers.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
+import { checkProfileOption } from './options.js';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -39,6 +40,7 @@ Exit codes: 0 success, 1 runtime failure (printer, store), 2 bad usage or bad in
 Example:
   $ receipt-spool submit order.json && receipt-spool worker --printer tcp://192.168.1.50:9100`,
     );
+  program.hook('preAction', checkProfileOption);
   // Subcommands copy these settings (exitOverride, output, help after error) when created.
   registerJobCommands(program);
   registerPreview(program);

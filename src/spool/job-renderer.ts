@@ -5,9 +5,8 @@
  */
 import { DocumentPurgedError, OneWayError } from '../errors.js';
 import type { PrinterProfile } from '../escpos/profiles.js';
-import { profileForModel } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
-import { encoderRenderer, type Renderer, type ReprintMark } from './render.js';
+import type { Renderer, ReprintMark } from './render.js';
 import type { Job } from './types.js';
 import type { PrintTarget, WorkerContext } from './worker-context.js';
 
@@ -36,6 +35,8 @@ export class TargetRenderer {
     if (this.#settled) return this.#settled;
     let settled = true;
     let render: Renderer;
+    // The encoder loads with the first job a worker renders, not with the spool.
+    const { encoderRenderer } = await import('./render.js');
     if (this.configured) render = this.configured;
     else if (this.profile !== undefined) render = encoderRenderer(this.profile);
     else {
@@ -45,6 +46,7 @@ export class TargetRenderer {
           settled = error instanceof OneWayError;
           return undefined;
         });
+      const { profileForModel } = await import('../escpos/profiles.js');
       render = encoderRenderer(profileForModel(identity?.model, identity?.language));
     }
     if (settled) this.#settled = render;

@@ -4,13 +4,12 @@
  */
 import { UnknownTransactionError } from '../errors.js';
 import { SafeEmitter } from '../safe-emitter.js';
-import { validateReceipt } from '../document/validate.js';
 import type { ReceiptDocument } from '../document/types.js';
 import { unknownHealth } from './health.js';
-import { inlineImageFiles } from './inline-images.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { SpoolStore } from './store.js';
 import {
+  DEFAULT_PRINTER,
   systemClock,
   type Clock,
   type HistoryEntry,
@@ -23,7 +22,7 @@ import {
 } from './types.js';
 import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
 
-export const DEFAULT_PRINTER = 'default';
+export { DEFAULT_PRINTER };
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface SpoolOptions {
@@ -81,6 +80,8 @@ export class Spool extends SafeEmitter {
    * `transactionId` again returns the stored job (`created: false`) and prints nothing more.
    */
   async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
+    // Loaded at the first submit: a program (or CLI command) that only reads the spool never loads the validator.
+    const [{ inlineImageFiles }, { validateReceipt }] = await Promise.all([import('./inline-images.js'), import('../document/validate.js')]);
     const inlined = await inlineImageFiles(input, options.baseDir ?? process.cwd());
     const document = validateReceipt(inlined, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
     const { job, created } = await this.#store.insertJob(

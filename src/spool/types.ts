@@ -25,6 +25,9 @@ export type JobState = (typeof JobState)[keyof typeof JobState];
 /** `original`: the receipt as submitted; `reprint`: an operator's marked copy. */
 export type JobKind = 'original' | 'reprint';
 
+/** The logical printer of a document that names none. */
+export const DEFAULT_PRINTER = 'default';
+
 export interface Job {
   id: number;
   transactionId: string;

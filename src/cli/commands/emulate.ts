@@ -6,8 +6,6 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
 import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control.js';
-import { renderText } from '../../emulator/render-text.js';
-import { VirtualPrinter } from '../../emulator/virtual-printer.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { jsonOption, parsePort, parsePositiveNumber, withCommon } from '../options.js';
 import { createOutput, paint } from '../output.js';
@@ -61,6 +59,7 @@ Example:
     )
     .action(async (options: EmulateOptions) => {
       const out = createOutput();
+      const [{ VirtualPrinter }, { renderText }] = await Promise.all([import('../../emulator/virtual-printer.js'), import('../../emulator/render-text.js')]);
       const printer = new VirtualPrinter({
         ...(options.printRate ? { linesPerSecond: options.printRate } : {}),
         ...(options.model ? { model: options.model } : {}),

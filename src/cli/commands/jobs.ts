@@ -3,9 +3,7 @@
  */
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { getProfile } from '../../escpos/profiles.js';
-import { DEFAULT_PRINTER } from '../../spool/spool.js';
-import { JobState, type Job } from '../../spool/types.js';
+import { DEFAULT_PRINTER, JobState, type Job } from '../../spool/types.js';
 import { CliError, located } from '../errors.js';
 import {
   allowCardNumbersOption,
@@ -32,7 +30,6 @@ import {
   printTable,
   reprintJson,
 } from '../output.js';
-import { renderDocumentText } from '../render.js';
 
 const STATES = Object.values(JobState);
 
@@ -48,7 +45,7 @@ export function registerJobCommands(program: Command): void {
       const out = createOutput();
       const source = await readSource(file);
       const input = parseJson(source);
-      const spool = openStore(options.db, { create: true });
+      const spool = await openStore(options.db, { create: true });
       try {
         const result = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
           throw located(error, source.name);
@@ -77,7 +74,7 @@ export function registerJobCommands(program: Command): void {
     )
     .action(async (options: { db: string; state?: JobState; since?: number; printer?: string; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const jobs = await spool.list({
           ...(options.state ? { state: options.state } : {}),
@@ -113,7 +110,7 @@ export function registerJobCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ receipt-spool show TXN-000123')
     .action(async (transactionId: string, options: { db: string; profile?: string; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const job = await requireJob(spool, transactionId);
         const [history, reprints, copies] = await Promise.all([
@@ -134,7 +131,10 @@ export function registerJobCommands(program: Command): void {
         out.line(`created ${isoTime(job.createdAt)}  attempts ${job.attempts}${job.printedAt ? `  printed ${isoTime(job.printedAt)} on ${job.printedOn}` : ''}`);
         out.line();
         if (job.document === null) out.line(paint(out, 'dim', `(document purged ${isoTime(job.purgedAt) ?? ''})`));
-        else out.line(renderDocumentText(job.document, getProfile(options.profile ?? 'generic-80')).text);
+        else {
+          const [{ getProfile }, { renderDocumentText }] = await Promise.all([import('../../escpos/profiles.js'), import('../render.js')]);
+          out.line(renderDocumentText(job.document, getProfile(options.profile ?? 'generic-80')).text);
+        }
         out.line();
         out.line(paint(out, 'bold', 'History'));
         for (const entry of history) {
@@ -164,7 +164,7 @@ export function registerJobCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ receipt-spool reprint TXN-000123 --by alice --reason "customer lost the receipt"')
     .action(async (transactionId: string, options: { db: string; by: string; reason: string; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const copy = await spool.reprint(transactionId, { by: options.by, reason: options.reason });
         if (options.json) return out.json(jobJson(copy));
@@ -186,7 +186,7 @@ export function registerJobCommands(program: Command): void {
         throw new CliError('give either a transaction id or --all (not both); see `receipt-spool retry --help`.');
       }
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const jobs = transactionId === undefined ? await spool.retryAll() : await spool.retry(transactionId);
         if (options.json) return jobs.forEach((job) => out.json(jobJson(job)));
@@ -205,7 +205,7 @@ export function registerJobCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ receipt-spool purge --older-than 90d')
     .action(async (options: { db: string; olderThan: number; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const purged = await spool.purge({ olderThanMs: options.olderThan });
         if (options.json) return out.json({ purged, olderThanMs: options.olderThan });
@@ -222,7 +222,7 @@ export function registerJobCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db')
     .action(async (options: { db: string; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = await openStore(options.db, { create: false });
       try {
         const healths = await spool.healthAll();
         if (healths.length === 0) healths.push(await spool.health(DEFAULT_PRINTER));

@@ -1,13 +1,9 @@
 /** `preview`: the receipt as it would print, as text at the profile's width. */
 import type { Command } from 'commander';
-import { validateReceipt } from '../../document/validate.js';
-import { getProfile } from '../../escpos/profiles.js';
-import { inlineImageFiles } from '../../spool/inline-images.js';
 import { located } from '../errors.js';
 import { jsonOption, parseJson, profileOption, readSource, withCommon, type DocumentSource } from '../options.js';
 import { createOutput, type Output } from '../output.js';
 import type { EncodeWarning } from '../../escpos/sink.js';
-import { renderDocumentText } from '../render.js';
 import type { ReceiptDocument } from '../../document/types.js';
 
 export function registerPreview(program: Command): void {
@@ -21,6 +17,7 @@ export function registerPreview(program: Command): void {
       const out = createOutput();
       const source = await readSource(file);
       const document = await loadDocument(source);
+      const [{ getProfile }, { renderDocumentText }] = await Promise.all([import('../../escpos/profiles.js'), import('../render.js')]);
       const profile = getProfile(options.profile ?? 'generic-80');
       const rendered = renderDocumentText(document, profile);
       if (options.json) {
@@ -36,6 +33,7 @@ export function registerPreview(program: Command): void {
 export async function loadDocument(source: DocumentSource): Promise<ReceiptDocument> {
   const input = parseJson(source);
   try {
+    const [{ validateReceipt }, { inlineImageFiles }] = await Promise.all([import('../../document/validate.js'), import('../../spool/inline-images.js')]);
     return validateReceipt(await inlineImageFiles(input, source.baseDir));
   } catch (error) {
     throw located(error, source.name);

@@ -4,7 +4,8 @@
  */
 import { Option, type Command } from 'commander';
 import type { PrinterLink } from '../../printer/types.js';
-import { DEFAULT_PRINTER, type Spool } from '../../spool/spool.js';
+import type { Spool } from '../../spool/spool.js';
+import { DEFAULT_PRINTER } from '../../spool/types.js';
 import type { Job } from '../../spool/types.js';
 import type { Worker, WorkerEvents } from '../../spool/worker.js';
 import { CliError, describeError, EXIT_FAILURE, located } from '../errors.js';
@@ -76,10 +77,10 @@ Example:
     .action(async (file: string, options: PrintOptions) => {
       const out = createOutput();
       const { target } = requirePrinter(options.printer);
-      const profile = chosenProfile(options.profile, target);
+      const profile = await chosenProfile(options.profile, target);
       const source = await readSource(file);
       const input = parseJson(source);
-      const spool = openStore(options.db, { create: true });
+      const spool = await openStore(options.db, { create: true });
       const link = (await printerLinkFactory(target, { confirmTimeoutMs: options.timeout * 1000 }))();
       try {
         const submitted = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
@@ -120,10 +121,10 @@ Example:
     .action(async (options: WorkerCommandOptions) => {
       const out = createOutput();
       const { uri, target } = requirePrinter(options.printer);
-      const profile = chosenProfile(options.profile, target);
+      const profile = await chosenProfile(options.profile, target);
       const fallback = options.fallback === undefined ? undefined : requirePrinter(options.fallback);
-      const fallbackProfile = fallback ? chosenProfile(undefined, fallback.target) : undefined;
-      const spool = openStore(options.db, { create: true });
+      const fallbackProfile = fallback ? await chosenProfile(undefined, fallback.target) : undefined;
+      const spool = await openStore(options.db, { create: true });
       const worker = spool.createWorker({
         printer: options.name,
         link: await printerLinkFactory(target),

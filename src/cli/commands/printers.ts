@@ -35,13 +35,13 @@ export function registerPrinterCommands(program: Command): void {
     .action(async (options: { printer?: string; profile?: string; json?: boolean }) => {
       const out = createOutput();
       const { uri, target } = requirePrinter(options.printer);
-      const chosen = chosenProfile(undefined, target);
+      const chosen = await chosenProfile(undefined, target);
       const link = (await printerLinkFactory(target, { reconnect: false }))();
       try {
         await link.connect();
         const status = await link.status();
         const identity = await link.identify().catch((): PrinterIdentity => ({}));
-        const profile = profileFor(identity, chosen);
+        const profile = await profileFor(identity, chosen);
         const confirmation = link.confirmation;
         if (options.json) return out.json({ uri, status, identity, confirmation, profile: profile.name });
         printStatus(out, { uri, status, identity, confirmation, profile: profile.name });
