@@ -7,7 +7,8 @@ import type { WorkerContext } from './worker-context.js';
 
 export class LeaseHolder {
   #held = false;
-  #renewTimer: NodeJS.Timeout | undefined;
+  #renewTimer: unknown;
+  #renewing = false;
 
   constructor(
     private readonly context: WorkerContext,
@@ -45,13 +46,22 @@ export class LeaseHolder {
     return true;
   }
 
+  /** Renews every third of the time-to-live on the worker's clock (a test advances it). */
   startRenewing(): void {
-    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(10, this.ttlMs / 3));
-    this.#renewTimer.unref();
+    this.#renewing = true;
+    this.#scheduleRenewal();
   }
 
   stopRenewing(): void {
-    clearInterval(this.#renewTimer);
+    this.#renewing = false;
+    this.context.clock.clearTimeout(this.#renewTimer);
+  }
+
+  #scheduleRenewal(): void {
+    if (!this.#renewing) return;
+    this.#renewTimer = this.context.clock.setTimeout(() => {
+      void this.#renew().finally(() => this.#scheduleRenewal());
+    }, Math.max(10, this.ttlMs / 3));
   }
 
   /** Gives the lease back (when `handBack`, i.e. nothing is left in flight), else lets it expire. */

@@ -118,11 +118,8 @@ export interface SubmitResult {
   documentDiffers: boolean;
 }
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** The spool's clock: `now` for its records, timers for its sleeps, lease and retries (src/clock.ts). */
+export { systemClock, type Clock } from '../clock.js';
 
 /** Event payloads, on the spool and on each worker. */
 export interface SpoolEvents {

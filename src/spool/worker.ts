@@ -39,7 +39,7 @@ export class Worker extends SafeEmitter {
   readonly #options: WorkerOptions;
   readonly #clock: Clock;
   readonly #forward: Emit;
-  readonly #wakeup = new Wakeup();
+  readonly #wakeup: Wakeup;
   readonly #pollMs: number;
   readonly #lease: LeaseHolder;
   readonly #watch: PrinterWatch;
@@ -62,6 +62,7 @@ export class Worker extends SafeEmitter {
     this.printer = options.printer;
     this.holderId = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#clock = options.clock ?? systemClock;
+    this.#wakeup = new Wakeup(this.#clock);
     this.#forward = forward;
     this.#pollMs = options.pollMs ?? 1000;
     const context: WorkerContext = {
@@ -143,10 +144,10 @@ export class Worker extends SafeEmitter {
     this.#stopping = true;
     this.#lease.stopRenewing();
     this.#wakeup.wake();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    let timer: unknown;
+    const timedOut = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), timeoutMs)));
     const finished = await Promise.race([this.#loop.then(() => true), timedOut]);
-    clearTimeout(timer);
+    this.#clock.clearTimeout(timer);
     this.#abandoned = !finished;
     this.#unwatch?.();
     this.#link?.off('status', this.#watch.onStatus);
@@ -233,7 +234,7 @@ export class Worker extends SafeEmitter {
 
   /** Every store write that records an outcome: retried until it lands, or the worker was abandoned at stop. */
   #persist<T>(write: () => Promise<T>): Promise<T | undefined> {
-    return persistUntilStored(write, (error) => this.#report(error), () => this.#abandoned);
+    return persistUntilStored(write, (error) => this.#report(error), () => this.#abandoned, this.#clock);
   }
 
   #report(error: unknown): void {
