@@ -11,6 +11,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
+import { stopChild } from '../child-process.js';
 import type { PrinterModel } from './printer-model.js';
 
 export interface PtyLinkOptions {
@@ -71,11 +72,7 @@ export class PtyLink {
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     const socat = this.socat;
     this.socat = undefined;
-    if (socat && socat.exitCode === null) {
-      const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
-      socat.kill('SIGTERM');
-      await exited;
-    }
+    if (socat) await stopChild(socat);
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
 

@@ -3,6 +3,7 @@
  * test process: print, status, worker (including SIGKILL and restart), emulate and fault.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { stopChild } from '../../src/child-process.js';
 import { udevadm } from '../support/requirements.js';
 import { cleanup, eventually, jsonLines, receiptJson, runCli, startCli, startPrinter, tempStore } from './helpers.js';
 
@@ -128,7 +129,7 @@ describe('worker', () => {
     await runCli(['submit', '-', '--db', db], { input: receiptJson('W-2') });
     await worker.waitForLine((line) => line.includes('"event":"printed"') && line.includes('W-2'));
 
-    worker.child.kill('SIGTERM');
+    await stopChild(worker.child);
     expect(await worker.exited).toBe(0);
     const events = worker.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events[0]).toMatchObject({ event: 'started', printer: 'default' });
@@ -161,7 +162,7 @@ describe('worker', () => {
     const first = startCli(['worker', '--printer', uri, '--db', db, '--json']);
     await first.waitForLine((line) => line.includes('"event":"printing"'));
     await eventually(async () => (vp.state.bufferedBytes > 0 || vp.state.printing ? true : undefined));
-    first.child.kill('SIGKILL');
+    await stopChild(first.child, { signal: 'SIGKILL' });
     await first.exited;
 
     // The dead worker's lease must expire before another takes the printer.
@@ -210,7 +211,7 @@ describe('emulate and fault', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('"meteor-strike" is not a fault');
 
-    emulator.child.kill('SIGINT');
+    await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
   });
 
@@ -223,7 +224,7 @@ describe('emulate and fault', () => {
       identity: { maker: 'EPSON', model: 'TM-T88V', language: 'CHINA GB18030' },
       profile: 'epson-tm-t88-gb18030',
     });
-    emulator.child.kill('SIGINT');
+    await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
   });
 
