@@ -244,3 +244,30 @@ export class DocumentPurgedError extends ReceiptSpoolError {
 export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
 }
+
+// ---------------------------------------------------------------- environment
+
+/** A program this feature runs (e.g. socat for the emulator's pseudo-terminal) is not installed. */
+export class MissingProgramError extends ReceiptSpoolError {
+  override readonly code = 'MISSING_PROGRAM';
+  constructor(
+    readonly program: string,
+    /** What needs it and how to install it, as one sentence. */
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${program} is not installed (not found on PATH): ${hint}`, options);
+  }
+}
+
+/** A native module (better-sqlite3's binding) could not be loaded: not built, or built for another Node. */
+export class NativeModuleError extends ReceiptSpoolError {
+  override readonly code = 'NATIVE_MODULE_UNAVAILABLE';
+  constructor(
+    readonly module: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

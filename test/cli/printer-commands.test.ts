@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { stopChild } from '../../src/child-process.js';
-import { udevadm } from '../support/requirements.js';
+import { socat, udevadm } from '../support/requirements.js';
 import { cleanup, eventually, jsonLines, receiptJson, runCli, startCli, startPrinter, tempStore } from './helpers.js';
 
 afterEach(cleanup);
@@ -226,6 +226,27 @@ describe('emulate and fault', () => {
     });
     await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
+  });
+
+  it('emulate --pty without socat exits 1 naming socat and how to install it; this process and its parent live on', async () => {
+    const { dir } = tempStore(); // an empty directory: a PATH with no socat on it
+    const result = await runCli(['emulate', '--pty', '--port', '0', '--control-port', '0'], { env: { PATH: dir } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('socat is not installed');
+    expect(result.stderr).toContain('apt-get install socat');
+    expect(process.kill(process.pid, 0) && process.kill(process.ppid, 0)).toBe(true);
+  });
+
+  it.skipIf(!socat.available)('emulate --pty also serves a serial printer on a pseudo-terminal', async () => {
+    const emulator = startCli(['emulate', '--pty', '--port', '0', '--control-port', '0', '--json']);
+    const listening = JSON.parse(await emulator.waitForLine((line) => line.includes('"listening"'))) as { ptyPath: string };
+    const { db } = tempStore();
+    const printed = await runCli(['print', '-', '--printer', `serial:${listening.ptyPath}`, '--db', db], { input: receiptJson('PTY-1') });
+    expect({ code: printed.code, stderr: printed.stderr }).toEqual({ code: 0, stderr: '' });
+    const receipt = JSON.parse(await emulator.waitForLine((line) => line.includes('"receipt"'))) as { text: string; complete: boolean };
+    expect(receipt).toMatchObject({ complete: true });
+    expect(receipt.text).toContain('receipt PTY-1');
+    expect(await stopChild(emulator.child, { signal: 'SIGINT' })).toMatchObject({ code: 0 });
   });
 
   it('fault exits 1 when no emulator listens, and emulate exits 2 for a bad port', async () => {
