@@ -8,6 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError, StoreReadOnlyError } from '../../errors.js';
 import { toStoreError } from './errors.js';
 import { latestVersion, migrations } from './migrations.js';
+import { explainBindingError } from './native.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof BetterSqlite3;
@@ -37,7 +38,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db?.close();
-    throw toStoreError(error, path);
+    throw explainBindingError(error) ?? toStoreError(error, path);
   }
 }
 
