@@ -225,6 +225,11 @@ export class StoreMissingError extends StoreError {
   override readonly code = 'STORE_MISSING';
 }
 
+/** The store's directory does not exist; nothing is created, since a mistyped path should not become a new spool. */
+export class StoreDirectoryMissingError extends StoreError {
+  override readonly code = 'STORE_DIRECTORY_MISSING';
+}
+
 export class UnknownTransactionError extends ReceiptSpoolError {
   override readonly code = 'UNKNOWN_TRANSACTION';
   constructor(readonly transactionId: string) {
