@@ -36,6 +36,10 @@ export async function startPtyPair(dir = mkdtempSync(join(tmpdir(), 'receipt-spo
         resolve();
       }
     });
+    socat.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`));
+    });
     socat.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`socat exited with ${code}: ${log}`));
