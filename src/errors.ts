@@ -39,9 +39,13 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_LOCKED'
   | 'STORE_MISSING'
+  | 'STORE_DIRECTORY_MISSING'
   | 'UNKNOWN_TRANSACTION'
   | 'DOCUMENT_PURGED'
   | 'RENDER_FAILED'
+  // environment
+  | 'MISSING_PROGRAM'
+  | 'NATIVE_MODULE_UNAVAILABLE'
   // recorded on a job, never thrown
   | 'IN_DOUBT'
   | 'UNKNOWN';
@@ -82,9 +86,12 @@ const NEEDS_A_PERSON = {
   STORE_CORRUPT: false,
   STORE_LOCKED: false,
   STORE_MISSING: false,
+  STORE_DIRECTORY_MISSING: false,
   UNKNOWN_TRANSACTION: false,
   DOCUMENT_PURGED: false,
   RENDER_FAILED: false,
+  MISSING_PROGRAM: false,
+  NATIVE_MODULE_UNAVAILABLE: false,
   IN_DOUBT: false,
   UNKNOWN: false,
 } as const satisfies Record<ErrorCode, boolean>;
@@ -113,7 +120,9 @@ export class ReceiptSpoolError extends Error {
    * an error from one copy is an instance of the other copy's class of the same name.
    */
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brandOf(this)] === true;
+    if (typeof value !== 'object' || value === null) return false;
+    // The brand, or else the prototype chain (so `Sub.prototype instanceof Base` still answers as usual).
+    return (value as Record<symbol, unknown>)[brandOf(this)] === true || Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -333,6 +342,11 @@ export class StoreMissingError extends StoreError {
   override readonly code = 'STORE_MISSING';
 }
 
+/** The store's directory does not exist; nothing is created, since a mistyped path should not become a new spool. */
+export class StoreDirectoryMissingError extends StoreError {
+  override readonly code = 'STORE_DIRECTORY_MISSING';
+}
+
 export class UnknownTransactionError extends ReceiptSpoolError {
   override readonly code = 'UNKNOWN_TRANSACTION';
   constructor(readonly transactionId: string) {
@@ -356,4 +370,31 @@ export class RenderError extends ReceiptSpoolError {
 /** The printer did not answer a request in time (internal to the printer layer's reply queue). */
 export class ReplyTimeoutError extends ReceiptSpoolError {
   override readonly code = 'REPLY_TIMEOUT';
+}
+
+// ---------------------------------------------------------------- environment
+
+/** A program this feature runs (e.g. socat for the emulator's pseudo-terminal) is not installed. */
+export class MissingProgramError extends ReceiptSpoolError {
+  override readonly code = 'MISSING_PROGRAM';
+  constructor(
+    readonly program: string,
+    /** What needs it and how to install it, as one sentence. */
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${program} is not installed (not found on PATH): ${hint}`, options);
+  }
+}
+
+/** A native module (better-sqlite3's binding) could not be loaded: not built, or built for another Node. */
+export class NativeModuleError extends ReceiptSpoolError {
+  override readonly code = 'NATIVE_MODULE_UNAVAILABLE';
+  constructor(
+    readonly module: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

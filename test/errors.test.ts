@@ -41,6 +41,9 @@ const CLASSES: [new (...args: never[]) => errors.ReceiptSpoolError, unknown[], e
   [errors.StoreCorruptError, ['m'], 'STORE_CORRUPT'],
   [errors.StoreLockedError, ['m'], 'STORE_LOCKED'],
   [errors.StoreMissingError, ['m'], 'STORE_MISSING'],
+  [errors.StoreDirectoryMissingError, ['m'], 'STORE_DIRECTORY_MISSING'],
+  [errors.MissingProgramError, ['socat', 'install it'], 'MISSING_PROGRAM'],
+  [errors.NativeModuleError, ['better-sqlite3', 'm'], 'NATIVE_MODULE_UNAVAILABLE'],
   [errors.UnknownTransactionError, ['TXN-1'], 'UNKNOWN_TRANSACTION'],
   [errors.DocumentPurgedError, ['TXN-1'], 'DOCUMENT_PURGED'],
   [errors.RenderError, ['m'], 'RENDER_FAILED'],
@@ -72,6 +75,7 @@ describe('errors', () => {
     expect([paper instanceof StoreError, paper instanceof errors.CoverOpenError, paper instanceof TransportError]).toEqual([false, false, false]);
     expect(new errors.CardDataError([]) instanceof InvalidDocumentError).toBe(true);
     expect(new Error('plain') instanceof ReceiptSpoolError).toBe(false);
+    expect([errors.PaperEndError.prototype instanceof PrinterError, StoreError.prototype instanceof PrinterError]).toEqual([true, false]);
     expect(errors.isReceiptSpoolError({ code: 'PAPER_END' })).toBe(false);
   });
 
