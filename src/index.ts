@@ -25,7 +25,8 @@ export { receiptJsonSchema } from './document/json-schema.js';
 export { encode, encodeCommands, defaultMarkText } from './escpos/encoder.js';
 export type { EncodeOptions, EncodeResult, EncodeCommandsResult, ReprintMark } from './escpos/encoder.js';
 export type { EncodeWarning, EncodeWarningCode, EncodedCommand } from './escpos/sink.js';
-export { profiles, getProfile, profileForModel, printerProfileSchema } from './escpos/profiles.js';
+export { profiles, getProfile, profileForModel } from './escpos/profiles.js';
+export { printerProfileSchema } from './escpos/profile-schema.js';
 export type { PrinterProfile, CodeTable } from './escpos/profiles.js';
 export { displayWidth } from './escpos/width.js';
 /** ESC/POS command builders (each returns the bytes of one Epson command). */
