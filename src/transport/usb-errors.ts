@@ -49,7 +49,7 @@ export function isNoKernelDriverError(error: unknown): boolean {
 function accessDenied(description: string, device: { vendorId: number; productId: number } | undefined, error: unknown) {
   const rule = device === undefined ? undefined : udevRuleFor(device.vendorId, device.productId);
   return new AccessDeniedError(
-    `${description}: permission denied opening the USB printer. ` +
+    `${description}: permission denied opening the USB printer (${errorText(error)}). ` +
       (rule === undefined
         ? 'Add a udev rule for it (see the README, "USB on Linux, macOS and Windows")'
         : `Add this line to /etc/udev/rules.d/99-receipt-printer.rules:\n  ${rule}\n`) +
