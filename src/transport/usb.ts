@@ -92,6 +92,8 @@ export class UsbTransport extends TransportBase implements Transport {
   readonly #backend: UsbBackend;
   #bidirectional: boolean | 'unknown' = 'unknown';
   #open: OpenDevice | undefined;
+  /** The release of a closed device that is still waiting for its native calls to end. */
+  #lingering: Promise<void> | undefined;
 
   constructor(options: UsbTransportOptions = {}) {
     super();
@@ -123,6 +125,8 @@ export class UsbTransport extends TransportBase implements Transport {
   }
 
   async #openDevice(): Promise<void> {
+    // Our own earlier claim may still be held by a write the printer held back: let it end first.
+    if (this.#lingering !== undefined) await withinMs(this.#lingering, this.#options.openTimeoutMs ?? 5000);
     const scan = await scanUsbBus(this.#backend, this.#options);
     const [found] = scan.printers;
     if (found === undefined) throw this.#notFound(scan.unreadable);
@@ -322,12 +326,11 @@ export class UsbTransport extends TransportBase implements Transport {
     const idle = Promise.all([open.reading, open.writing]).then(() =>
       release(open.device, open.endpoints, open.detachedKernelDriver, true),
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, (this.#options.readPollMs ?? 1000) + (this.#options.closeWaitMs ?? 2000));
+    const lingering = idle.finally(() => {
+      if (this.#lingering === lingering) this.#lingering = undefined;
     });
-    await Promise.race([idle, gaveUp]);
-    clearTimeout(timer);
+    this.#lingering = lingering;
+    await withinMs(idle, (this.#options.readPollMs ?? 1000) + (this.#options.closeWaitMs ?? 2000));
   }
 
   #dropped(open: OpenDevice, cause: unknown): Error {
@@ -348,6 +351,16 @@ export class UsbTransport extends TransportBase implements Transport {
     this.#open = undefined;
     this.ended(error);
   }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(() => {}), gaveUp]);
+  clearTimeout(timer);
 }
 
 function hex4(id: number): string {

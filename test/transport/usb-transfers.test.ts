@@ -118,6 +118,27 @@ describe('bulk OUT held back by the printer', () => {
     await closeNow(transport);
   });
 
+  it('closed during a held write: the interface is released when that transfer ends, and a reopen waits for it', async () => {
+    const printer = new SimulatedPrinter({ driver: 'usblp' });
+    const { transport } = await openOn(printer, { closeWaitMs: 100, readPollMs: 1000 });
+    printer.paperOut = true;
+    const write = transport.write(job(9000), { timeoutMs: 4_000 }).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(500);
+    const closing = transport.close();
+    await vi.advanceTimersByTimeAsync(1_100);
+    await closing;
+    expect((await write as Error).name).toBe('TransportClosedError');
+    // The held bulk OUT transfer still holds our usbfs claim: usblp cannot be given back yet.
+    expect(printer.driver).toBe('usbfs');
+    const reopening = transport.open();
+    await vi.advanceTimersByTimeAsync(2_500); // the transfer's 4 s deadline passes
+    await reopening;
+    expect(transport.isOpen).toBe(true);
+    expect(printer.calls.filter((c) => c === 'attachKernelDriver 0')).toHaveLength(1);
+    await closeNow(transport);
+    expect(printer.driver).toBe('usblp');
+  });
+
   it('an unplug mid-write rejects the write and drops the link', async () => {
     const printer = new SimulatedPrinter();
     const { transport, closes } = await openOn(printer);
