@@ -9,6 +9,24 @@
  * `claimInterface`, …) are scripted. Each scripted call below names the node-usb-rs 3.1.0 /
  * nusb source whose behaviour it reproduces (src/webusb_device.rs, nusb
  * src/platform/linux_usbfs/device.rs); the error strings are theirs, byte for byte.
+ *
+ * Where each behaviour comes from (node-usb-rs 3.1.0 src/webusb_device.rs unless named):
+ * - `configuration` / `configurations` getters open the device: lines 408, 422, `_open` 434
+ *   (`open error: {e}`); nusb linux_usbfs/device.rs:101 "permission denied" (errno 13).
+ * - `close` only drops the device, claimed interfaces stay: line 456.
+ * - `claimInterface` 520 (`claimInterface error: {e}`); nusb device.rs:416 "interface is busy" (EBUSY).
+ * - `releaseInterface` 541 drops our `Interface`; nusb releases the claim with its last reference,
+ *   which a pending transfer holds (the transfer owns an `Endpoint` cloned from it).
+ * - `nativeTransferIn` 665 / `nativeTransferOut` 698: `transfer_blocking(buf, timeout)`, status
+ *   mapped with `{e:?}`: `transferIn error: Cancelled` on timeout (nusb src/device.rs:848 cancels
+ *   and returns the cancelled completion; `actual_len` is dropped), `… Stall`, `… Disconnected`.
+ * - `get_endpoint` 881: only endpoints of claimed interfaces; nusb lends an endpoint to one user
+ *   at a time (linux_usbfs/device.rs:706 "endpoint already in use" → `.ok()` → "endpoint not found").
+ * - `nativeControlTransferIn` 582: interface recipient needs a claimed interface ("invalid state").
+ * - `detachKernelDriver` 803 / `attachKernelDriver` 821; nusb device.rs:462 ENODATA →
+ *   "no kernel driver attached" (errno 61); attach with a driver bound → EBUSY.
+ * - `nativeGetDevices` (src/lib.rs:176): a fresh, unopened `UsbDevice` per device on every call.
+ * nusb line numbers are from its master branch; node-usb-rs 3.1.0 pins nusb =0.2.7.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
