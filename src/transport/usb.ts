@@ -6,7 +6,8 @@
  * - every transfer has a timeout and a timed-out transfer is cancelled, losing the count of
  *   bytes that went: reads poll (a timeout is idleness, not a drop) and writes wait for the
  *   printer until the write's deadline in one transfer per chunk, so at most one chunk is in
- *   doubt when the printer never takes it;
+ *   doubt when the printer never takes it (a reply landing in the microseconds a timed-out read
+ *   is being cancelled is lost the same way: the binding drops the cancelled transfer's bytes);
  * - a pending transfer cannot be cancelled from JavaScript and keeps the interface claimed
  *   until it ends: `close()` waits for it before releasing and handing the interface back to
  *   `usblp`;
