@@ -97,7 +97,8 @@ const barcodeBlock = z
 
 const symbolData = { newline: true, tab: true, carriageReturn: true } as const;
 
-function qrCapacityProblem(data: string, level: keyof typeof QR_CAPACITY): string | undefined {
+/** Why `data` does not fit a QR code at `level`, or `undefined` when it does. */
+export function qrCapacityProblem(data: string, level: keyof typeof QR_CAPACITY): string | undefined {
   const capacity = QR_CAPACITY[level];
   if (/^[0-9]*$/.test(data)) return data.length > capacity.numeric ? `too long for a QR code at level ${level} (max ${capacity.numeric} digits)` : undefined;
   if (/^[0-9A-Z $%*+\-./:]*$/.test(data)) {
