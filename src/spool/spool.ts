@@ -193,7 +193,7 @@ const CARD_WARNINGS = new Set(['CARD_NUMBER_MASKED', 'CARD_DATA_REMOVED']);
 
 /** Strict submit: every warning is an error at its path; `CardDataError` when all of them are card data. */
 function strictError(warnings: readonly DocumentWarning[]): InvalidDocumentError {
-  const issues: ValidationIssue[] = warnings.map(({ path, message }) => ({ path, message }));
+  const issues: ValidationIssue[] = warnings.map(({ path, message }) => ({ path, message: `${message} (when not strict)` }));
   return warnings.every((w) => CARD_WARNINGS.has(w.code)) ? new CardDataError(issues) : new InvalidDocumentError(issues);
 }
 
