@@ -100,7 +100,8 @@ function read(input: unknown, options: LenientOptions): LenientResult {
 
   const document: ReceiptDocument = { transactionId: masked(transactionId, 'transactionId', options, warnings), content: blocks };
   if (printer !== undefined) document.printer = masked(printer, 'printer', options, warnings);
-  return { ok: true, document, warnings };
+  // Exactly what the store will hand back (e.g. -0 becomes 0), so the submit result and a later read agree.
+  return { ok: true, document: JSON.parse(JSON.stringify(document)) as ReceiptDocument, warnings };
 }
 
 /**
