@@ -119,6 +119,7 @@ const MAIN_REPAIRS: Record<BlockKind, MainRepair> = {
   qr(block, site, issue) {
     const value = readable(block['qr']);
     if (value === undefined || value === '') return drop('BLOCK_DROPPED')(block, site, issue);
+    if (typeof block['qr'] !== 'string') warn(site, 'BLOCK_CHANGED', issue.path, `${issue.message}: encoded as its text`);
     const data = repairString(value, `${site.path}.qr`, SYMBOL_RULES, Number.MAX_SAFE_INTEGER, site.warnings);
     const requested = (block['errorCorrection'] as keyof typeof QR_CAPACITY | undefined) ?? 'L';
     if (!qrCapacityProblem(data, requested)) return { ...block, qr: data } as Block;
@@ -133,6 +134,7 @@ const MAIN_REPAIRS: Record<BlockKind, MainRepair> = {
   pdf417(block, site, issue) {
     const value = readable(block['pdf417']);
     if (value === undefined || value === '') return drop('BLOCK_DROPPED')(block, site, issue);
+    if (typeof block['pdf417'] !== 'string') warn(site, 'BLOCK_CHANGED', issue.path, `${issue.message}: encoded as its text`);
     const data = repairString(value, `${site.path}.pdf417`, SYMBOL_RULES, Number.MAX_SAFE_INTEGER, site.warnings);
     if (utf8Length(data) <= LIMITS.maxPdf417DataBytes) return { ...block, pdf417: data } as Block;
     warn(site, 'BARCODE_AS_TEXT', `${site.path}.pdf417`, `longer than ${LIMITS.maxPdf417DataBytes} UTF-8 bytes: printed as text`);

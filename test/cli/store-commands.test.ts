@@ -44,7 +44,7 @@ describe('submit', () => {
     expect(listed.stdout).toBe('');
   });
 
-  it('rejects bad JSON, a missing file and card numbers with exit 2 and a message', async () => {
+  it('rejects bad JSON and a missing file with exit 2 and a message; masks card numbers (refused with --strict)', async () => {
     const { dir, db } = tempStore();
     const badJson = await runCli(['submit', '-', '--db', db], { input: '{"transactionId": "X", ' });
     expect(badJson.code).toBe(2);
@@ -55,11 +55,15 @@ describe('submit', () => {
     expect(missing.stderr).toContain('no such file');
 
     const pan = JSON.stringify({ transactionId: 'PAN-1', content: ['Card 4111 1111 1111 1111'] });
+    const strict = await runCli(['submit', '-', '--db', db, '--strict'], { input: pan });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('card number');
+    expect(strict.stderr).not.toContain('4111 1111 1111 1111');
     const card = await runCli(['submit', '-', '--db', db], { input: pan });
-    expect(card.code).toBe(2);
-    expect(card.stderr).toContain('card number');
-    expect(card.stderr).not.toContain('4111 1111 1111 1111');
-    const optedOut = await runCli(['submit', '-', '--db', db, '--allow-card-numbers'], { input: pan });
+    expect(card.code).toBe(0);
+    expect(card.stderr).toContain('warning: CARD_NUMBER_MASKED at content[0]');
+    expect(card.stdout + card.stderr).not.toContain('4111 1111 1111 1111');
+    const optedOut = await runCli(['submit', '-', '--db', db, '--allow-card-numbers'], { input: pan.replace('PAN-1', 'PAN-2') });
     expect(optedOut.code).toBe(0);
   });
 
