@@ -6,7 +6,8 @@
  */
 import type { z } from 'zod';
 import { LIMITS, QR_CAPACITY } from './limits.js';
-import { BLOCK_SCHEMAS, PlainLineSchema, qrCapacityProblem, type BlockKind } from './schema.js';
+import { qrCapacityProblem } from './qr-rules.js';
+import { BLOCK_SCHEMAS, PlainLineSchema, type BlockKind } from './schema.js';
 import { replaceBadCharacters, truncateText, utf8Length, type TextRuleOptions } from './text-rules.js';
 import type { Block, TextBlock } from './types.js';
 import { blockKindOf, displayableKey, formatPath, isPlainObject, translate, type PathSegment } from './validate.js';

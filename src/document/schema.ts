@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { barcodeProblem, BARCODE_SYMBOLOGIES } from './barcode-rules.js';
-import { LIMITS, QR_CAPACITY } from './limits.js';
+import { LIMITS } from './limits.js';
+import { qrCapacityProblem } from './qr-rules.js';
 import { textProblem, utf8Length, type TextRuleOptions } from './text-rules.js';
 import type { ReceiptDocument } from './types.js';
 
@@ -96,17 +97,6 @@ const barcodeBlock = z
   .meta({ title: 'barcode' });
 
 const symbolData = { newline: true, tab: true, carriageReturn: true } as const;
-
-/** Why `data` does not fit a QR code at `level`, or `undefined` when it does. */
-export function qrCapacityProblem(data: string, level: keyof typeof QR_CAPACITY): string | undefined {
-  const capacity = QR_CAPACITY[level];
-  if (/^[0-9]*$/.test(data)) return data.length > capacity.numeric ? `too long for a QR code at level ${level} (max ${capacity.numeric} digits)` : undefined;
-  if (/^[0-9A-Z $%*+\-./:]*$/.test(data)) {
-    return data.length > capacity.alphanumeric ? `too long for a QR code at level ${level} (max ${capacity.alphanumeric} characters)` : undefined;
-  }
-  const bytes = utf8Length(data);
-  return bytes > capacity.byte ? `too long for a QR code at level ${level} (max ${capacity.byte} UTF-8 bytes)` : undefined;
-}
 
 const qrBlock = z
   .strictObject({
