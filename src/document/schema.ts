@@ -2,7 +2,8 @@
  * The receipt document as a zod 4 schema: one strict object per block kind. `validate.ts`
  * applies it with block-by-block dispatch (for precise error paths); `scripts/generate-schema.ts`
  * publishes it as `schema/receipt.schema.json`. Refinements (character rules, barcode data,
- * PNG header) are runtime checks that JSON Schema cannot express.
+ * QR capacity, PNG header) are runtime checks that JSON Schema cannot express: strict validation
+ * reports them, the spool's lenient reading (lenient.ts) degrades them with warnings.
  */
 import { z } from 'zod';
 import { barcodeProblem, BARCODE_SYMBOLOGIES } from './barcode-rules.js';
@@ -231,7 +232,10 @@ export const ReceiptDocumentSchema = z
   })
   .meta({
     title: 'receipt-spool receipt document',
-    description: 'What to print for one transaction. Generated from src/document/schema.ts.',
+    description:
+      'What to print for one transaction. Generated from src/document/schema.ts. `submit` accepts every document valid under this schema: ' +
+      'what the schema cannot express (control characters, barcode check digits, QR capacity, PNG data, card numbers) is degraded by the ' +
+      'spool with a warning, and reported as an error by strict validation (validateReceipt, checkReceipt, submit --strict, preview).',
   });
 
 // The schema's output must be a ReceiptDocument: a compile error here means types.ts and the schema drifted.
