@@ -1,4 +1,5 @@
 /**
+ * The strict reading, for development and CI (the spool reads leniently: lenient.ts).
  * `validateReceipt`: unknown input → a `ReceiptDocument`, or an `InvalidDocumentError` whose
  * issues name the JSON path and the reason (`content[3].qr: expected string`). Blocks are
  * dispatched by their kind key before zod runs, so a bad block gets that kind's errors rather
