@@ -3,107 +3,12 @@
  * that callers branch on (never on the message). One class per code, each with a
  * default message and context fields, in the manner of undici's `errors.js`.
  *
- * The one place for: the codes (`ErrorCode`), which of them need a person (`needsAPerson`),
- * and the codes recorded for failures that are not a thrown receipt-spool error (`IN_DOUBT`,
- * `UNKNOWN`). Tables elsewhere are keyed by `ErrorCode` with `satisfies`.
+ * The codes themselves, and which need a person, are in error-codes.ts (re-exported here).
  */
 
-export type ErrorCode =
-  | 'RECEIPT_SPOOL_ERROR'
-  // input
-  | 'INVALID_DOCUMENT'
-  | 'CARD_DATA'
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_PRINTER_URI'
-  | 'USAGE'
-  // transport
-  | 'TRANSPORT_ERROR'
-  | 'TRANSPORT_CLOSED'
-  | 'ACCESS_DENIED'
-  | 'DEVICE_NOT_FOUND'
-  // printer
-  | 'PRINTER_ERROR'
-  | 'PAPER_END'
-  | 'COVER_OPEN'
-  | 'CUTTER_ERROR'
-  | 'UNRECOVERABLE'
-  | 'OFFLINE'
-  | 'DISCONNECTED'
-  | 'CONFIRM_TIMEOUT'
-  | 'ONE_WAY'
-  | 'REPLY_TIMEOUT'
-  // store
-  | 'STORE_ERROR'
-  | 'STORE_FULL'
-  | 'STORE_READONLY'
-  | 'STORE_CORRUPT'
-  | 'STORE_LOCKED'
-  | 'STORE_MISSING'
-  | 'STORE_DIRECTORY_MISSING'
-  | 'UNKNOWN_TRANSACTION'
-  | 'DOCUMENT_PURGED'
-  | 'RENDER_FAILED'
-  // environment
-  | 'MISSING_PROGRAM'
-  | 'NATIVE_MODULE_UNAVAILABLE'
-  // recorded on a job, never thrown
-  | 'IN_DOUBT'
-  | 'UNKNOWN';
+import { needsAPerson, type ErrorCode } from './error-codes.js';
 
-/** Recorded on a job whose attempt was interrupted (crash, lost lease): it reprints marked. */
-export const IN_DOUBT = 'IN_DOUBT' satisfies ErrorCode;
-/** Recorded for a failure that carries no receipt-spool code (a bug, a foreign error). */
-export const UNKNOWN = 'UNKNOWN' satisfies ErrorCode;
-
-/**
- * "Needs a person": the codes whose fault only a person clears (load paper, close the cover,
- * clear a jam, power-cycle). The job waits in `needs-attention` without using up attempts.
- */
-const NEEDS_A_PERSON = {
-  RECEIPT_SPOOL_ERROR: false,
-  INVALID_DOCUMENT: false,
-  CARD_DATA: false,
-  INVALID_ARGUMENT: false,
-  INVALID_PRINTER_URI: false,
-  USAGE: false,
-  TRANSPORT_ERROR: false,
-  TRANSPORT_CLOSED: false,
-  ACCESS_DENIED: false,
-  DEVICE_NOT_FOUND: false,
-  PRINTER_ERROR: false,
-  PAPER_END: true,
-  COVER_OPEN: true,
-  CUTTER_ERROR: true,
-  UNRECOVERABLE: true,
-  OFFLINE: false,
-  DISCONNECTED: false,
-  CONFIRM_TIMEOUT: false,
-  ONE_WAY: false,
-  REPLY_TIMEOUT: false,
-  STORE_ERROR: false,
-  STORE_FULL: false,
-  STORE_READONLY: false,
-  STORE_CORRUPT: false,
-  STORE_LOCKED: false,
-  STORE_MISSING: false,
-  STORE_DIRECTORY_MISSING: false,
-  UNKNOWN_TRANSACTION: false,
-  DOCUMENT_PURGED: false,
-  RENDER_FAILED: false,
-  MISSING_PROGRAM: false,
-  NATIVE_MODULE_UNAVAILABLE: false,
-  IN_DOUBT: false,
-  UNKNOWN: false,
-} as const satisfies Record<ErrorCode, boolean>;
-
-/** True when a person must act before a job failing with `code` can print. */
-export function needsAPerson(code: string): boolean {
-  return isErrorCode(code) && NEEDS_A_PERSON[code];
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(NEEDS_A_PERSON, value);
-}
+export { IN_DOUBT, UNKNOWN, isErrorCode, needsAPerson, type ErrorCode } from './error-codes.js';
 
 export type ErrorContext = Record<string, unknown>;
 
@@ -123,6 +28,11 @@ export class ReceiptSpoolError extends Error {
     if (typeof value !== 'object' || value === null) return false;
     // The brand, or else the prototype chain (so `Sub.prototype instanceof Base` still answers as usual).
     return (value as Record<symbol, unknown>)[brandOf(this)] === true || Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  /** True when a person must act (paper, cover, cutter, a device held by another program…) before printing resumes. */
+  get needsAttention(): boolean {
+    return needsAPerson(this.code);
   }
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -216,6 +126,20 @@ export class DeviceNotFoundError extends TransportError {
   override readonly code = 'DEVICE_NOT_FOUND';
 }
 
+/**
+ * The device is there but held by someone else: another program's claim (usbfs), a kernel
+ * driver receipt-spool does not detach, a CUPS queue (macOS exclusive access). A person must
+ * free it; the message says how.
+ */
+export class DeviceBusyError extends TransportError {
+  override readonly code = 'DEVICE_BUSY';
+}
+
+/** The OS binds the device to a driver the USB library cannot use (Windows usbprint.sys instead of WinUSB). */
+export class UsbDriverError extends TransportError {
+  override readonly code = 'USB_DRIVER';
+}
+
 // ---------------------------------------------------------------- printer faults
 
 export interface PrinterErrorContext {
@@ -242,10 +166,6 @@ export class PrinterError extends ReceiptSpoolError {
     this.mayHavePrinted = context.mayHavePrinted ?? true;
   }
 
-  /** True when a person must act (paper, cover, cutter, unrecoverable) before printing resumes. */
-  get needsAttention(): boolean {
-    return needsAPerson(this.code);
-  }
 }
 
 export class PaperEndError extends PrinterError {
@@ -289,6 +209,25 @@ export class DisconnectedError extends PrinterError {
   override readonly code = 'DISCONNECTED';
   constructor(message = 'printer is not connected', context?: PrinterErrorContext) {
     super(message, context);
+  }
+}
+
+/**
+ * The link is up but the printer held back data until the write's deadline (paper out on a
+ * one-way printer, a full buffer, offline). Not a disconnect: the bytes counted in `bytesSent`
+ * reached the printer; up to `bytesUncertain` more may have.
+ */
+export class NotAcceptingDataError extends PrinterError {
+  override readonly code = 'NOT_ACCEPTING';
+  readonly bytesSent: number;
+  readonly bytesUncertain: number;
+  constructor(
+    message = 'the printer is not accepting data',
+    context: PrinterErrorContext & { bytesSent?: number; bytesUncertain?: number } = {},
+  ) {
+    super(message, { ...context, mayHavePrinted: context.mayHavePrinted ?? (context.bytesSent ?? 0) + (context.bytesUncertain ?? 0) > 0 });
+    this.bytesSent = context.bytesSent ?? 0;
+    this.bytesUncertain = context.bytesUncertain ?? 0;
   }
 }
 

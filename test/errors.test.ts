@@ -25,6 +25,9 @@ const CLASSES: [new (...args: never[]) => errors.ReceiptSpoolError, unknown[], e
   [errors.TransportClosedError, [], 'TRANSPORT_CLOSED'],
   [errors.AccessDeniedError, ['m'], 'ACCESS_DENIED'],
   [errors.DeviceNotFoundError, ['m'], 'DEVICE_NOT_FOUND'],
+  [errors.DeviceBusyError, ['m'], 'DEVICE_BUSY'],
+  [errors.UsbDriverError, ['m'], 'USB_DRIVER'],
+  [errors.NotAcceptingDataError, [], 'NOT_ACCEPTING'],
   [errors.PrinterError, ['m'], 'PRINTER_ERROR'],
   [errors.PaperEndError, [], 'PAPER_END'],
   [errors.CoverOpenError, [], 'COVER_OPEN'],
@@ -50,7 +53,7 @@ const CLASSES: [new (...args: never[]) => errors.ReceiptSpoolError, unknown[], e
   [CliError as unknown as new (...args: never[]) => errors.ReceiptSpoolError, ['m'], 'USAGE'],
 ];
 
-const NEED_A_PERSON = ['PAPER_END', 'COVER_OPEN', 'CUTTER_ERROR', 'UNRECOVERABLE'];
+const NEED_A_PERSON = ['PAPER_END', 'COVER_OPEN', 'CUTTER_ERROR', 'UNRECOVERABLE', 'DEVICE_BUSY', 'USB_DRIVER'];
 
 let copyDir: string | undefined;
 afterAll(() => {
@@ -83,6 +86,7 @@ describe('errors', () => {
     copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'receipt-spool-errors-copy-'));
     const copyPath = path.join(copyDir, 'errors.ts');
     fs.copyFileSync(new URL('../src/errors.ts', import.meta.url), copyPath);
+    fs.copyFileSync(new URL('../src/error-codes.ts', import.meta.url), path.join(copyDir, 'error-codes.ts'));
     const copy = (await import(pathToFileURL(copyPath).href)) as typeof errors;
     expect(copy.PaperEndError).not.toBe(errors.PaperEndError);
     const fromCopy = new copy.PaperEndError();
@@ -100,7 +104,7 @@ describe('errors', () => {
       expect({ code, needs: errors.needsAPerson(code) }).toEqual({ code, needs });
       expect({ code, needs: faultNeedsAttention(code) }).toEqual({ code, needs });
       expect({ code, waits: failureAction(error).action === 'wait-for-recovery' }).toEqual({ code, waits: needs });
-      if (error instanceof PrinterError) expect({ code, needs: error.needsAttention }).toEqual({ code, needs });
+      expect({ code, needs: error.needsAttention }).toEqual({ code, needs });
     }
   });
 
