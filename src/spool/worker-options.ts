@@ -33,6 +33,13 @@ export interface WorkerOptions {
   /** Status polling while idle or waiting for recovery (default 3000 ms). */
   statusPollMs?: number;
   confirmTimeoutMs?: number;
+  /**
+   * How long every attempt may find the printer unreachable (cannot connect, offline) before the
+   * job becomes `needs-attention` with code `PRINTER_UNREACHABLE` (default 120000).
+   */
+  unreachableAfterMs?: number;
+  /** The printer's URI, recorded with the worker's observations (`status` shows where it looked). */
+  uri?: string;
   /** Accept `sent` (one-way printers) as printed. */
   allowUnconfirmed?: boolean;
   clock?: Clock;

@@ -193,6 +193,7 @@ export class Worker extends EventEmitter {
       return;
     }
     if (head?.state === 'needs-attention') this.#watch.needsAttentionSince(head.updatedAt);
+    this.#lease.heartbeat();
     await this.#watch.pollIfDue(this.#link!);
     if (await this.#watch.resumeIfRecovered(head)) return;
 
