@@ -61,6 +61,7 @@ export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type Fa
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
 export type { Lease, LeaseOwner, OperatorRequest, WaitingPrinter } from './spool/store.js';
 export type { WaitForOptions, WatchOptions } from './spool/watch.js';
+export { formatMarkTime, type MarkTimeOptions } from './spool/mark-time.js';
 export type { Renderer } from './spool/render.js';
 
 // bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)

@@ -1,6 +1,7 @@
 /** What a worker is configured with and the events it emits (re-exported by worker.ts). */
 import type { PrinterProfile } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
+import type { MarkTimeOptions } from './mark-time.js';
 import type { Renderer } from './render.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { Clock, SpoolEvents } from './types.js';
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   render?: Renderer;
   /** Mark text (default the encoder's `*** REPRINT ***`). */
   markText?: string;
+  /** The mark's time: local time by default; time zone and format configurable. */
+  markTime?: MarkTimeOptions;
   fallback?: FallbackOptions;
   retry?: Partial<RetryOptions>;
   /** Safety-net re-read of the store while idle (default 1000 ms); wake-ups normally come sooner. */
