@@ -182,6 +182,15 @@ export class Spool extends EventEmitter {
     return Promise.all(printers.map((printer) => this.health(printer)));
   }
 
+  /**
+   * The printer as the worker holding it last saw it: `health()` plus its identity, confirmation
+   * mode, URI and `observedAt` (the observation's age). No printer I/O, so no second connection to
+   * a printer a worker holds; `reason: 'no worker'` when no live worker serves it.
+   */
+  status(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
+    return this.health(printer);
+  }
+
   /** Printers with unfinished jobs: how many and since when (with `health()`, who waits in vain). */
   waitingPrinters(): Promise<WaitingPrinter[]> {
     return this.#store.waitingPrinters();
