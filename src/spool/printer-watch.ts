@@ -14,6 +14,9 @@ export class PrinterWatch {
   #lastStatusPoll = -Infinity;
   #attentionSince: number | undefined;
   #identity: PrinterIdentity | undefined;
+  #announceFirst!: (health: PrinterHealth) => void;
+  /** Resolves with the first observation of the printer. */
+  readonly firstObservation = new Promise<PrinterHealth>((resolve) => (this.#announceFirst = resolve));
   #confirmation: PrinterLink['confirmation'] = 'unknown';
 
   constructor(
@@ -95,6 +98,7 @@ export class PrinterWatch {
     };
     const previous = this.#health;
     this.#health = health;
+    this.#announceFirst(health);
     // Every observation is recorded (no fsync), so its age in `health` is the poll's, not the last change's.
     this.context.store.recordHealth(health).catch((error: unknown) => this.context.report(error));
     if (sameHealth(previous, health)) return;
