@@ -165,7 +165,7 @@ PRAGMA user_version = 1;`;
       'printer_health',
     ]);
     check.close();
-    expect(await spool.get('OLD-1')).toMatchObject({ state: 'queued', purgedAt: null });
+    expect(await spool.get('OLD-1')).toMatchObject({ state: 'queued', purgedAt: null, warnings: [] });
     const link = new FakeLink();
     spool.createWorker({ printer: 'default', link, render: testRender }).start();
     await eventually(async () => (await spool.get('OLD-1'))?.state === 'printed');

@@ -24,7 +24,7 @@ import {
   requirePrinter,
   withCommon,
 } from '../options.js';
-import { createOutput, jobJson, localTime, paint, type Output } from '../output.js';
+import { createOutput, jobJson, localTime, paint, printDocumentWarnings, type Output } from '../output.js';
 
 const GUARANTEE_MEANING = {
   printed: 'the printer returned the process ID sent after the job: the receipt came out',
@@ -78,6 +78,7 @@ Example:
         const submitted = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
           throw located(error, source.name);
         });
+        printDocumentWarnings(out, submitted.warnings);
         let job = submitted.job;
         if (job.state === 'printed') return reportAlreadyPrinted(out, job, options);
         if (job.state === 'failed') job = (await spool.retry(job.transactionId)).find((retried) => retried.id === job.id) ?? job;
