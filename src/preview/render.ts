@@ -46,6 +46,11 @@ export function printedItems(bytes: Uint8Array): JournalItem[] {
   return items;
 }
 
+/** Printed items (e.g. a receipt from the virtual printer's journal, kept with `pictureDetail`) as a PNG `width` dots wide. */
+export function renderItems(items: readonly JournalItem[], width: number): Uint8Array {
+  return drawItems(items, width).toPng();
+}
+
 /** Draw printed items onto paper `width` dots wide. */
 export function drawItems(items: readonly JournalItem[], width: number): Paper {
   const paper = new Paper(width);

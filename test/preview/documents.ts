@@ -53,7 +53,7 @@ export function symbolData(document: ReceiptDocument): string[] {
   const out: string[] = [];
   for (const block of document.content) {
     if (typeof block !== 'object' || block === null) continue;
-    const b = block as Record<string, unknown>;
+    const b = block as unknown as Record<string, unknown>;
     if (typeof b['barcode'] === 'string') out.push(b['barcode']);
     else if (typeof b['qr'] === 'string') out.push(b['qr']);
     else if (typeof b['pdf417'] === 'string') out.push(b['pdf417']);
