@@ -1,6 +1,7 @@
 /** The receipts the preview tests render: the sample fixtures, the README's document and a sampler of every block. */
 import { readFileSync } from 'node:fs';
 import type { ReceiptDocument } from '../../src/document/types.js';
+import type { ReprintMark } from '../../src/escpos/encoder.js';
 
 const root = new URL('../../', import.meta.url);
 const fixture = (name: string): ReceiptDocument => JSON.parse(readFileSync(new URL(`test/fixtures/${name}`, root), 'utf8')) as ReceiptDocument;
@@ -36,12 +37,15 @@ export interface SampleReceipt {
   name: string;
   profile: string;
   document: ReceiptDocument;
+  /** Rendered as a marked copy. */
+  mark?: ReprintMark;
 }
 
 export function sampleReceipts(): SampleReceipt[] {
   return [
     { name: 'cafe', profile: 'generic-80', document: fixture('receipt-cafe.json') },
     { name: 'chinese', profile: 'xprinter-80', document: fixture('receipt-chinese.json') },
+    { name: 'chinese-reprint', profile: 'xprinter-80', document: fixture('receipt-chinese.json'), mark: { copy: 2, time: '2026-12-06T05:00:00Z' } },
     { name: 'long-58mm', profile: 'generic-58', document: fixture('receipt-long.json') },
     { name: 'readme', profile: 'epson-tm-t88', document: readmeDocument() },
     { name: 'sampler', profile: 'epson-tm-t88', document: sampler },

@@ -26,7 +26,7 @@ function expectedData(document: Parameters<typeof symbolData>[0]): string[] {
 describe('renderReceipt', () => {
   for (const sample of sampleReceipts()) {
     describe(sample.name, () => {
-      const png = renderReceipt(sample.document, sample.profile);
+      const png = renderReceipt(sample.document, sample.profile, sample.mark ? { mark: sample.mark } : {});
       const image = PNG.sync.read(Buffer.from(png));
 
       it('is as wide as the print head', () => {
