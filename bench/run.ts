@@ -9,6 +9,7 @@ import { submitPart } from './submit.js';
 import { firstBytePart } from './first-byte.js';
 import { linkPart } from './link.js';
 import { scalePart } from './scale.js';
+import { previewPart } from './preview.js';
 import { parseOptions, runParts, type Part } from './lib/cli.js';
 
 const ALL: [string, Part][] = [
@@ -18,6 +19,7 @@ const ALL: [string, Part][] = [
   ['first-byte', firstBytePart],
   ['link', linkPart],
   ['scale', scalePart],
+  ['preview', previewPart],
 ];
 
 const options = parseOptions(process.argv.slice(2));

@@ -48,7 +48,12 @@ export function printedItems(bytes: Uint8Array): JournalItem[] {
 
 /** Printed items (e.g. a receipt from the virtual printer's journal, kept with `pictureDetail`) as a PNG `width` dots wide. */
 export function renderItems(items: readonly JournalItem[], width: number): Uint8Array {
-  return drawItems(items, width).toPng();
+  const paper = drawItems(items, width);
+  try {
+    return paper.toPng();
+  } finally {
+    paper.release();
+  }
 }
 
 /** Draw printed items onto paper `width` dots wide. */
@@ -112,5 +117,5 @@ function drawImage(paper: Paper, item: Extract<JournalItem, { kind: 'image' }>, 
 export function renderReceipt(input: Uint8Array | ReceiptDocument, profile: PrinterProfile | string = 'generic-80', options: RenderOptions = {}): Uint8Array {
   const resolved = typeof profile === 'string' ? getProfile(profile) : profile;
   const bytes = input instanceof Uint8Array ? input : encode(input, resolved, options.mark ? { mark: options.mark } : {}).bytes;
-  return drawItems(printedItems(bytes), resolved.dots).toPng();
+  return renderItems(printedItems(bytes), resolved.dots);
 }

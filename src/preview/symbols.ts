@@ -1,10 +1,12 @@
 /**
  * Barcodes and 2D symbols as the printer draws them from what it was sent: bwip-js (BWIPP)
- * encodes the symbol; the module geometry comes from the commands (GS w, GS h, GS H, GS f for
+ * encodes barcodes and PDF417, qrcode-generator encodes QR codes (bwip-js took 11 ms for a
+ * URL's QR code, qrcode-generator well under 1 ms: the café receipt's budget is 20 ms); the module geometry comes from the commands (GS w, GS h, GS H, GS f for
  * barcodes; module size and error correction for QR; columns, rows, module width, row height
  * and error correction for PDF417). CODE128 is encoded from the code sets the bytes chose.
  */
 import bwipjs from 'bwip-js';
+import qrcode from 'qrcode-generator';
 import type { Alignment, BarcodeItem, SymbolItem, TextLineItem, TextSegment } from '../emulator/index.js';
 import type { Paper } from './dots.js';
 import { drawTextLine } from './text.js';
@@ -128,12 +130,21 @@ function drawHri(paper: Paper, line: TextLineItem, y: number, x0: number, barsWi
   return drawTextLine(paper, line, y, 0, Math.max(0, x0 + Math.floor((barsWidth - textWidth) / 2)));
 }
 
+/** The QR code's modules; `bytes` is latin1, one character per byte, so the stored bytes go in unchanged (byte mode). */
+function qrMatrix(bytes: string, level: 'L' | 'M' | 'Q' | 'H'): Raw2D {
+  const qr = qrcode(0, level);
+  qr.addData(bytes, 'Byte');
+  qr.make();
+  const size = qr.getModuleCount();
+  const pixs = new Array<number>(size * size);
+  for (let row = 0; row < size; row++) for (let col = 0; col < size; col++) pixs[row * size + col] = qr.isDark(row, col) ? 1 : 0;
+  return { pixs, pixx: size, pixy: size };
+}
+
 function matrixFor(item: SymbolItem): Raw2D | undefined {
   const text = item.raw ?? Buffer.from(item.data, 'utf8').toString('latin1');
   try {
-    if (item.kind === 'qr') {
-      return bwipjs.raw('qrcode', text, { eclevel: item.errorCorrection ?? 'L', binarytext: true } as never)[0] as Raw2D;
-    }
+    if (item.kind === 'qr') return qrMatrix(text, item.errorCorrection ?? 'L');
     if (item.kind === 'pdf417') {
       const p = item.pdf417 ?? { columns: 0, rows: 0, moduleWidth: 3, rowHeight: 3, errorCorrection: 1 };
       const options: Record<string, unknown> = { eclevel: p.errorCorrection, rowmult: 1, binarytext: true };

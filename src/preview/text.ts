@@ -89,21 +89,13 @@ function drawCell(paper: Paper, cell: Cell, x: number, y: number): void {
   const ink: 0 | 1 = segment.inverse ? 0 : 1;
   if (segment.inverse) paper.fill(x, y, cell.width, cell.height, 1);
   if (cell.glyph) {
-    drawGlyph(paper, cell.glyph, cell.font, x + cell.offsetX, y + cell.height - cell.font.height * segment.height, segment.width, segment.height, ink, segment.bold);
+    const { font } = cell;
+    const top = y + cell.height - font.height * segment.height;
+    paper.glyph(cell.glyph, font.rowBytes, font.width, font.height, x + cell.offsetX, top, segment.width, segment.height, ink, segment.bold);
   } else if (!cell.blank) {
     drawMissingBox(paper, x, y, cell.width, cell.height, ink);
   }
   if (segment.underline > 0 && !segment.inverse) paper.fill(x, y + cell.height - segment.underline, cell.width, segment.underline, 1);
-}
-
-function drawGlyph(paper: Paper, glyph: Uint8Array, font: BitmapFont, x: number, y: number, sx: number, sy: number, ink: 0 | 1, bold: boolean): void {
-  for (let gy = 0; gy < font.height; gy++) {
-    const row = gy * font.rowBytes;
-    for (let gx = 0; gx < font.width; gx++) {
-      if ((glyph[row + (gx >> 3)]! & (0x80 >> (gx & 7))) === 0) continue;
-      paper.fill(x + gx * sx, y + gy * sy, sx + (bold ? 1 : 0), sy, ink);
-    }
-  }
 }
 
 /** The printer has no glyph for this character: a hollow box, so it shows (and a test can tell). */
