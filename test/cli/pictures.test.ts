@@ -8,7 +8,7 @@ import { renderReceipt } from '../../src/preview/index.js';
 import { openSpool } from '../../src/spool/spool.js';
 import { decodeSymbols } from '../support/decode-symbols.js';
 import { eventually as eventuallyTrue, FakeLink, testRender } from '../spool/helpers.js';
-import { cleanup, FIXTURES, runCli, startCli, tempStore } from './helpers.js';
+import { cleanup, FIXTURES, runCli, startCli, startPrinter, tempStore } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -88,5 +88,29 @@ describe('emulate --save', () => {
     expect((await decodeSymbols(png)).map((s) => s.text)).toEqual(CAFE_SYMBOLS);
     emulator.child.kill('SIGINT');
     expect(await emulator.exited).toBe(0);
+  });
+});
+
+describe('worker --digital-copies', () => {
+  it('writes a marked digital copy of a job waiting for a printer out of paper; the job keeps waiting', async () => {
+    const { dir, db } = tempStore();
+    const copies = join(dir, 'copies');
+    const { vp, uri } = await startPrinter();
+    vp.paperOut();
+    expect((await runCli(['submit', CAFE, '--db', db])).code).toBe(0);
+    const worker = startCli(['worker', '--printer', uri, '--name', 'front', '--db', db, '--json', '--digital-copy-after', '1s', '--digital-copies', copies]);
+    const due = JSON.parse(await worker.waitForLine((line) => line.includes('"event":"digital-copy-due"'))) as { job: { state: string } };
+    expect(due.job.state).toBe('needs-attention');
+    const written = JSON.parse(await worker.waitForLine((line) => line.includes('"event":"digital-copy"'))) as { file: string };
+    expect(written.file).toBe(join(copies, 'TXN-000123.png'));
+    const png = readFileSync(written.file);
+    expect((await decodeSymbols(png)).map((s) => s.text)).toEqual(CAFE_SYMBOLS);
+    expect(vp.journal.receipts).toHaveLength(0);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    const usage = await runCli(['worker', '--printer', uri, '--db', db, '--digital-copies', copies]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--digital-copies needs --digital-copy-after');
   });
 });
