@@ -5,11 +5,19 @@
  * barcodes; module size and error correction for QR; columns, rows, module width, row height
  * and error correction for PDF417). CODE128 is encoded from the code sets the bytes chose.
  */
-import bwipjs from 'bwip-js';
+import { createRequire } from 'node:module';
+import type BwipJs from 'bwip-js';
 import qrcode from 'qrcode-generator';
 import type { Alignment, BarcodeItem, SymbolItem, TextLineItem, TextSegment } from '../emulator/index.js';
 import type { Paper } from './dots.js';
 import { drawTextLine } from './text.js';
+
+/** bwip-js is ~1 MB of JavaScript: loaded on the first barcode, so importing the library or starting the CLI does not pay for it. */
+let bwip: typeof BwipJs | undefined;
+function bwipjs(): typeof BwipJs {
+  bwip ??= createRequire(import.meta.url)('bwip-js') as typeof BwipJs;
+  return bwip;
+}
 
 /** Epson's wide element for GS w n in two-width symbologies (CODE39, ITF, CODABAR). */
 const WIDE_DOTS: Record<number, number> = { 1: 3, 2: 5, 3: 8, 4: 10, 5: 13, 6: 15 };
@@ -76,13 +84,13 @@ function linearElements(item: BarcodeItem): number[] | undefined {
       const codewords = code128Codewords(bytes);
       if (!codewords) return undefined;
       const text = codewords.map((c) => `^${String(c).padStart(3, '0')}`).join('');
-      return (bwipjs.raw('code128', text, { raw: true } as never)[0] as Raw1D).sbs;
+      return (bwipjs().raw('code128', text, { raw: true } as never)[0] as Raw1D).sbs;
     }
     const name = BWIPP_NAMES[item.symbology];
     if (!name) return undefined;
     // The printer adds CODE39's start/stop `*` itself when they are not in the data.
     const text = item.symbology === 'CODE39' ? item.data.replace(/^\*|\*$/g, '') : item.data;
-    return (bwipjs.raw(name, text, {})[0] as Raw1D).sbs;
+    return (bwipjs().raw(name, text, {})[0] as Raw1D).sbs;
   } catch {
     return undefined; // data the printer would not print either
   }
@@ -150,7 +158,7 @@ function matrixFor(item: SymbolItem): Raw2D | undefined {
       const options: Record<string, unknown> = { eclevel: p.errorCorrection, rowmult: 1, binarytext: true };
       if (p.columns > 0) options['columns'] = p.columns;
       if (p.rows > 0) options['rows'] = p.rows;
-      return bwipjs.raw('pdf417', text, options as never)[0] as Raw2D;
+      return bwipjs().raw('pdf417', text, options as never)[0] as Raw2D;
     }
   } catch {
     return undefined;
