@@ -30,7 +30,6 @@ export interface JobSettings {
   confirmTimeoutMs: number;
   /** A job skips its pre-flight DLE EOT when the printer sends ASB and was seen ready this recently. */
   statusFreshMs: number;
-  asbMask: number;
   status: StatusTracker;
   probe: ConnectionProbe;
   processIds: ProcessIdCounter;
@@ -89,7 +88,7 @@ export class JobRunner {
     const byteReply = processId === undefined ? connection.bytes.expect() : undefined;
     const payload = frameJob(
       bytes,
-      this.settings.asbMask,
+      connection.asbMask,
       processId === undefined ? TRANSMIT_PAPER_STATUS : processIdRequest(processId),
     );
     const timeoutMs = options.confirmTimeoutMs ?? this.settings.confirmTimeoutMs;
@@ -116,7 +115,9 @@ export class JobRunner {
         throw new JobFault({ ...(status.lastStatus ?? readyStatus()), online: false, paperEnd: true });
       }
       // GS r says every byte was processed; it does not say nothing went wrong on the way.
-      const after = await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined);
+      const after = connection.answersStatus
+        ? await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined)
+        : undefined;
       if (after && isJobFault(after)) throw new JobFault(after);
       return { guarantee: 'processed', bytesSent: payload.length };
     } catch (reason) {
@@ -150,7 +151,7 @@ export class JobRunner {
       // Nothing is written: an unconfirmable copy printed now would be a silent duplicate later.
       throw new OneWayError(undefined, { jobId: options.jobId, mayHavePrinted: false });
     }
-    const payload = frameJob(bytes, this.settings.asbMask, new Uint8Array(0));
+    const payload = frameJob(bytes, connection.asbMask, new Uint8Array(0));
     await connection.write(payload).catch((error: unknown) => {
       throw withJob(error, options.jobId, true);
     });
@@ -164,7 +165,8 @@ export class JobRunner {
    * ESC @ and ASB again. The printer may be too stuck to answer; the fault is reported anyway.
    */
   private async clearAfterFault(connection: Connection): Promise<void> {
-    const { clock, statusTimeoutMs, asbMask } = this.settings;
+    const { clock, statusTimeoutMs } = this.settings;
+    const asbMask = connection.asbMask;
     if (connection.closed) return;
     try {
       await connection.clearBuffers(statusTimeoutMs);
