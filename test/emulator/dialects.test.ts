@@ -61,3 +61,12 @@ describe('emulator dialects', () => {
     expect(() => dialectOptions('nope')).toThrow(/unknown emulator dialect "nope"; use one of/);
   });
 });
+
+describe('GS ( H fn 48 process IDs', () => {
+  it('echoes IDs of 0x20–0x7E and ignores others (Epson gs_lparen_ch_fn48)', () => {
+    const { send, replies } = memoryPrinter();
+    send(PROCESS_ID(' ~0a'));
+    send(concat(hex('1d 28 48 06 00 30 30'), Uint8Array.of(0x41, 0x0a, 0x80, 0x41)));
+    expect(replies).toEqual(['3722207e306100']);
+  });
+});
