@@ -47,6 +47,8 @@ export class Connection {
   plainBytes = 0;
   /** The DLE EOT n a status query asks on this link (the ones the printer answers). */
   realtimeAnswered: readonly RealtimeStatusN[] = ALL_REALTIME_N;
+  /** The maker's GS I 66 text: GS r jobs also ask GS I 66 and are confirmed by this block. */
+  infoBarrier: string | undefined;
   /** The GS a mask jobs re-enable on this link (0: ASB stays off, e.g. a printer sending zero frames). */
   asbMask = 0;
   /**

@@ -17,6 +17,11 @@ export interface PrinterDialect {
   /** GS r 1 answered in sequence. */
   transmitStatus?: boolean;
   /**
+   * The maker GS I 66 answered with (its `5F … 00` block). A GS r job then also asks it after
+   * GS r: only a block with this text confirms the job, which a stray byte cannot fake.
+   */
+  printerInfo?: string;
+  /**
    * ASB framing: `framed` = Epson's fixed bits (byte 1 `0xx1xx00`, bytes 2–4 `0xx0xxxx`);
    * `zeros` = a frame of four `00` bytes that carries nothing and looks like GS r replies
    * (gilbertfl/escpos-netprinter), so ASB stays off; `none` = no frame seen.

@@ -13,6 +13,7 @@ import {
   enableAsb,
   frameJob,
   INITIALIZE,
+  printerInfo,
   processIdRequest,
   RECOVER_CLEARING_BUFFERS,
   TRANSMIT_PAPER_STATUS,
@@ -71,7 +72,7 @@ export class JobRunner {
       const fault = statusFault(current, { jobId, mayHavePrinted: false });
       if (fault) throw fault;
       if (connection.mode === 'unknown') {
-        await this.settings.probe.probeConfirmation(connection).catch((error: unknown) => {
+        await this.settings.probe.probeConfirmation(connection, true).catch((error: unknown) => {
           throw withJob(error, jobId, false);
         });
       }
@@ -86,10 +87,16 @@ export class JobRunner {
     const processId = connection.mode === 'process-id' ? this.settings.processIds.next() : undefined;
     const idReply = processId === undefined ? undefined : connection.expectProcessId(processId);
     const byteReply = processId === undefined ? connection.bytes.expect() : undefined;
+    // A stray one-byte reply looks like GS r's: where the printer answers GS I 66, its block
+    // (asked right after GS r, so answered after it) is what confirms the job.
+    const maker = processId === undefined ? connection.infoBarrier : undefined;
+    let infoReply = maker === undefined ? undefined : connection.info.expect();
     const payload = frameJob(
       bytes,
       connection.asbMask,
-      processId === undefined ? TRANSMIT_PAPER_STATUS : processIdRequest(processId),
+      processId !== undefined
+        ? processIdRequest(processId)
+        : concatBytes([TRANSMIT_PAPER_STATUS, infoReply ? printerInfo(66) : new Uint8Array(0)]),
     );
     const timeoutMs = options.confirmTimeoutMs ?? this.settings.confirmTimeoutMs;
     let timer: unknown;
@@ -111,7 +118,14 @@ export class JobRunner {
         return { guarantee: 'printed', processId: id, bytesSent: payload.length };
       }
       const paper = await Promise.race([byteReply!.promise, failure, timedOut]);
-      if (gsrPaperEnd(paper)) {
+      // A block with other text is a stray: the real one is still to come.
+      while (infoReply && (await Promise.race([infoReply.promise, failure, timedOut])).trim() !== maker) {
+        connection.dropped.stale++;
+        infoReply = connection.info.expect();
+      }
+      // The byte may be a stray one where the block confirmed the job: the DLE EOT check below
+      // (which confirms a fault by asking twice) decides then.
+      if (gsrPaperEnd(paper) && !(infoReply && connection.answersStatus)) {
         throw new JobFault({ ...(status.lastStatus ?? readyStatus()), online: false, paperEnd: true });
       }
       // GS r says every byte was processed; it does not say nothing went wrong on the way.
@@ -130,6 +144,7 @@ export class JobRunner {
       clock.clearTimeout(timer);
       idReply?.cancel();
       byteReply?.abandon();
+      infoReply?.abandon();
       this.failActive = undefined;
     }
   }

@@ -104,7 +104,7 @@ export class ConnectionProbe {
    * late process ID still upgrades the mode, and only a GS r answered before the ID proves GS ( H
    * is missing.
    */
-  async probeConfirmation(connection: Connection): Promise<void> {
+  async probeConfirmation(connection: Connection, beforeJob = false): Promise<void> {
     const { dialect } = this.settings;
     let maker: string | undefined;
     if (dialect.transmitStatus === undefined || dialect.processId === undefined) {
@@ -116,8 +116,12 @@ export class ConnectionProbe {
       dialect.processId = false; // not an Epson: GS ( H is never sent to it
     }
     if (connection.mode !== 'process-id') {
-      connection.mode = dialect.transmitStatus === true ? 'gs-r' : 'none';
+      // No in-order answer at all may be a printer still busy with an earlier job: asked again
+      // before the first job, and only then taken as no confirmation.
+      const silent = dialect.transmitStatus === undefined && !beforeJob;
+      connection.mode = dialect.transmitStatus === true ? 'gs-r' : silent ? 'unknown' : 'none';
     }
+    connection.infoBarrier = dialect.printerInfo;
     await this.enableAsb(connection);
   }
 
@@ -134,6 +138,7 @@ export class ConnectionProbe {
       () => true,
       () => false,
     );
+    if (maker !== undefined) dialect.printerInfo = maker;
     if (answered) {
       dialect.transmitStatus = true;
       // GS I 66 comes before GS r or never: the printer ignored it, so no late reply can follow.
