@@ -115,9 +115,11 @@ export function testPrinterOverLink(name: string, { start: startPlain, dialect }
       const { vp, printer } = await start({ linesPerSecond: 100 });
       // The burst leaves the printer just before its answer to a DLE EOT n ≥ 2 asked mid-job, so
       // that query reads 0x7E (cover open, paper end, error) unless the fault must be confirmed.
+      let seen: number[] = []; // the request may come split over chunks (a pty does that)
       const burstAheadOfReply = (bytes: Uint8Array) => {
-        for (let i = 0; i + 2 < bytes.length; i++) {
-          if (bytes[i] !== 0x10 || bytes[i + 1] !== 0x04 || bytes[i + 2]! < 2) continue;
+        seen = [...seen.slice(-2), ...bytes];
+        for (let i = 0; i + 2 < seen.length; i++) {
+          if (seen[i] !== 0x10 || seen[i + 1] !== 0x04 || seen[i + 2]! < 2) continue;
           vp.off('data', burstAheadOfReply);
           vp.injectGarbage(STRAY_STATUS);
           return;
