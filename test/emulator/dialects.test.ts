@@ -70,3 +70,14 @@ describe('GS ( H fn 48 process IDs', () => {
     expect(replies).toEqual(['3722207e306100']);
   });
 });
+
+describe('GS I n = 33 (printer information A)', () => {
+  it('says autocutter fitted as GS I 2 does, in the 3D 21 d1 d2 00 block', () => {
+    const cutter = memoryPrinter();
+    cutter.send('1d 49 21');
+    expect(cutter.replies).toEqual(['3d21424000']);
+    const noCutter = memoryPrinter({ typeId: 0x00 });
+    noCutter.send('1d 49 21');
+    expect(noCutter.replies).toEqual(['3d21404000']);
+  });
+});
