@@ -15,6 +15,7 @@ import {
   enableAsb,
   printerInfo,
   processIdRequest,
+  realtimeStatus,
   TRANSMIT_PAPER_STATUS,
   type ProcessIdCounter,
 } from './requests.js';
@@ -47,7 +48,7 @@ export class ConnectionProbe {
       connection.mode = 'none';
       return;
     }
-    const status = await this.realtimeStatus(connection);
+    const status = await this.readStatus(connection);
     connection.answersStatus = status !== undefined;
     if (confirmation !== 'auto') {
       connection.mode = confirmation;
@@ -70,18 +71,10 @@ export class ConnectionProbe {
    * The printer's status from the DLE EOT n it answers; undefined when it answers none. The
    * first time, each n is asked on its own and a silence is remembered.
    */
-  private async realtimeStatus(connection: Connection): Promise<PrinterStatus | undefined> {
+  private async readStatus(connection: Connection): Promise<PrinterStatus | undefined> {
     const { dialect, timeoutMs, status } = this.settings;
     if (dialect.realtimeStatus === undefined) {
-      const answered: RealtimeStatusN[] = [];
-      for (const n of ALL_REALTIME_N) {
-        try {
-          await connection.queryRealtime(n, timeoutMs, true);
-          answered.push(n);
-        } catch (error) {
-          if (!(error instanceof ReplyTimeoutError)) throw asDisconnected(error, false);
-        }
-      }
+      const answered = await this.answeredRealtimeN(connection);
       // Silence everywhere may be a printer switched off: nothing is remembered from it.
       if (answered.length === 0) return undefined;
       dialect.realtimeStatus = answered;
@@ -94,6 +87,34 @@ export class ConnectionProbe {
       if (error instanceof OfflineError) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * Which DLE EOT n the printer answers. All four go out at once first (Epson allows up to 8
+   * real-time commands in a row, HPRT TP809 up to 4): four replies settle it in one round trip,
+   * none in one timeout. Only a partial answer is sorted out n by n, each silence costing its
+   * timeout once per printer.
+   */
+  private async answeredRealtimeN(connection: Connection): Promise<RealtimeStatusN[]> {
+    const { clock, timeoutMs } = this.settings;
+    const pending = ALL_REALTIME_N.map(() => connection.realtime.expect(timeoutMs, { tombstone: false }));
+    await settleWithin(clock, connection.writeRealtime(concatBytes(ALL_REALTIME_N.map((n) => realtimeStatus(n)))), timeoutMs);
+    const replies = await Promise.allSettled(pending.map((reply) => reply.promise));
+    for (const reply of replies) {
+      if (reply.status === 'rejected' && !(reply.reason instanceof ReplyTimeoutError)) throw asDisconnected(reply.reason, false);
+    }
+    const count = replies.filter((reply) => reply.status === 'fulfilled').length;
+    if (count === 0 || count === ALL_REALTIME_N.length) return count === 0 ? [] : [...ALL_REALTIME_N];
+    const answered: RealtimeStatusN[] = [];
+    for (const n of ALL_REALTIME_N) {
+      try {
+        await connection.queryRealtime(n, timeoutMs, true);
+        answered.push(n);
+      } catch (error) {
+        if (!(error instanceof ReplyTimeoutError)) throw asDisconnected(error, false);
+      }
+    }
+    return answered;
   }
 
   /**
