@@ -18,3 +18,5 @@ export { runEmulatorConsole } from './console.js';
 export type { EmulatorConsoleOptions, EmulatorConsole } from './console.js';
 export { EMULATOR_DIALECTS, EMULATOR_DIALECT_NAMES, dialectOptions } from './dialects.js';
 export type { EmulatorDialect } from './dialects.js';
+export { Interpreter, defaultSettings, DEFAULT_LINE_SPACING } from './interpreter.js';
+export type { InterpreterHost, InterpreterOptions, PrintUnit, PrintSettings } from './interpreter.js';

@@ -14,6 +14,9 @@ import { isReceiptSpoolError } from '../../errors.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { jsonOption, parsePort, parsePositiveNumber, withCommon } from '../options.js';
 import { createOutput, paint } from '../output.js';
+import { renderItems } from '../../preview/index.js';
+import { ensureDirectory, writePng } from '../picture.js';
+import path from 'node:path';
 
 /** `paper-out` ↔ `paperOut`: people type kebab case, the control channel speaks camel case. */
 const FAULT_NAMES = new Map(CONTROL_FAULTS.map((fault) => [fault.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), fault]));
@@ -37,6 +40,8 @@ interface EmulateOptions {
   gsParenthesis: boolean;
   drawerPinHigh?: boolean;
   json?: boolean;
+  save?: string;
+  dots: number;
 }
 
 /** `--status-replies 1,4` → [1, 4]: the DLE EOT n the printer answers. */
@@ -80,6 +85,8 @@ export function registerEmulate(program: Command): void {
     .addOption(new Option('--zero-asb', 'send ASB frames as 00 00 00 00 (as escpos-netprinter does)'))
     .addOption(new Option('--no-gs-parenthesis', 'do not parse GS ( commands: their bytes print as text'))
     .addOption(new Option('--drawer-pin-high', 'drawer pin 3 high: a TM with no drawer, idle DLE EOT 1 = 0x16'))
+    .addOption(new Option('--save <dir>', 'also draw each receipt as it prints into DIR/receipt-N.png, dot for dot'))
+    .addOption(new Option('--dots <n>', 'print head width of the --save pictures (576 for 80 mm, 384 for 58 mm)').default(576).argParser(parsePositiveNumber))
     .addOption(jsonOption('one JSON object per event and line: listening, receipt'))
     .addHelpText(
       'after',
@@ -98,8 +105,10 @@ Example:
     )
     .action(async (options: EmulateOptions) => {
       const out = createOutput();
+      if (options.save !== undefined) await ensureDirectory(options.save);
       const printer = new VirtualPrinter({
         ...dialectFromFlags(options),
+        ...(options.save !== undefined ? { pictureDetail: true } : {}),
         ...(options.printRate ? { linesPerSecond: options.printRate } : {}),
         ...(options.model ? { model: options.model } : {}),
         ...(options.maker ? { maker: options.maker } : {}),
@@ -127,8 +136,15 @@ Example:
         out.line(`control port ${listening.controlPort} (receipt-spool fault --help); Ctrl-C stops`);
       }
       printer.on('receipt', (receipt) => {
+        const png = options.save === undefined ? undefined : path.join(options.save, `receipt-${receipt.index + 1}.png`);
+        if (png) {
+          writePng(png, renderItems(receipt.items, Math.floor(options.dots))).then(
+            (note) => options.json || out.note(note),
+            (error: Error) => out.note(`warning: ${error.message}`),
+          );
+        }
         if (options.json) {
-          out.json({ event: 'receipt', index: receipt.index, complete: receipt.complete, endedBy: receipt.endedBy, interruptions: receipt.interruptions, text: renderText(receipt, options.columns) });
+          out.json({ event: 'receipt', index: receipt.index, complete: receipt.complete, endedBy: receipt.endedBy, interruptions: receipt.interruptions, text: renderText(receipt, options.columns), ...(png ? { png } : {}) });
           return;
         }
         out.line(paint(out, 'dim', `──── receipt ${receipt.index + 1}${receipt.complete ? '' : ' (incomplete)'} ────`));
