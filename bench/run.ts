@@ -10,6 +10,7 @@ import { firstBytePart } from './first-byte.js';
 import { linkPart } from './link.js';
 import { scalePart } from './scale.js';
 import { cliStartupPart } from './cli-startup.js';
+import { previewPart } from './preview.js';
 import { parseOptions, runBench, type Part } from './lib/cli.js';
 
 const ALL: [string, Part][] = [
@@ -20,6 +21,7 @@ const ALL: [string, Part][] = [
   ['link', linkPart],
   ['scale', scalePart],
   ['cli-startup', cliStartupPart],
+  ['preview', previewPart],
 ];
 
 const options = parseOptions(process.argv.slice(2));

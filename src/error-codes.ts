@@ -42,6 +42,12 @@ export type ErrorCode =
   | 'UNKNOWN_TRANSACTION'
   | 'DOCUMENT_PURGED'
   | 'RENDER_FAILED'
+  | 'PRINTER_UNREACHABLE'
+  // operator and configuration
+  | 'JOB_BUSY'
+  | 'JOB_CANCELLED'
+  | 'WAIT_TIMEOUT'
+  | 'CONFIG_INVALID'
   // environment
   | 'MISSING_PROGRAM'
   | 'NATIVE_MODULE_UNAVAILABLE'
@@ -92,6 +98,12 @@ const NEEDS_A_PERSON = {
   UNKNOWN_TRANSACTION: false,
   DOCUMENT_PURGED: false,
   RENDER_FAILED: false,
+  // Backing off for unreachableAfterMs: someone must look at a printer that is off or unplugged.
+  PRINTER_UNREACHABLE: true,
+  JOB_BUSY: false,
+  JOB_CANCELLED: false,
+  WAIT_TIMEOUT: false,
+  CONFIG_INVALID: false,
   MISSING_PROGRAM: false,
   NATIVE_MODULE_UNAVAILABLE: false,
   IN_DOUBT: false,

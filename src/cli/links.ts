@@ -1,7 +1,7 @@
 /**
  * From a printer URI to the library's `Printer`, and the profile to encode for.
  */
-import type { PrinterProfile } from '../escpos/profiles.js';
+import { getProfile, profileForModel, type PrinterProfile } from '../escpos/profiles.js';
 import type { Printer } from '../printer/printer.js';
 import type { PrinterIdentity } from '../printer/types.js';
 import type { PrinterTarget } from '../transport/uri.js';
@@ -29,8 +29,7 @@ export async function printerLinkFactory(target: PrinterTarget, options: LinkOpt
 }
 
 /** The profile the flag or URI names, else the one for the model the printer reports. */
-export async function profileFor(identity: PrinterIdentity, chosen: PrinterProfile | undefined): Promise<PrinterProfile> {
+export function profileFor(identity: PrinterIdentity, chosen: PrinterProfile | undefined): PrinterProfile {
   if (chosen) return chosen;
-  const { getProfile, profileForModel } = await import('../escpos/profiles.js');
   return identity.model ? profileForModel(identity.model, identity.language) : getProfile('generic-80');
 }

@@ -14,6 +14,9 @@ import type { AttemptError, AttemptRef } from './store.js';
 import type { Job } from './types.js';
 import type { Claim, Claimed, PrintTarget, WorkerContext } from './worker-context.js';
 
+/** How long a printer may stay unreachable before its job needs a person (WorkerOptions.unreachableAfterMs). */
+export const DEFAULT_UNREACHABLE_AFTER_MS = 120_000;
+
 export interface AttemptSetup {
   context: WorkerContext;
   renderer: JobRenderer;
@@ -29,6 +32,8 @@ type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printed
 export class AttemptRunner {
   /** Consecutive transient failures on this printer: the backoff grows with it. */
   #failureStreak = 0;
+  /** Since when every attempt found the printer away (cannot connect, offline); undefined once one got through. */
+  #unreachableSince: number | undefined;
 
   constructor(private readonly setup: AttemptSetup) {}
 
@@ -60,6 +65,7 @@ export class AttemptRunner {
       return;
     }
     this.#failureStreak = 0;
+    this.#unreachableSince = undefined;
     const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: target.name };
     const { printed, next } = await this.#recordPrinted(ref, outcome);
     if (printed) {
@@ -125,6 +131,15 @@ export class AttemptRunner {
     const policy = { maxFailures: this.setup.retry.maxFailures, watchesRecovery: target.watchesRecovery };
     const decision: Decision = decide(job, { kind: 'attempt-failed', error: attemptError, policy });
     const now = this.setup.context.clock.now();
+    if (decision.transition === 'retry' && !decision.countsTowardGiveUp) {
+      const since = (this.#unreachableSince ??= now);
+      if (now - since >= (this.setup.context.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS)) {
+        // Backing off forever hides a printer that is switched off or unplugged: a person must look.
+        const seconds = Math.round((now - since) / 1000);
+        const unreachable = { ...attemptError, code: 'PRINTER_UNREACHABLE', message: `printer unreachable for ${seconds} s: ${failure.message}` };
+        return this.#waitForRecovery(ref, unreachable, now);
+      }
+    } else if (decision.transition !== 'needsAttention') this.#unreachableSince = undefined;
     switch (decision.transition) {
       case 'needsAttention':
         return this.#waitForRecovery(ref, attemptError, now);

@@ -7,6 +7,7 @@ import { DocumentPurgedError, OneWayError } from '../errors.js';
 import type { PrinterProfile } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
 import type { Renderer, ReprintMark } from './render.js';
+import { formatMarkTime } from './mark-time.js';
 import type { Job } from './types.js';
 import type { PrintTarget, WorkerContext } from './worker-context.js';
 
@@ -63,7 +64,7 @@ export class JobRenderer {
     if (job.document === null) throw new DocumentPurgedError(job.transactionId);
     const { clock, options } = this.context;
     const mark: ReprintMark | undefined = job.marked
-      ? { copy: job.copy, time: new Date(clock.now()).toISOString(), ...(options.markText ? { text: options.markText } : {}) }
+      ? { copy: job.copy, time: formatMarkTime(clock.now(), options.markTime), ...(options.markText ? { text: options.markText } : {}) }
       : undefined;
     const render = await target.renderer.get();
     return render(job.document, mark);

@@ -36,6 +36,10 @@ export const TRANSITIONS = {
   inDoubt: { from: ATTEMPT_STATES, to: 'queued', store: 'resetInDoubt' },
   /** The printer reports ready again: jobs waiting on it go now. */
   resume: { from: ['needs-attention', 'retrying'], to: 'queued', store: 'resumePrinter' },
+  /** An operator withdrew the transaction (never while an attempt is in flight): final. */
+  cancel: { from: ['queued', 'retrying', 'needs-attention'], to: 'cancelled', store: 'cancelJobs' },
+  /** An operator moved the transaction to another printer (never while an attempt is in flight): due now there. */
+  move: { from: ['queued', 'retrying', 'needs-attention'], to: 'queued', store: 'moveJobs' },
   /** An operator's `retry` of a job that gave up. */
   requeue: { from: ['failed'], to: 'queued', store: 'requeueFailed' },
 } as const satisfies Record<string, TransitionRule>;

@@ -11,6 +11,7 @@ import { StoreError } from '../errors.js';
 import { SafeEmitter, type ListenerErrorReport } from '../safe-emitter.js';
 import type { PrinterLink } from '../printer/types.js';
 import { AttemptRunner } from './attempt.js';
+import { DigitalCopyWatch } from './digital-copy.js';
 import { Fallback } from './fallback.js';
 import { JobRenderer, TargetRenderer } from './job-renderer.js';
 import { LeaseHolder } from './lease.js';
@@ -44,6 +45,7 @@ export class Worker extends SafeEmitter {
   readonly #lease: LeaseHolder;
   readonly #watch: PrinterWatch;
   readonly #fallback: Fallback | undefined;
+  readonly #digitalCopy: DigitalCopyWatch | undefined;
   readonly #attempts: AttemptRunner;
   /** The printer's own link, and the fallback's (when configured). */
   readonly #primary: PrintTarget;
@@ -77,6 +79,7 @@ export class Worker extends SafeEmitter {
     this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
+    if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
     const primaryLink = (): PrinterLink => this.#link!;
     this.#primary = {
       name: this.printer,
@@ -107,6 +110,14 @@ export class Worker extends SafeEmitter {
   /** Last observed health of the printer, without I/O. */
   get health(): PrinterHealth | undefined {
     return this.#watch.health;
+  }
+
+  /**
+   * Resolves with the worker's first observation of the printer (its status polled once it holds
+   * the printer): `health()` before it answers `unknown`/`no worker`.
+   */
+  observed(): Promise<PrinterHealth> {
+    return this.#watch.firstObservation;
   }
 
   get running(): boolean {
@@ -219,6 +230,7 @@ export class Worker extends SafeEmitter {
       return;
     }
     if (head?.state === 'needs-attention') this.#watch.needsAttentionSince(head.updatedAt);
+    this.#lease.heartbeat();
     await this.#watch.pollIfDue(this.#link!);
     if (await this.#watch.resumeIfRecovered(head)) return;
 
@@ -228,6 +240,7 @@ export class Worker extends SafeEmitter {
       waitMs = Math.min(waitMs, head.nextAttemptAt - now);
     }
     if (this.#fallback) waitMs = Math.min(waitMs, this.#fallback.msUntilActive(this.#watch.attentionSince, now));
+    if (this.#digitalCopy) waitMs = Math.min(waitMs, this.#digitalCopy.check(head, now));
     if (this.#stopping) return;
     await this.#wakeup.sleep(Math.max(1, waitMs));
   }

@@ -33,6 +33,7 @@ const TABLE: Record<JobState, Record<Kind, Decision['transition']>> = {
   printed:           { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
   retrying:          { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
   'needs-attention': { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'resume' },
+  cancelled:         { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
   failed:            { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
 };
 
@@ -70,6 +71,11 @@ const AFTER_FAILURE: Record<ErrorCode, Decision> = {
   STORE_CORRUPT: { transition: 'retry', countsTowardGiveUp: true },
   STORE_LOCKED: { transition: 'retry', countsTowardGiveUp: true },
   STORE_MISSING: { transition: 'retry', countsTowardGiveUp: true },
+  PRINTER_UNREACHABLE: { transition: 'needsAttention' },
+  JOB_BUSY: { transition: 'retry', countsTowardGiveUp: true },
+  JOB_CANCELLED: { transition: 'retry', countsTowardGiveUp: true },
+  WAIT_TIMEOUT: { transition: 'retry', countsTowardGiveUp: true },
+  CONFIG_INVALID: { transition: 'retry', countsTowardGiveUp: true },
   STORE_DIRECTORY_MISSING: { transition: 'retry', countsTowardGiveUp: true },
   MISSING_PROGRAM: { transition: 'retry', countsTowardGiveUp: true },
   NATIVE_MODULE_UNAVAILABLE: { transition: 'retry', countsTowardGiveUp: true },
@@ -123,10 +129,11 @@ describe('job state machine', () => {
     expect(decide(job('needs-attention'), ready(999)).transition).toBe('none');
   });
 
-  it('the table of transitions: printed and failed are ends, left only by an operator requeue of failed', () => {
+  it('the table of transitions: printed and cancelled are ends; failed is left only by an operator requeue', () => {
     expect(STATES.filter((to) => canMove('printed', to))).toEqual([]);
     expect(STATES.filter((to) => canMove('failed', to))).toEqual(['queued']);
-    expect(STATES.filter((to) => canMove('queued', to))).toEqual(['sending']);
+    expect(STATES.filter((to) => canMove('cancelled', to))).toEqual([]);
+    expect(STATES.filter((to) => canMove('queued', to)).sort()).toEqual(['cancelled', 'queued', 'sending']);
     expect(STATES.filter((to) => canMove('sending', to)).sort()).toEqual(['confirming', 'failed', 'needs-attention', 'printed', 'queued', 'retrying']);
   });
 });
