@@ -11,7 +11,7 @@ import type { Job, JobState, ListFilter } from '../spool/types.js';
 import type { Spool } from '../spool/spool.js';
 import { JobState as JobStates } from '../spool/types.js';
 import { authenticate, DASHBOARD_HEADER, originAllowed, sessionFor, SESSION_COOKIE } from './access.js';
-import { dashboardHtml } from './dashboard.js';
+import { DASHBOARD_CSP, dashboardHtml } from './dashboard.js';
 import { HttpProblem, problemOf } from './problem.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
 
@@ -50,7 +50,8 @@ export function createApp(spool: Spool, options: ServiceOptions): Hono<Env> {
     throw new HttpProblem(404, 'NOT_FOUND', 'no such route; see the OpenAPI file (schema/openapi.json)');
   });
 
-  app.get('/', (c) => c.html(dashboardHtml()));
+  const page = dashboardHtml();
+  app.get('/', (c) => c.html(page, 200, { 'content-security-policy': DASHBOARD_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' }));
 
   app.use(
     '/api/*',

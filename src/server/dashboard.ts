@@ -3,6 +3,8 @@
  * token in its URL's fragment (never sent to the server or its logs) for the session cookie,
  * then follows the spool live over server-sent events.
  */
+import { createHash } from 'node:crypto';
+
 const STYLE = `
 :root { --ok:#1b7f3b; --warn:#a86b00; --bad:#b3261e; --mute:#666; --line:#ddd; font-family: system-ui, sans-serif; }
 body { margin:0; background:#f6f6f4; color:#222; }
@@ -142,6 +144,21 @@ $('#ask form').addEventListener('submit', (e) => { e.preventDefault(); $('#ask')
 $('#ask [value=cancel]').addEventListener('click', () => $('#ask').close('cancel'));
 signIn().then(refresh).then(follow).catch((error) => { if (error.message !== 'not signed in') $('#message').textContent = error.message; });
 `;
+
+/** Only this page's own script and style run: an injected `<script>` in a receipt's data would not. */
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  `script-src '${hash(SCRIPT)}'`,
+  `style-src '${hash(STYLE)}'`,
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function hash(text: string): string {
+  return `sha256-${createHash('sha256').update(text).digest('base64')}`;
+}
 
 export function dashboardHtml(): string {
   return `<!doctype html>
