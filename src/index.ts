@@ -59,6 +59,9 @@ export type {
 } from './spool/types.js';
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
+export type { Lease, LeaseOwner, OperatorRequest, WaitingPrinter } from './spool/store.js';
+export type { WaitForOptions, WatchOptions } from './spool/watch.js';
+export { formatMarkTime, type MarkTimeOptions } from './spool/mark-time.js';
 export type { Renderer } from './spool/render.js';
 
 // bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)

@@ -253,7 +253,8 @@ describe('worker', () => {
     const other = openSpool({ path: spool.path });
     try {
       await eventually(async () => (await other.health('front')).reason === 'cover open');
-      expect(await other.health('nowhere')).toMatchObject({ ready: false, reason: 'unknown' });
+      // A printer no worker ever served is not ready, and says why.
+      expect(await other.health('nowhere')).toMatchObject({ ready: false, reason: 'no worker', heartbeatAt: null, servedBy: null });
     } finally {
       await other.close();
     }
