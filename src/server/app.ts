@@ -7,7 +7,10 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import type { Job, JobState, ListFilter } from '../spool/types.js';
+import { streamSSE } from 'hono/streaming';
+import { isReceiptSpoolError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Job, JobState, ListFilter, PrinterHealth } from '../spool/types.js';
 import type { Spool } from '../spool/spool.js';
 import { JobState as JobStates } from '../spool/types.js';
 import { authenticate, DASHBOARD_HEADER, originAllowed, sessionFor, SESSION_COOKIE } from './access.js';
@@ -16,6 +19,9 @@ import { HttpProblem, problemOf } from './problem.js';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_WAIT_MS = 30_000;
+const DEFAULT_HEALTH_POLL_MS = 1000;
+const MAX_WAIT_MS = 120_000;
 const STATES = new Set<string>(Object.values(JobStates));
 
 export interface ServiceOptions {
@@ -28,6 +34,8 @@ export interface ServiceOptions {
   clock?: { now(): number };
   /** Draws a job's receipt as PNG (e.g. with `renderReceipt`); without it `image.png` answers 501. */
   renderImage?: (job: Job) => Promise<Uint8Array>;
+  /** How often an event stream re-reads the printers' health from the store (default 1000 ms). */
+  healthPollMs?: number;
   /** Server-side failures (500s) go here (default: stderr). */
   log?: (line: string) => void;
 }
@@ -149,9 +157,73 @@ export function createApp(spool: Spool, options: ServiceOptions): Hono<Env> {
     return c.json({ jobs: jobs.map((job) => jobView(job, false)) });
   });
 
+  app.post('/api/receipts/:transactionId/cancel', async (c) => {
+    const request = operatorRequest(await jsonBody(c), {});
+    const jobs = await spool.cancel(c.req.param('transactionId'), request);
+    return c.json({ jobs: jobs.map((job) => jobView(job, false)) });
+  });
+
+  app.post('/api/receipts/:transactionId/move', async (c) => {
+    const body = await jsonBody(c);
+    const request = operatorRequest(body, {});
+    const to = (body as Record<string, unknown>)['to'];
+    if (typeof to !== 'string' || to.trim() === '') throw new HttpProblem(400, 'INVALID_ARGUMENT', 'to: the printer to move the job to (a non-empty string)');
+    const jobs = await spool.move(c.req.param('transactionId'), to.trim(), request);
+    return c.json({ jobs: jobs.map((job) => jobView(job, false)) });
+  });
+
+  // Long poll: answers as soon as the store says printed, whichever process printed it.
+  app.get('/api/receipts/:transactionId/wait', async (c) => {
+    const transactionId = c.req.param('transactionId');
+    const timeoutText = c.req.query('timeoutMs');
+    const timeoutMs = timeoutText === undefined ? DEFAULT_WAIT_MS : wholeNumber(timeoutText, 'timeoutMs', 0, MAX_WAIT_MS);
+    const gone = new AbortController();
+    c.req.raw.signal.addEventListener('abort', () => gone.abort(), { once: true });
+    try {
+      const job = await spool.waitFor(transactionId, { timeoutMs, signal: gone.signal });
+      return c.json({ job: jobView(job, false) }, 200);
+    } catch (error) {
+      if (!isReceiptSpoolError(error) || error.code !== 'WAIT_TIMEOUT') throw error;
+      const job = await spool.get(transactionId);
+      if (!job) throw unknown(transactionId);
+      return c.json({ job: jobView(job, false) }, 202);
+    }
+  });
+
+  // `change`: one per history row (state change, attempt, operator action), from any process.
+  // `printers`: whenever a printer's readiness or reason changes (health is not history).
+  app.get('/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
+      await stream.writeSSE({ event: 'ready', data: '{}' });
+      const printers = followPrinters(spool, options.healthPollMs ?? DEFAULT_HEALTH_POLL_MS, stop.signal, (health) =>
+        stream.writeSSE({ event: 'printers', data: JSON.stringify(health) }),
+      );
+      for await (const entry of spool.watch({ signal: stop.signal })) {
+        await stream.writeSSE({ event: 'change', id: String(entry.id), data: JSON.stringify(entry) });
+      }
+      await printers;
+    }),
+  );
+
   app.get('/api/printers', async (c) => c.json({ printers: await spool.healthAll() }));
 
   return app;
+}
+
+/** Calls `changed` with every printer's health whenever one's readiness or reason differs from the last read. */
+async function followPrinters(spool: Spool, everyMs: number, signal: AbortSignal, changed: (health: PrinterHealth[]) => Promise<void>): Promise<void> {
+  let last = '';
+  while (!signal.aborted) {
+    const health = await spool.healthAll();
+    const summary = JSON.stringify(health.map((h) => [h.printer, h.ready, h.reason]));
+    if (summary !== last) {
+      last = summary;
+      await changed(health);
+    }
+    await sleep(everyMs, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 /** A job as the API shows it: the document only where one job is asked for. */
@@ -211,13 +283,13 @@ function listFilter(c: Context): ListFilter {
     filter.since = time;
   }
   const limit = c.req.query('limit');
-  filter.limit = limit === undefined ? 100 : positiveInteger(limit, 'limit', 1000);
+  filter.limit = limit === undefined ? 100 : wholeNumber(limit, 'limit', 1, 1000);
   return filter;
 }
 
-function positiveInteger(text: string, name: string, max: number): number {
+function wholeNumber(text: string, name: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new HttpProblem(400, 'INVALID_ARGUMENT', `${name}: "${text}" is not a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new HttpProblem(400, 'INVALID_ARGUMENT', `${name}: "${text}" is not a whole number from ${min} to ${max}`);
   return value;
 }
 

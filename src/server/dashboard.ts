@@ -135,7 +135,9 @@ async function act(action) {
 function follow() {
   const events = new EventSource('/api/events');
   events.onopen = () => { $('#live').textContent = '● live'; };
-  events.onmessage = () => refresh().catch(() => {});
+  const update = () => refresh().catch(() => {});
+  events.addEventListener('change', update);
+  events.addEventListener('printers', update);
   events.onerror = () => { $('#live').textContent = '○ reconnecting…'; };
 }
 

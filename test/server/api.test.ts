@@ -169,6 +169,42 @@ describe('receipts', () => {
   });
 });
 
+describe('operator actions and waiting', () => {
+  it('cancels and moves a waiting job, each audited, and refuses without who and why', async () => {
+    const s = service();
+    await post(s, '/api/receipts', receipt('T-C', 'front'));
+    await post(s, '/api/receipts', receipt('T-M', 'front'));
+    const moved = await post(s, '/api/receipts/T-M/move', { to: 'back', by: 'ana', reason: 'front is broken' });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ jobs: [{ transactionId: 'T-M', printer: 'back' }] });
+    expect((await problem(await post(s, '/api/receipts/T-M/move', { by: 'ana', reason: 'x' }))).detail).toMatch(/^to:/);
+    const cancelled = await post(s, '/api/receipts/T-C/cancel', { by: 'ana', reason: 'customer left' });
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.json()).toMatchObject({ jobs: [{ transactionId: 'T-C', state: 'cancelled' }] });
+    const history = (await temp.spool.history('T-C')).map((h) => h.message ?? '');
+    expect(history.some((m) => m.includes('ana') && m.includes('customer left'))).toBe(true);
+  });
+
+  it('wait answers 202 with the job as it stands when it did not print in time, 404 for an unknown one', async () => {
+    const s = service();
+    await post(s, '/api/receipts', receipt('T-W', 'nobody'));
+    const waited = await call(s, '/api/receipts/T-W/wait?timeoutMs=50', { headers: auth });
+    expect(waited.status).toBe(202);
+    expect(await waited.json()).toMatchObject({ job: { transactionId: 'T-W', state: 'queued' } });
+    expect((await call(s, '/api/receipts/NOPE/wait?timeoutMs=50', { headers: auth })).status).toBe(404);
+    expect((await problem(await call(s, '/api/receipts/T-W/wait?timeoutMs=-1', { headers: auth }))).detail).toMatch(/^timeoutMs:/);
+  });
+
+  it('wait for a cancelled transaction is a 409 with JOB_CANCELLED', async () => {
+    const s = service();
+    await post(s, '/api/receipts', receipt('T-X', 'nobody'));
+    await post(s, '/api/receipts/T-X/cancel', { by: 'ana', reason: 'void' });
+    const waited = await call(s, '/api/receipts/T-X/wait?timeoutMs=1000', { headers: auth });
+    expect(waited.status).toBe(409);
+    expect((await problem(waited)).code).toBe('JOB_CANCELLED');
+  });
+});
+
 describe('listening', () => {
   it('binds 127.0.0.1 by default and answers over a real socket', async () => {
     const { url, close } = await service().listen({ port: 0 });
