@@ -255,7 +255,7 @@ describe('README quick start', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('TXN-000123: printed on front');
-    await eventually(async () => (emulator.receipts().some((r) => r.text.includes('CORNER CAFE')) ? true : undefined));
+    await eventually(async () => (emulator.receipts().some((r) => r.text.includes('Espresso')) ? true : undefined));
     await emulator.stop();
   }, 120_000);
 });
