@@ -3,6 +3,7 @@
  * Times are milliseconds since the epoch (from the spool's clock).
  */
 import type { ReceiptDocument } from '../document/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 import type { ConfirmationMode, Guarantee, PrinterIdentity, PrinterStatus } from '../printer/types.js';
 
 /**
@@ -44,6 +45,8 @@ export interface Job {
   copy: number;
   /** The validated document; `null` once purged after the retention period. */
   document: ReceiptDocument | null;
+  /** What the lenient reading changed at submit (card numbers masked, content degraded); kept after a purge. */
+  warnings: DocumentWarning[];
   nextAttemptAt: number | null;
   lastErrorCode: string | null;
   lastErrorMessage: string | null;
@@ -126,6 +129,8 @@ export interface SubmitResult {
   created: boolean;
   /** True when an existing transaction was submitted again with a different document (ignored). */
   documentDiffers: boolean;
+  /** What reading this submission changed so that it prints (empty when nothing); `job.warnings` are the stored job's. */
+  warnings: DocumentWarning[];
 }
 
 export interface Clock {
@@ -143,6 +148,8 @@ export interface SpoolEvents {
   /** A person must act; `cause` reads like "paper out on front". */
   'needs-attention': (event: { printer: string; job: Job | undefined; code: string; cause: string }) => void;
   recovered: (event: { printer: string }) => void;
+  /** The job has waited in `needs-attention` for the worker's `digitalCopyAfterMs`: send the customer a copy; it still waits to print. */
+  'digital-copy-due': (event: { printer: string; job: Job; waitingMs: number }) => void;
   /** A marked copy (operator reprint or in-doubt retry) was printed. */
   reprinted: (event: { job: Job; reason: 'operator' | 'in-doubt' }) => void;
   /** The job gave up; `spool.retry()` re-queues it. */

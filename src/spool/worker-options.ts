@@ -28,6 +28,8 @@ export interface WorkerOptions {
   /** The mark's time: local time by default; time zone and format configurable. */
   markTime?: MarkTimeOptions;
   fallback?: FallbackOptions;
+  /** Emit `digital-copy-due` once a job has waited this long in `needs-attention` (default: never). */
+  digitalCopyAfterMs?: number;
   retry?: Partial<RetryOptions>;
   /** Safety-net re-read of the store while idle (default 1000 ms); wake-ups normally come sooner. */
   pollMs?: number;

@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import type { PrinterLink } from '../../printer/types.js';
 import { describeCause } from '../../spool/health.js';
 import type { Spool } from '../../spool/spool.js';
-import type { Job } from '../../spool/types.js';
+import type { HistoryEntry, Job } from '../../spool/types.js';
 import { CliError, describeError, EXIT_FAILURE, located } from '../errors.js';
 import { printerLinkFactory } from '../links.js';
 import {
@@ -24,7 +24,7 @@ import {
   requirePrinter,
   withCommon,
 } from '../options.js';
-import { createOutput, jobJson, localTime, paint, type Output } from '../output.js';
+import { createOutput, jobJson, localTime, paint, printDocumentWarnings, type Output } from '../output.js';
 
 const GUARANTEE_MEANING = {
   printed: 'the printer returned the process ID sent after the job: the receipt came out',
@@ -78,6 +78,7 @@ Example:
         const submitted = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
           throw located(error, source.name);
         });
+        printDocumentWarnings(out, submitted.warnings);
         let job = submitted.job;
         if (job.state === 'printed') return reportAlreadyPrinted(out, job, options);
         if (job.state === 'failed') job = (await spool.retry(job.transactionId)).find((retried) => retried.id === job.id) ?? job;
@@ -128,7 +129,7 @@ async function printOne(
   try {
     for await (const entry of spool.watch({ after, signal: stop.signal })) {
       if (entry.jobId !== job.id) continue;
-      say(`${entry.toState}${entry.message ? ` (${entry.message})` : ''}`);
+      say(progressLine(entry, job.printer));
       const current = async () => (await spool.get(job.transactionId)) ?? job;
       if (entry.toState === 'printed') return { job: await current(), error: undefined };
       if (entry.toState === 'needs-attention') return { job: await current(), error: describeCause(entry.errorCode ?? 'UNKNOWN', job.printer) };
@@ -144,6 +145,20 @@ async function printOne(
   const unserved = health?.reason === 'no worker' ? `no worker serves ${job.printer}` : undefined;
   const why = lastError ?? current.lastErrorMessage ?? unserved ?? 'the printer did not confirm it';
   return { job: current, error: `not confirmed within ${options.timeout} s (${why})` };
+}
+
+/** What a person at the terminal reads for each step: "sending to front", "paper out on front". */
+function progressLine(entry: HistoryEntry, printer: string): string {
+  switch (entry.toState) {
+    case 'sending':
+      return `sending to ${printer}${entry.message?.includes('marked') ? ' (marked copy)' : ''}`;
+    case 'confirming':
+      return `waiting for ${printer} to confirm`;
+    case 'needs-attention':
+      return `waiting for a person: ${describeCause(entry.errorCode ?? 'UNKNOWN', printer)}`;
+    default:
+      return `${entry.toState}${entry.message ? ` (${entry.message})` : ''}`;
+  }
 }
 
 function reportAlreadyPrinted(out: Output, job: Job, options: PrintOptions): void {

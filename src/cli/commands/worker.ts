@@ -15,6 +15,7 @@ import {
   dbOption,
   jsonOption,
   openStore,
+  parseDuration,
   parsePositiveNumber,
   printerOption,
   profileOption,
@@ -22,6 +23,7 @@ import {
   withCommon,
   type ChosenPrinter,
 } from '../options.js';
+import { saveDigitalCopies } from '../picture.js';
 import { createOutput, describeJob, formatAge, healthJson, jobJson, paint, type Output } from '../output.js';
 
 export interface WorkerCommandOptions {
@@ -35,6 +37,8 @@ export interface WorkerCommandOptions {
   unreachableAfter: number;
   allowUnconfirmed?: boolean;
   json?: boolean;
+  digitalCopyAfter?: number;
+  digitalCopies?: string;
 }
 
 /** One printer this process serves: its logical name, where it is, and its worker's settings. */
@@ -55,7 +59,7 @@ export function registerWorker(program: Command): void {
       'after',
       `
 Receipt documents are never logged. JSON events: printing, printed, reprinted, retrying,
-needs-attention, recovered, failed, status, store-error, worker-error, started, unserved, stopped.
+needs-attention, recovered, digital-copy-due, failed, status, store-error, worker-error, started, unserved, stopped.
 
 Examples:
   $ receipt-spool worker --printer tcp://192.168.1.50:9100 --name front --db /var/lib/pos/spool.db
@@ -76,7 +80,9 @@ export function withWorkerOptions(command: Command): Command {
     .addOption(
       new Option('--unreachable-after <seconds>', 'how long the printer may be unreachable before its job needs attention').default(120).argParser(parsePositiveNumber),
     )
-    .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'));
+    .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'))
+    .addOption(new Option('--digital-copy-after <duration>', 'say digital-copy-due once a job has waited this long in needs-attention (e.g. 10m)').argParser(parseDuration))
+    .addOption(new Option('--digital-copies <dir>', 'with --digital-copy-after: also write the copy as DIR/<transactionId>.png, marked DIGITAL COPY'));
 }
 
 /**
@@ -88,6 +94,9 @@ export async function runWorkers(
   alongside?: (spool: Spool, log: Log) => Promise<() => Promise<void>>,
 ): Promise<void> {
   const out = createOutput();
+  if (options.digitalCopies !== undefined && options.digitalCopyAfter === undefined) {
+    throw new CliError('--digital-copies needs --digital-copy-after (how long a job waits before its copy is due).');
+  }
   const config = configOf(options);
   const served = servedPrinters(options, config);
   const spool = openStore(options, { create: true });
@@ -99,6 +108,7 @@ export async function runWorkers(
   for (const entry of served) {
     const worker = spool.createWorker(await workerOptions(entry, options, config));
     logWorkerEvents(worker, log);
+    if (options.digitalCopies !== undefined) await saveDigitalCopies(worker, options.digitalCopies, entry.profile, log);
     worker.start();
     log('started', { printer: entry.name, uri: entry.printer.uri, db: spool.path }, `worker for ${entry.name} on ${entry.printer.uri} (store ${spool.path})`);
   }
@@ -156,6 +166,7 @@ async function workerOptions(entry: Served, options: WorkerCommandOptions, confi
     unreachableAfterMs: entry.unreachableAfterMs,
     ...(entry.profile ? { profile: entry.profile } : {}),
     ...(options.allowUnconfirmed ? { allowUnconfirmed: true } : {}),
+    ...(options.digitalCopyAfter !== undefined ? { digitalCopyAfterMs: options.digitalCopyAfter } : {}),
     ...(entry.fallback
       ? {
           fallback: {
@@ -211,6 +222,9 @@ function logWorkerEvents(worker: Worker, log: Log): void {
     log('needs-attention', { printer, code, cause, job: job ? jobJson(job) : null }, `NEEDS ATTENTION: ${cause}${job ? ` (${job.transactionId} waits)` : ''}`),
   );
   on('recovered', ({ printer }) => log('recovered', { printer }, `${printer} recovered: printing resumes`));
+  on('digital-copy-due', ({ job, waitingMs }) =>
+    log('digital-copy-due', { waitingMs, job: jobJson(job) }, `digital copy due: ${job.transactionId} has waited ${Math.round(waitingMs / 1000)} s`),
+  );
   on('failed', ({ job, error }) => log('failed', { error: describeError(error), job: jobJson(job) }, `gave up on ${job.transactionId}: ${describeError(error)}`));
   on('status', (health) => log('status', { health: healthJson(health) }, `${health.printer}: ${health.ready ? 'ready' : 'not ready'} (${health.reason})`));
   on('store-error', (error) => log('store-error', { error: describeError(error) }, `store error (will retry): ${describeError(error)}`));

@@ -83,13 +83,18 @@ CREATE TABLE printer_health (
 ALTER TABLE jobs ADD COLUMN purged_at INTEGER;
 `;
 
+/** What the lenient reading changed at submit: a JSON array of `{code, path, message}`, NULL for none. */
+const m0003_job_warnings = `
+ALTER TABLE jobs ADD COLUMN warnings TEXT;
+`;
+
 /**
  * Operator truth (issue 15): the `cancelled` state (SQLite cannot alter a CHECK, so `jobs` is
  * rebuilt), who holds a lease (host and pid, for same-host crash takeover), and the worker's
  * heartbeat and last observation of its printer (identity, confirmation mode, URI).
  */
-const m0003_operator_truth = `
-CREATE TABLE jobs_v3 (
+const m0004_operator_truth = `
+CREATE TABLE jobs_v4 (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   transaction_id TEXT NOT NULL,
   printer TEXT NOT NULL,
@@ -112,16 +117,17 @@ CREATE TABLE jobs_v3 (
   updated_at INTEGER NOT NULL,
   printed_at INTEGER,
   purged_at INTEGER,
+  warnings TEXT,
   is_open INTEGER GENERATED ALWAYS AS (state NOT IN ('printed', 'failed', 'cancelled')) VIRTUAL
 );
-INSERT INTO jobs_v3 (id, transaction_id, printer, kind, document, state, attempts, failures, marked, must_mark,
+INSERT INTO jobs_v4 (id, transaction_id, printer, kind, document, state, attempts, failures, marked, must_mark,
   maybe_printed, copy, next_attempt_at, last_error_code, last_error_message, guarantee, printed_on, created_at,
-  updated_at, printed_at, purged_at)
+  updated_at, printed_at, purged_at, warnings)
 SELECT id, transaction_id, printer, kind, document, state, attempts, failures, marked, must_mark,
   maybe_printed, copy, next_attempt_at, last_error_code, last_error_message, guarantee, printed_on, created_at,
-  updated_at, printed_at, purged_at FROM jobs;
+  updated_at, printed_at, purged_at, warnings FROM jobs;
 DROP TABLE jobs;
-ALTER TABLE jobs_v3 RENAME TO jobs;
+ALTER TABLE jobs_v4 RENAME TO jobs;
 CREATE UNIQUE INDEX jobs_transaction ON jobs(transaction_id) WHERE kind = 'original';
 CREATE INDEX jobs_copies ON jobs(transaction_id);
 CREATE INDEX jobs_open ON jobs(printer, id) WHERE is_open;
@@ -139,7 +145,8 @@ ALTER TABLE printer_health ADD COLUMN confirmation TEXT;
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m0001_initial },
   { version: 2, name: 'leases_health_retention', sql: m0002_leases_health_retention },
-  { version: 3, name: 'operator_truth', sql: m0003_operator_truth },
+  { version: 3, name: 'job_warnings', sql: m0003_job_warnings },
+  { version: 4, name: 'operator_truth', sql: m0004_operator_truth },
 ];
 
 export const latestVersion = migrations.length;
