@@ -8,7 +8,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
-import { isReceiptSpoolError } from '../errors.js';
+import { DocumentPurgedError, isReceiptSpoolError } from '../errors.js';
+import type { PrinterProfile } from '../escpos/profiles.js';
+import { renderPrintedCopy } from '../preview/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job, JobState, ListFilter, PrinterHealth } from '../spool/types.js';
 import type { Spool } from '../spool/spool.js';
@@ -32,8 +34,8 @@ export interface ServiceOptions {
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
   clock?: { now(): number };
-  /** Draws a job's receipt as PNG (e.g. with `renderReceipt`); without it `image.png` answers 501. */
-  renderImage?: (job: Job) => Promise<Uint8Array>;
+  /** The profile a printer's receipts are drawn with for `image.png` (default `generic-80`). */
+  profileFor?: (printer: string) => PrinterProfile | undefined;
   /** How often an event stream re-reads the printers' health from the store (default 1000 ms). */
   healthPollMs?: number;
   /** Server-side failures (500s) go here (default: stderr). */
@@ -136,12 +138,13 @@ export function createApp(spool: Spool, options: ServiceOptions): Hono<Env> {
     return c.json({ job: jobView(job, true), history, reprints });
   });
 
+  // The receipt as its latest attempt printed it, marked when that attempt was.
   app.get('/api/receipts/:transactionId/image.png', async (c) => {
-    if (!options.renderImage) throw new HttpProblem(501, 'NOT_CONFIGURED', 'this service was started without a receipt renderer');
     const transactionId = c.req.param('transactionId');
     const job = await spool.get(transactionId);
     if (!job) throw unknown(transactionId);
-    const png = await options.renderImage(job);
+    const png = renderPrintedCopy(job, options.profileFor?.(job.printer) ?? 'generic-80');
+    if (!png) throw new DocumentPurgedError(transactionId);
     return c.body(png as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
   });
 

@@ -1,4 +1,5 @@
 /** The print service's API over a real spool, through Hono's fetch (no socket) unless a socket matters. */
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { createServer, type PrintService } from '../../src/server/index.js';
 import { sessionFor, SESSION_COOKIE } from '../../src/server/access.js';
@@ -202,6 +203,20 @@ describe('operator actions and waiting', () => {
     const waited = await call(s, '/api/receipts/T-X/wait?timeoutMs=1000', { headers: auth });
     expect(waited.status).toBe(409);
     expect((await problem(waited)).code).toBe('JOB_CANCELLED');
+  });
+});
+
+describe('receipt image', () => {
+  it('draws the receipt as the printer prints it, at the profile width', async () => {
+    const s = service();
+    await post(s, '/api/receipts', receipt('T-IMG', 'front', ['Espresso 2.50']));
+    const response = await call(s, '/api/receipts/T-IMG/image.png', { headers: auth });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    const png = PNG.sync.read(Buffer.from(await response.arrayBuffer()));
+    expect(png.width).toBe(576);
+    expect(png.height).toBeGreaterThan(24);
+    expect((await call(s, '/api/receipts/NOPE/image.png', { headers: auth })).status).toBe(404);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { jsonOption, parsePort } from '../options.js';
+import { getProfile } from '../../escpos/profiles.js';
+import { configOf, jsonOption, parsePort } from '../options.js';
 import { runWorkers, withWorkerOptions, type WorkerCommandOptions } from './worker.js';
 
 interface ServeOptions extends WorkerCommandOptions {
@@ -42,7 +43,15 @@ Example:
         const { createServer, loadToken } = await import('../../server/index.js');
         const tokenFile = options.tokenFile ?? join(dirname(spool.path), 'receipt-spool.token');
         const token = loadToken({ file: tokenFile, ...(options.rotateToken ? { rotate: true } : {}) });
-        const service = createServer(spool, { token: token.token, allowedOrigins: options.allowOrigin });
+        const printers = configOf(options)?.printers ?? {};
+        const service = createServer(spool, {
+          token: token.token,
+          allowedOrigins: options.allowOrigin,
+          profileFor: (printer) => {
+            const name = printers[printer]?.profile ?? options.profile;
+            return name === undefined ? undefined : getProfile(name);
+          },
+        });
         const { url, close } = await service.listen({ host: options.host, port: options.port });
         const from = token.created ? `new token written to ${token.from}` : `token from ${token.from}`;
         log('serving', { url, tokenFrom: token.from, allowedOrigins: options.allowOrigin }, `print service on ${url} (${from}); dashboard: ${url}/#token=${token.token}`);
