@@ -232,3 +232,9 @@ describe('listening', () => {
     }
   });
 });
+
+it('is published as receipt-spool/server (the package export, built)', async () => {
+  const published = (await import('receipt-spool/server')) as Record<string, unknown>;
+  expect(typeof published.createServer).toBe('function');
+  expect(typeof published.loadToken).toBe('function');
+});
