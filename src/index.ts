@@ -42,6 +42,8 @@ export type * from './printer/types.js';
 export { Printer, type PrinterOptions, type PrinterTimeouts } from './printer/printer.js';
 export { ReplyFramer, type Reply, type ReplyFramerOptions } from './printer/framer.js';
 export { decodeAsb, decodeRealtimeStatus, faultNeedsAttention, isJobFault, statusFault } from './printer/status.js';
+export { decodeRealtimeReplies, type RealtimeStatusN } from './printer/status.js';
+export type { PrinterDialect } from './printer/dialect.js';
 export type { Clock } from './printer/clock.js';
 
 // spool

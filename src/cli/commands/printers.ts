@@ -165,5 +165,5 @@ function printStatus(
   if (identity.language) out.line(`  language      ${identity.language}`);
   out.line(`  confirmation  ${CONFIRMATION_MEANING[report.confirmation]}`);
   out.line(`  profile       ${report.profile}`);
-  out.line(`  drawer        ${status.drawerOpen ? 'pin high' : 'pin low'}`);
+  out.line(`  drawer        ${status.drawerOpen ? 'open (pin 3 low)' : 'closed or none (pin 3 high)'}${status.unknown?.includes('drawerOpen') ? ' (not reported)' : ''}`);
 }
