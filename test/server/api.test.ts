@@ -234,7 +234,9 @@ describe('listening', () => {
 });
 
 it('is published as receipt-spool/server (the package export, built)', async () => {
-  const published = (await import('receipt-spool/server')) as Record<string, unknown>;
+  // Through a variable: the typecheck runs before the build, and dist/ must not be needed for it.
+  const specifier = 'receipt-spool/server';
+  const published = (await import(specifier)) as Record<string, unknown>;
   expect(typeof published.createServer).toBe('function');
   expect(typeof published.loadToken).toBe('function');
 });
