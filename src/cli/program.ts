@@ -11,6 +11,7 @@ import { registerOperatorCommands } from './commands/operator.js';
 import { registerPreview } from './commands/preview.js';
 import { registerPrintCommands } from './commands/print.js';
 import { registerPrinterCommands } from './commands/printers.js';
+import { registerServe } from './commands/serve.js';
 import { registerWorker } from './commands/worker.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
 
@@ -48,6 +49,7 @@ Example:
   registerPreview(program);
   registerPrintCommands(program);
   registerWorker(program);
+  registerServe(program);
   registerPrinterCommands(program);
   registerEmulate(program);
   return program;

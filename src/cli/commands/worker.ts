@@ -26,7 +26,7 @@ import {
 import { saveDigitalCopies } from '../picture.js';
 import { createOutput, describeJob, formatAge, healthJson, jobJson, paint, type Output } from '../output.js';
 
-interface WorkerCommandOptions {
+export interface WorkerCommandOptions {
   db?: string;
   config?: string;
   printer?: string;
@@ -52,20 +52,8 @@ interface Served {
 }
 
 export function registerWorker(program: Command): void {
-  withCommon(program.command('worker'))
+  withWorkerOptions(program.command('worker'))
     .description('print queued receipts until SIGINT/SIGTERM: for --printer, or for every printer of the config file; one log line per event')
-    .addOption(dbOption())
-    .addOption(printerOption('printer URI or config name (default: every printer of the config file)'))
-    .addOption(new Option('--name <name>', 'logical printer name the jobs are queued for ("printer" in the document; default: the config name, else "default")'))
-    .addOption(profileOption())
-    .addOption(new Option('--fallback <printer>', 'printer (URI or config name) to use while this one needs attention'))
-    .addOption(new Option('--fallback-after <seconds>', 'how long to wait before using the fallback').default(60).argParser(parsePositiveNumber))
-    .addOption(
-      new Option('--unreachable-after <seconds>', 'how long the printer may be unreachable before its job needs attention').default(120).argParser(parsePositiveNumber),
-    )
-    .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'))
-    .addOption(new Option('--digital-copy-after <duration>', 'say digital-copy-due once a job has waited this long in needs-attention (e.g. 10m)').argParser(parseDuration))
-    .addOption(new Option('--digital-copies <dir>', 'with --digital-copy-after: also write the copy as DIR/<transactionId>.png, marked DIGITAL COPY'))
     .addOption(jsonOption('one JSON object per event and line: {"event", "at", ...}'))
     .addHelpText(
       'after',
@@ -77,32 +65,60 @@ Examples:
   $ receipt-spool worker --printer tcp://192.168.1.50:9100 --name front --db /var/lib/pos/spool.db
   $ receipt-spool worker --config /etc/receipt-spool.json     # every configured printer`,
     )
-    .action(async (options: WorkerCommandOptions) => {
-      const out = createOutput();
-      if (options.digitalCopies !== undefined && options.digitalCopyAfter === undefined) {
-        throw new CliError('--digital-copies needs --digital-copy-after (how long a job waits before its copy is due).');
-      }
-      const config = configOf(options);
-      const served = servedPrinters(options, config);
-      const spool = openStore(options, { create: true });
-      const log = eventLogger(out, Boolean(options.json));
-      // A fault must never end the worker: anything that escapes is logged and the loop goes on.
-      const escaped = (error: unknown) => log('worker-error', { error: describeError(error) }, `unexpected error: ${describeError(error)}`);
-      process.on('unhandledRejection', escaped);
-      process.on('uncaughtException', escaped);
-      for (const entry of served) {
-        const worker = spool.createWorker(await workerOptions(entry, options, config));
-        logWorkerEvents(worker, log);
-        if (options.digitalCopies !== undefined) await saveDigitalCopies(worker, options.digitalCopies, entry.profile, log);
-        worker.start();
-        log('started', { printer: entry.name, uri: entry.printer.uri, db: spool.path }, `worker for ${entry.name} on ${entry.printer.uri} (store ${spool.path})`);
-      }
-      await logUnserved(spool, new Set(served.map((entry) => entry.name)), log, out);
-      const signal = await untilSignal();
-      log('stopping', { signal }, `${signal}: finishing the job in flight, then stopping`);
-      await spool.close({ timeoutMs: 10_000 });
-      log('stopped', {}, 'stopped');
-    });
+    .action((options: WorkerCommandOptions) => runWorkers(options));
+}
+
+/** The options that choose the printers a worker process serves (`worker`, `serve`). */
+export function withWorkerOptions(command: Command): Command {
+  return withCommon(command)
+    .addOption(dbOption())
+    .addOption(printerOption('printer URI or config name (default: every printer of the config file)'))
+    .addOption(new Option('--name <name>', 'logical printer name the jobs are queued for ("printer" in the document; default: the config name, else "default")'))
+    .addOption(profileOption())
+    .addOption(new Option('--fallback <printer>', 'printer (URI or config name) to use while this one needs attention'))
+    .addOption(new Option('--fallback-after <seconds>', 'how long to wait before using the fallback').default(60).argParser(parsePositiveNumber))
+    .addOption(
+      new Option('--unreachable-after <seconds>', 'how long the printer may be unreachable before its job needs attention').default(120).argParser(parsePositiveNumber),
+    )
+    .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'))
+    .addOption(new Option('--digital-copy-after <duration>', 'say digital-copy-due once a job has waited this long in needs-attention (e.g. 10m)').argParser(parseDuration))
+    .addOption(new Option('--digital-copies <dir>', 'with --digital-copy-after: also write the copy as DIR/<transactionId>.png, marked DIGITAL COPY'));
+}
+
+/**
+ * Serves the chosen printers until SIGINT/SIGTERM. `alongside` runs once the workers started
+ * (the print service's HTTP server) and returns what to stop before the workers stop.
+ */
+export async function runWorkers(
+  options: WorkerCommandOptions,
+  alongside?: (spool: Spool, log: Log) => Promise<() => Promise<void>>,
+): Promise<void> {
+  const out = createOutput();
+  if (options.digitalCopies !== undefined && options.digitalCopyAfter === undefined) {
+    throw new CliError('--digital-copies needs --digital-copy-after (how long a job waits before its copy is due).');
+  }
+  const config = configOf(options);
+  const served = servedPrinters(options, config);
+  const spool = openStore(options, { create: true });
+  const log = eventLogger(out, Boolean(options.json));
+  // A fault must never end the worker: anything that escapes is logged and the loop goes on.
+  const escaped = (error: unknown) => log('worker-error', { error: describeError(error) }, `unexpected error: ${describeError(error)}`);
+  process.on('unhandledRejection', escaped);
+  process.on('uncaughtException', escaped);
+  for (const entry of served) {
+    const worker = spool.createWorker(await workerOptions(entry, options, config));
+    logWorkerEvents(worker, log);
+    if (options.digitalCopies !== undefined) await saveDigitalCopies(worker, options.digitalCopies, entry.profile, log);
+    worker.start();
+    log('started', { printer: entry.name, uri: entry.printer.uri, db: spool.path }, `worker for ${entry.name} on ${entry.printer.uri} (store ${spool.path})`);
+  }
+  await logUnserved(spool, new Set(served.map((entry) => entry.name)), log, out);
+  const stopAlongside = alongside ? await alongside(spool, log) : undefined;
+  const signal = await untilSignal();
+  log('stopping', { signal }, `${signal}: finishing the job in flight, then stopping`);
+  await stopAlongside?.();
+  await spool.close({ timeoutMs: 10_000 });
+  log('stopped', {}, 'stopped');
 }
 
 function servedPrinters(options: WorkerCommandOptions, config: SpoolConfig | undefined): Served[] {
@@ -183,7 +199,7 @@ async function logUnserved(spool: Spool, served: Set<string>, log: Log, out: Out
   }
 }
 
-type Log = (event: string, fields: Record<string, unknown>, human: string) => void;
+export type Log = (event: string, fields: Record<string, unknown>, human: string) => void;
 
 function eventLogger(out: Output, json: boolean): Log {
   return (event, fields, human) => {
