@@ -18,6 +18,7 @@ const ENTRIES: Record<string, string> = {
   emulator: 'dist/exports/emulator.d.ts',
   testing: 'dist/exports/testing.d.ts',
   'node-thermal-printer': 'dist/exports/node-thermal-printer.d.ts',
+  server: 'dist/server/index.d.ts',
 };
 
 let failed = false;
