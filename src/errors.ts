@@ -99,6 +99,22 @@ export class DeviceNotFoundError extends TransportError {
   override readonly code = 'DEVICE_NOT_FOUND';
 }
 
+/**
+ * The device is there but held by someone else: another program's claim (usbfs), a kernel
+ * driver receipt-spool does not detach, a CUPS queue (macOS exclusive access). A person must
+ * free it; the message says how.
+ */
+export class DeviceBusyError extends TransportError {
+  override readonly code = 'DEVICE_BUSY';
+  readonly needsAttention = true;
+}
+
+/** The OS binds the device to a driver the USB library cannot use (Windows usbprint.sys instead of WinUSB). */
+export class UsbDriverError extends TransportError {
+  override readonly code = 'USB_DRIVER';
+  readonly needsAttention = true;
+}
+
 // ---------------------------------------------------------------- printer faults
 
 export interface PrinterErrorContext {
@@ -175,6 +191,25 @@ export class DisconnectedError extends PrinterError {
   }
 }
 
+/**
+ * The link is up but the printer held back data until the write's deadline (paper out on a
+ * one-way printer, a full buffer, offline). Not a disconnect: the bytes counted in `bytesSent`
+ * reached the printer; up to `bytesUncertain` more may have.
+ */
+export class NotAcceptingDataError extends PrinterError {
+  override readonly code = 'NOT_ACCEPTING';
+  readonly bytesSent: number;
+  readonly bytesUncertain: number;
+  constructor(
+    message = 'the printer is not accepting data',
+    context: PrinterErrorContext & { bytesSent?: number; bytesUncertain?: number } = {},
+  ) {
+    super(message, { ...context, mayHavePrinted: context.mayHavePrinted ?? (context.bytesSent ?? 0) + (context.bytesUncertain ?? 0) > 0 });
+    this.bytesSent = context.bytesSent ?? 0;
+    this.bytesUncertain = context.bytesUncertain ?? 0;
+  }
+}
+
 /** The job was sent but the printer did not confirm it in time: it may or may not have printed. */
 export class ConfirmTimeoutError extends PrinterError {
   override readonly code = 'CONFIRM_TIMEOUT';
@@ -248,6 +283,48 @@ export class DocumentPurgedError extends ReceiptSpoolError {
 /** The encoder could not render a stored document for this printer; retrying cannot help. */
 export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
+}
+
+/** An operator's cancel or move was refused: the job is on its way to the paper (or already there). */
+export class JobBusyError extends ReceiptSpoolError {
+  override readonly code = 'JOB_BUSY';
+  constructor(
+    readonly transactionId: string,
+    readonly state: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `waitFor` gave up before the transaction printed; the job stays the spool's responsibility. */
+export class WaitTimeoutError extends ReceiptSpoolError {
+  override readonly code = 'WAIT_TIMEOUT';
+  constructor(
+    readonly transactionId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`transaction "${transactionId}" did not print within ${timeoutMs} ms`);
+  }
+}
+
+/** The config file (receipt-spool.json) is missing, not JSON, or not in the expected shape. */
+export class ConfigError extends ReceiptSpoolError {
+  override readonly code = 'CONFIG_INVALID';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `waitFor` ended because an operator cancelled the transaction: it will not print. */
+export class JobCancelledError extends ReceiptSpoolError {
+  override readonly code = 'JOB_CANCELLED';
+  constructor(readonly transactionId: string) {
+    super(`transaction "${transactionId}" was cancelled: it will not print`);
+  }
 }
 
 // ---------------------------------------------------------------- environment

@@ -12,7 +12,10 @@ export { validateReceipt, checkReceipt, type ValidateOptions, type CheckResult }
 export { receipt, ReceiptBuilder } from './document/builder.js';
 export type { RowStyle, BarcodeOptions, QrOptions, Pdf417Options, ImageOptions } from './document/builder.js';
 export { LIMITS, QR_CAPACITY } from './document/limits.js';
-export { maskPan, findCardNumbers, type MaskPanOptions, type CardDataMatch, type CardDataKind } from './document/card-data.js';
+export { maskPan, findCardNumbers, maskCardData, type MaskPanOptions, type CardDataMatch, type CardDataKind, type MaskedText } from './document/card-data.js';
+export { CARD_BRANDS, cardBrandOf, type CardBrand } from './document/card-brands.js';
+export { readReceiptLeniently, type LenientOptions, type LenientResult } from './document/lenient.js';
+export type { DocumentWarning, DocumentWarningCode } from './document/warnings.js';
 export { normalizeBarcode } from './document/barcode-rules.js';
 export { receiptJsonSchema } from './document/json-schema.js';
 
@@ -59,11 +62,17 @@ export type {
 } from './spool/types.js';
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
+export type { Lease, LeaseOwner, OperatorRequest, WaitingPrinter } from './spool/store.js';
+export type { WaitForOptions, WatchOptions } from './spool/watch.js';
+export { formatMarkTime, type MarkTimeOptions } from './spool/mark-time.js';
 export type { Renderer } from './spool/render.js';
 
 // bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)
 export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
 export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
+
+// preview: receipts as pictures, drawn from the bytes by the emulator's interpreter (1-bit PNG at the print head's width)
+export { renderReceipt, renderItems, type RenderOptions as PreviewOptions } from './preview/index.js';
 
 // emulator: a virtual Epson TM printer (TCP, pty, in-memory) with fault injection
 export { VirtualPrinter, runEmulatorConsole, ManualClock as EmulatorClock, renderText as renderEmulatedReceipt } from './emulator/index.js';

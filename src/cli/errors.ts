@@ -21,12 +21,12 @@ export class CliError extends Error {
 }
 
 /** Library error codes that mean the input was wrong, not the printer or the store. */
-const BAD_INPUT_CODES = new Set(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUMENT', 'INVALID_PRINTER_URI', 'UNKNOWN_TRANSACTION']);
+const BAD_INPUT_CODES = new Set(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUMENT', 'INVALID_PRINTER_URI', 'UNKNOWN_TRANSACTION', 'CONFIG_INVALID']);
 
 /** What to do next, by error code; appended to the library's message. */
 const NEXT_STEP: Record<string, string> = {
   INVALID_DOCUMENT: 'fix the document and try again',
-  CARD_DATA: 'mask card numbers (first 6 and last 4 digits at most), or pass --allow-card-numbers if this receipt must carry them',
+  CARD_DATA: 'mask card numbers (first 6 and last 4 digits at most), or pass --allow-card-numbers if this receipt must carry them; without --strict the spool masks them itself',
   INVALID_PRINTER_URI: 'use tcp://HOST[:PORT], serial:/dev/ttyUSB0?baudRate=N, usb://VID:PID or file:/dev/usb/lp0',
   UNKNOWN_TRANSACTION: 'check the id with `receipt-spool list`',
   DOCUMENT_PURGED: 'it can no longer be printed',
@@ -41,6 +41,9 @@ const NEXT_STEP: Record<string, string> = {
   DISCONNECTED: 'check that the printer is on and the URI is right',
   DEVICE_NOT_FOUND: 'check that the printer is plugged in (`receipt-spool printers`)',
   ACCESS_DENIED: 'give this user access to the device (e.g. the dialout or lp group, or a udev rule)',
+  NOT_ACCEPTING: 'check the paper and that the printer is online; the job stays queued',
+  DEVICE_BUSY: 'free the printer from the program holding it (README: "USB on Linux, macOS and Windows")',
+  USB_DRIVER: 'install WinUSB for the printer with Zadig, or use its COM port or network port',
 };
 
 export function exitCodeOf(error: unknown): 1 | 2 {

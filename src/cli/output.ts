@@ -6,6 +6,7 @@
  */
 import { displayWidth } from '../escpos/width.js';
 import type { HistoryEntry, Job, PrinterHealth, ReprintRecord } from '../spool/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 
 export interface Output {
   readonly tty: boolean;
@@ -118,6 +119,11 @@ export function healthJson(health: PrinterHealth): Record<string, unknown> {
   return { ...health, observedAt: isoTime(health.observedAt) };
 }
 
+/** Submit warnings on stderr, one line each: what the spool changed so that the receipt prints. */
+export function printDocumentWarnings(out: Output, warnings: readonly DocumentWarning[]): void {
+  for (const warning of warnings) out.note(`warning: ${warning.code} at ${warning.path || '(document)'}: ${warning.message}`);
+}
+
 /** One line about a job for people: `TXN-1 printed (printed) on front`. */
 export function describeJob(out: Output, job: Job): string {
   const parts = [job.transactionId, paintState(out, job.state)];
@@ -126,4 +132,11 @@ export function describeJob(out: Output, job: Job): string {
   if (job.guarantee) parts.push(`guarantee ${job.guarantee}`);
   if (job.lastErrorMessage && job.state !== 'printed') parts.push(`last error: ${job.lastErrorMessage}`);
   return parts.join('  ');
+}
+
+/** A moment in the machine's local time, for people: `2026-12-06 14:26:15`. */
+export function localTime(at: number): string {
+  const date = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }

@@ -3,13 +3,14 @@
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
 import { EventEmitter } from 'node:events';
-import { UnknownTransactionError } from '../errors.js';
-import { validateReceipt } from '../document/validate.js';
+import { CardDataError, InvalidDocumentError, UnknownTransactionError, type ValidationIssue } from '../errors.js';
+import { readReceiptLeniently } from '../document/lenient.js';
 import type { ReceiptDocument } from '../document/types.js';
-import { unknownHealth } from './health.js';
-import { inlineImageFiles } from './inline-images.js';
+import type { DocumentWarning } from '../document/warnings.js';
+import { DEFAULT_WORKER_STALE_MS, judgeHealth } from './health.js';
+import { inlineImageFilesLeniently } from './inline-images.js';
 import { SqliteStore } from './sqlite/store.js';
-import type { SpoolStore } from './store.js';
+import type { OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
 import {
   systemClock,
   type Clock,
@@ -21,6 +22,7 @@ import {
   type SpoolEvents,
   type SubmitResult,
 } from './types.js';
+import { watchHistory, waitForPrinted, type WaitForOptions, type WatchOptions } from './watch.js';
 import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
 
 export const DEFAULT_PRINTER = 'default';
@@ -29,17 +31,25 @@ export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export interface SpoolOptions {
   /** The SQLite store file (created mode 0600). */
   path: string;
-  /** Accept full card numbers in documents (default false: rejected with `CardDataError`). */
+  /** Keep full card numbers in documents (default false: masked to first 6 / last 4, with a warning). */
   allowCardNumbers?: boolean;
   clock?: Clock;
   /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
   busyTimeoutMs?: number;
   /** Cap on the store file's size; submits past it fail with `StoreFullError` (default: the disk's). */
   maxSizeBytes?: number;
+  /** A worker whose heartbeat is older than this no longer serves its printer for `health()` (default 15000). */
+  workerStaleMs?: number;
 }
 
 export interface SubmitOptions {
   allowCardNumbers?: boolean;
+  /**
+   * Development and CI: refuse the document when reading it needed any change (the warnings
+   * become `InvalidDocumentError` issues, `CardDataError` when all are card data). Default false:
+   * after a payment a receipt is never refused for its content.
+   */
+  strict?: boolean;
   /** Where relative image file paths in the document are read from (default the working directory). */
   baseDir?: string;
 }
@@ -64,12 +74,16 @@ export class Spool extends EventEmitter {
   readonly #clock: Clock;
   readonly #allowCardNumbers: boolean;
   readonly #workers = new Set<Worker>();
+  readonly #workerStaleMs: number;
+  /** Wakes `watch()`/`waitFor()` in this process: its own writes do not show in the store's `watch()`. */
+  readonly #localChanges = new Set<() => void>();
 
-  constructor(store: SpoolStore, options: { allowCardNumbers?: boolean; clock?: Clock } = {}) {
+  constructor(store: SpoolStore, options: { allowCardNumbers?: boolean; clock?: Clock; workerStaleMs?: number } = {}) {
     super();
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#allowCardNumbers = options.allowCardNumbers ?? false;
+    this.#workerStaleMs = options.workerStaleMs ?? DEFAULT_WORKER_STALE_MS;
   }
 
   get path(): string {
@@ -77,19 +91,26 @@ export class Spool extends EventEmitter {
   }
 
   /**
-   * Validates the receipt and commits it; resolves only once the commit is durable. The same
-   * `transactionId` again returns the stored job (`created: false`) and prints nothing more.
+   * Reads the receipt leniently (card numbers masked, content problems degraded, each with a
+   * warning) and commits it with its warnings; resolves only once the commit is durable. Refuses
+   * (`InvalidDocumentError`) only what is not a receipt: not an object, no usable
+   * `transactionId`, a bad `printer` name, no `content` array. The same `transactionId` again
+   * returns the stored job (`created: false`) and prints nothing more.
    */
   async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const inlined = await inlineImageFiles(input, options.baseDir ?? process.cwd());
-    const document = validateReceipt(inlined, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
+    const inlined = await inlineImageFilesLeniently(input, options.baseDir ?? process.cwd());
+    const read = readReceiptLeniently(inlined.document, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
+    if (!read.ok) throw read.error;
+    const { document } = read;
+    const warnings = explainImageFiles(read.warnings, inlined.issues);
+    if (options.strict && warnings.length > 0) throw strictError(warnings);
     const { job, created } = await this.#store.insertJob(
-      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original' },
+      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original', warnings },
       this.#clock.now(),
     );
     if (created) this.#queued(job);
     const documentDiffers = !created && (job.document === null || canonicalJson(job.document) !== canonicalJson(document));
-    return { job, created, documentDiffers };
+    return { job, created, documentDiffers, warnings };
   }
 
   /** Queues a marked copy (behind the original if that has not printed yet) and records who and why. */
@@ -97,6 +118,25 @@ export class Spool extends EventEmitter {
     const { job } = await this.#store.insertReprint(transactionId, request, this.#clock.now());
     this.#queued(job);
     return job;
+  }
+
+  /**
+   * Withdraws the transaction's unprinted jobs (original and copies): state `cancelled`, with who
+   * and why in the history. Refused with `JobBusyError` while one is being sent or confirmed.
+   * Returns the cancelled jobs (none when everything had printed).
+   */
+  async cancel(transactionId: string, request: OperatorRequest): Promise<Job[]> {
+    const jobs = await this.#store.cancelJobs(transactionId, request, this.#clock.now());
+    this.#changed();
+    return jobs;
+  }
+
+  /** Sends the transaction's unprinted jobs to another printer (queued there now), audited like `cancel`. */
+  async move(transactionId: string, printer: string, request: OperatorRequest): Promise<Job[]> {
+    const jobs = await this.#store.moveJobs(transactionId, printer, request, this.#clock.now());
+    this.#changed();
+    for (const worker of this.#workers) if (worker.printer === printer) worker.wake();
+    return jobs;
   }
 
   /** Re-queues the transaction's jobs that gave up (`failed`). */
@@ -138,24 +178,44 @@ export class Spool extends EventEmitter {
 
   /**
    * Whether a receipt can print on `printer` now, as its worker last observed it (from this
-   * process's worker, else from the store). No printer I/O: safe to call before taking a payment.
+   * process's running worker, else from the store, and then only while a worker serves the
+   * printer: reason `no worker` otherwise). No printer I/O: safe to call before taking a payment.
    */
   async health(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
     for (const worker of this.#workers) {
-      if (worker.printer === printer && worker.health) return worker.health;
+      if (worker.printer === printer && worker.running && worker.health) return { ...worker.health, servedBy: worker.holderId };
     }
-    return (await this.#store.readHealth(printer)) ?? unknownHealth(printer);
+    const [stored, lease] = await Promise.all([this.#store.readHealth(printer), this.#store.readLease(printer)]);
+    return judgeHealth(printer, stored, lease, this.#clock.now(), this.#workerStaleMs);
   }
 
-  /** `health()` of every printer a worker has reported on through this store. */
+  /** `health()` of every printer a worker has reported on through this store, and of every printer with jobs waiting. */
   async healthAll(): Promise<PrinterHealth[]> {
-    const recorded = await this.#store.listHealth();
-    return Promise.all(recorded.map((health) => this.health(health.printer)));
+    const [recorded, waiting] = await Promise.all([this.#store.listHealth(), this.#store.waitingPrinters()]);
+    const printers = [...new Set([...recorded.map((health) => health.printer), ...waiting.map((entry) => entry.printer)])].sort();
+    return Promise.all(printers.map((printer) => this.health(printer)));
+  }
+
+  /**
+   * The printer as the worker holding it last saw it: `health()` plus its identity, confirmation
+   * mode, URI and `observedAt` (the observation's age). No printer I/O, so no second connection to
+   * a printer a worker holds; `reason: 'no worker'` when no live worker serves it.
+   */
+  status(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
+    return this.health(printer);
+  }
+
+  /** Printers with unfinished jobs: how many and since when (with `health()`, who waits in vain). */
+  waitingPrinters(): Promise<WaitingPrinter[]> {
+    return this.#store.waitingPrinters();
   }
 
   /** A worker for one printer; call `start()`. Events are re-emitted on the spool. */
   createWorker(options: WorkerOptions): Worker {
-    const worker = new Worker(this.#store, options, (event, ...args) => this.emit(event, ...args));
+    const worker = new Worker(this.#store, options, (event, ...args) => {
+      this.emit(event, ...args);
+      this.#changed();
+    });
     this.#workers.add(worker);
     return worker;
   }
@@ -167,13 +227,50 @@ export class Spool extends EventEmitter {
     this.#store.close();
   }
 
+  /**
+   * Every state change from the store, in order, across processes (history rows, each with its
+   * `id`); pass `after` to resume from a row already seen. Ends when `signal` aborts.
+   */
+  watch(options: WatchOptions = {}): AsyncGenerator<HistoryEntry> {
+    return watchHistory(this.#store, this.#localChanges, options);
+  }
+
+  /**
+   * Resolves with the transaction's original job once it printed, whether this process's worker
+   * or another process's printed it. Rejects with `WaitTimeoutError` after `timeoutMs`,
+   * `JobCancelledError` when it was cancelled, `UnknownTransactionError` when it is not in the store.
+   */
+  waitFor(transactionId: string, options: WaitForOptions = {}): Promise<Job> {
+    return waitForPrinted(this.#store, this.#localChanges, transactionId, options);
+  }
+
+  #changed(): void {
+    for (const wake of [...this.#localChanges]) wake();
+  }
+
   #queued(job: Job): void {
+    this.#changed();
     this.emit('queued', job);
     for (const worker of this.#workers) if (worker.printer === job.printer) worker.wake();
   }
 }
 
 export type { SpoolEvents };
+
+const CARD_WARNINGS = new Set(['CARD_NUMBER_MASKED', 'CARD_DATA_REMOVED']);
+
+/** Strict submit: every warning is an error at its path; `CardDataError` when all of them are card data. */
+function strictError(warnings: readonly DocumentWarning[]): InvalidDocumentError {
+  const issues: ValidationIssue[] = warnings.map(({ path, message }) => ({ path, message: `${message} (when not strict)` }));
+  return warnings.every((w) => CARD_WARNINGS.has(w.code)) ? new CardDataError(issues) : new InvalidDocumentError(issues);
+}
+
+/** An image left out because its file could not be used says which file and why. */
+function explainImageFiles(warnings: DocumentWarning[], fileIssues: readonly ValidationIssue[]): DocumentWarning[] {
+  if (fileIssues.length === 0) return warnings;
+  const byPath = new Map(fileIssues.map((issue) => [issue.path, issue.message]));
+  return warnings.map((w) => (w.code === 'IMAGE_DROPPED' && byPath.has(w.path) ? { ...w, message: `${byPath.get(w.path)}: left out` } : w));
+}
 
 /** JSON with object keys sorted, so equal documents compare equal whatever their key order. */
 function canonicalJson(document: ReceiptDocument): string {

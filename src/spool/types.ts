@@ -3,12 +3,13 @@
  * Times are milliseconds since the epoch (from the spool's clock).
  */
 import type { ReceiptDocument } from '../document/types.js';
-import type { Guarantee, PrinterStatus } from '../printer/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
+import type { ConfirmationMode, Guarantee, PrinterIdentity, PrinterStatus } from '../printer/types.js';
 
 /**
  * `queued → sending → confirming → printed`, with `retrying` (transient fault, backoff),
- * `needs-attention` (a person must act; resumes by itself on recovery) and `failed`
- * (gave up; `spool.retry()` re-queues it).
+ * `needs-attention` (a person must act; resumes by itself on recovery), `failed`
+ * (gave up; `spool.retry()` re-queues it) and `cancelled` (an operator withdrew it; final).
  */
 export const JobState = {
   queued: 'queued',
@@ -18,6 +19,7 @@ export const JobState = {
   retrying: 'retrying',
   needsAttention: 'needs-attention',
   failed: 'failed',
+  cancelled: 'cancelled',
 } as const;
 export type JobState = (typeof JobState)[keyof typeof JobState];
 
@@ -43,6 +45,8 @@ export interface Job {
   copy: number;
   /** The validated document; `null` once purged after the retention period. */
   document: ReceiptDocument | null;
+  /** What the lenient reading changed at submit (card numbers masked, content degraded); kept after a purge. */
+  warnings: DocumentWarning[];
   nextAttemptAt: number | null;
   lastErrorCode: string | null;
   lastErrorMessage: string | null;
@@ -57,6 +61,8 @@ export interface Job {
 
 /** One row of the append-only audit of state changes and attempts. */
 export interface HistoryEntry {
+  /** Increases with every row across the store: `spool.watch()` reads on from the last one seen. */
+  id: number;
   jobId: number;
   transactionId: string;
   at: number;
@@ -86,6 +92,7 @@ export type HealthReason =
   | 'unrecoverable error'
   | 'offline'
   | 'not connected'
+  | 'no worker'
   | 'unknown';
 
 /** Whether a receipt can print now, as last observed by the printer's worker. */
@@ -96,6 +103,14 @@ export interface PrinterHealth {
   reason: HealthReason;
   observedAt: number | null;
   status: PrinterStatus | null;
+  /** The worker's last sign of life (each poll); null before a worker served the printer. */
+  heartbeatAt?: number | null;
+  /** The worker serving the printer (its lease holder id), while its lease is live. */
+  servedBy?: string | null;
+  /** The printer's URI as its worker opened it. */
+  uri?: string | null;
+  identity?: PrinterIdentity | null;
+  confirmation?: ConfirmationMode | 'unknown' | null;
 }
 
 export interface ListFilter {
@@ -104,6 +119,8 @@ export interface ListFilter {
   /** Jobs created at or after this time. */
   since?: number;
   limit?: number;
+  /** With `limit`: the newest jobs (still returned oldest first). */
+  newest?: boolean;
 }
 
 export interface SubmitResult {
@@ -112,6 +129,8 @@ export interface SubmitResult {
   created: boolean;
   /** True when an existing transaction was submitted again with a different document (ignored). */
   documentDiffers: boolean;
+  /** What reading this submission changed so that it prints (empty when nothing); `job.warnings` are the stored job's. */
+  warnings: DocumentWarning[];
 }
 
 export interface Clock {
@@ -129,6 +148,8 @@ export interface SpoolEvents {
   /** A person must act; `cause` reads like "paper out on front". */
   'needs-attention': (event: { printer: string; job: Job | undefined; code: string; cause: string }) => void;
   recovered: (event: { printer: string }) => void;
+  /** The job has waited in `needs-attention` for the worker's `digitalCopyAfterMs`: send the customer a copy; it still waits to print. */
+  'digital-copy-due': (event: { printer: string; job: Job; waitingMs: number }) => void;
   /** A marked copy (operator reprint or in-doubt retry) was printed. */
   reprinted: (event: { job: Job; reason: 'operator' | 'in-doubt' }) => void;
   /** The job gave up; `spool.retry()` re-queues it. */

@@ -1,5 +1,5 @@
 /**
- * The bench harness keeps working: `bench/run.ts --smoke` runs all six parts at tiny sizes and
+ * The bench harness keeps working: `bench/run.ts --smoke` runs all seven parts at tiny sizes and
  * writes results.json with every part's figures as numbers with units. No timing is asserted.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ it('bench smoke run writes every part with numeric figures and units', () => {
     const results = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
     expect(results.smoke).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(results.parts).sort()).toEqual(['encoding', 'first-byte', 'images', 'link', 'scale', 'submit']);
+    expect(Object.keys(results.parts).sort()).toEqual(['encoding', 'first-byte', 'images', 'link', 'preview', 'scale', 'submit']);
     for (const part of Object.values(results.parts)) {
       expect(part.figures.length, part.part).toBeGreaterThan(0);
       for (const figure of part.figures) {

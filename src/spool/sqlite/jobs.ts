@@ -2,9 +2,9 @@
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
  * appends its history row there, so the job and its audit never disagree.
  */
-import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
-import type { AttemptError, AttemptRef, NewJob } from '../store.js';
+import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import type { Db } from './open.js';
 import { statement, toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
@@ -68,11 +68,23 @@ export function jobAfter(db: Db, printer: string, jobId: number): Job | undefine
   return row && toJob(row);
 }
 
+function warningsColumn(warnings: NewJob['warnings']): string | null {
+  return warnings && warnings.length > 0 ? JSON.stringify(warnings) : null;
+}
+
+/** The history line of a new job: its warnings by code and path (never their data). */
+function submittedMessage(job: NewJob): string {
+  const what = job.kind === 'reprint' ? 'reprint requested' : 'submitted';
+  const warnings = job.warnings ?? [];
+  if (warnings.length === 0) return what;
+  return `${what} with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings.map((w) => `${w.code} at ${w.path || '(document)'}`).join(', ')}`;
+}
+
 export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created: boolean } {
   const row = statement(
     db,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES (@transactionId, @printer, @kind, @document, @mustMark, @now, @now, @now)
+    `INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES (@transactionId, @printer, @kind, @document, @warnings, @mustMark, @now, @now, @now)
      ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
      RETURNING *`,
   ).get({
@@ -80,13 +92,14 @@ export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created
     printer: job.printer,
     kind: job.kind,
     document: JSON.stringify(job.document),
+    warnings: warningsColumn(job.warnings),
     mustMark: job.kind === 'reprint' ? 1 : 0,
     now,
   }) as JobRow | undefined;
   if (!row) return { job: findOriginal(db, job.transactionId)!, created: false };
   // The row's document is the one just stringified: no need to parse it back.
   const created: Job = { ...toJob({ ...row, document: null }), document: job.document };
-  appendHistory(db, { job: created, at: now, from: null, message: job.kind === 'reprint' ? 'reprint requested' : 'submitted' });
+  appendHistory(db, { job: created, at: now, from: null, message: submittedMessage(job) });
   return { job: created, created: true };
 }
 
@@ -101,12 +114,13 @@ export function insertReprint(
   if (original.document === null) throw new DocumentPurgedError(transactionId);
   const row = statement(
     db,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES (@transactionId, @printer, 'reprint', @document, 1, @now, @now, @now) RETURNING *`,
+    `INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES (@transactionId, @printer, 'reprint', @document, @warnings, 1, @now, @now, @now) RETURNING *`,
   ).get({
     transactionId,
     printer: request.printer ?? original.printer,
     document: JSON.stringify(original.document),
+    warnings: warningsColumn(original.warnings),
     now,
   }) as JobRow;
   const job = toJob(row);
@@ -293,4 +307,47 @@ export function purgeDocuments(db: Db, before: number, now: number): number {
     `UPDATE jobs SET document = NULL, purged_at = @now
      WHERE state = 'printed' AND printed_at < @before AND document IS NOT NULL`,
   ).run({ before, now }).changes;
+}
+
+/**
+ * The transaction's open jobs for an operator's cancel or move; refused while one is on its way
+ * to the paper (only its outcome can say whether it printed).
+ */
+function openJobsOf(db: Db, transactionId: string, verb: string): JobRow[] {
+  if (!findOriginal(db, transactionId)) throw new UnknownTransactionError(transactionId);
+  const rows = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND is_open ORDER BY id`).all(transactionId) as JobRow[];
+  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
+  if (busy) {
+    throw new JobBusyError(
+      transactionId,
+      busy.state,
+      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
+    );
+  }
+  return rows;
+}
+
+export function cancelJobs(db: Db, transactionId: string, request: OperatorRequest, now: number): Job[] {
+  return openJobsOf(db, transactionId, 'cancel').map((row) => {
+    const updated = statement(
+      db,
+      `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = @now WHERE id = @id RETURNING *`,
+    ).get({ id: row.id, now }) as JobRow;
+    const job = toJob(updated);
+    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    return job;
+  });
+}
+
+export function moveJobs(db: Db, transactionId: string, printer: string, request: OperatorRequest, now: number): Job[] {
+  return openJobsOf(db, transactionId, 'move').map((row) => {
+    const updated = statement(
+      db,
+      `UPDATE jobs SET printer = @printer, state = 'queued', next_attempt_at = @now, failures = 0, updated_at = @now
+       WHERE id = @id RETURNING *`,
+    ).get({ id: row.id, printer, now }) as JobRow;
+    const job = toJob(updated);
+    appendHistory(db, { job, at: now, from: row.state as JobState, message: `moved from ${row.printer} to ${printer} by ${request.by}: ${request.reason}` });
+    return job;
+  });
 }
