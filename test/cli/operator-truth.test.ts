@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stopChild } from '../../src/child-process.js';
 import { openSpool } from '../../src/spool/spool.js';
 import { SqliteStore } from '../../src/spool/sqlite/store.js';
 import type { HistoryEntry } from '../../src/spool/types.js';
@@ -24,7 +25,7 @@ async function startEmulator(): Promise<{ uri: string; receipts: () => { text: s
     uri: listening.uri,
     receipts: () => emulator.lines.filter((line) => line.includes('"receipt"')).map((line) => JSON.parse(line) as { text: string }),
     stop: async () => {
-      emulator.child.kill('SIGINT');
+      await stopChild(emulator.child, { signal: 'SIGINT' });
       await emulator.exited;
     },
   };
@@ -77,7 +78,7 @@ describe('a worker in one process, the POS and the operator in others', () => {
     expect(again.stdout).toMatch(/TX-1: already printed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d on front .*; nothing sent/);
     expect(emulator.receipts().filter((r) => r.text.includes('receipt TX-1'))).toHaveLength(1);
 
-    worker.child.kill('SIGTERM');
+    await stopChild(worker.child, { signal: 'SIGTERM' });
     expect(await worker.exited).toBe(0);
     const after = await runCli(['health', '--db', db, '--printer', 'front']);
     expect(after.code).toBe(1);
@@ -129,7 +130,7 @@ describe('printers by name', () => {
     expect(health.code).toBe(1);
     expect(health.stdout).toMatch(/front\s+no\s+not ready: no worker serving front/);
     expect(health.stderr).toContain('1 job waits for "front", which no worker serves');
-    unnamed.child.kill('SIGTERM');
+    await stopChild(unnamed.child, { signal: 'SIGTERM' });
     await unnamed.exited;
 
     const config = join(dir, 'receipt-spool.json');
@@ -142,7 +143,7 @@ describe('printers by name', () => {
     expect(jsonLines(health2.stdout)[0]).toMatchObject({ printer: 'front' });
     const status = await runCli(['status', '--printer', 'front', '--config', config, '--json']);
     expect(jsonLines(status.stdout)[0]).toMatchObject({ source: 'worker', printer: 'front' });
-    named.child.kill('SIGTERM');
+    await stopChild(named.child, { signal: 'SIGTERM' });
     await named.exited;
   }, 120_000);
 
@@ -203,8 +204,7 @@ describe('a printer that is switched off', () => {
     expect(list.stdout.split('\n').filter((line) => line.startsWith('U-'))).toHaveLength(2);
     expect(list.stdout).toContain('U-2 (reprint)');
     expect(list.stdout).not.toMatch(/^U-1 /m); // the oldest of three is left out
-    worker.child.kill('SIGTERM');
-    back.child.kill('SIGTERM');
+    await Promise.all([stopChild(worker.child), stopChild(back.child)]);
     await Promise.all([worker.exited, back.exited]);
   }, 120_000);
 });
@@ -218,7 +218,7 @@ describe('back to printing fast after a crash', () => {
     const store = new SqliteStore(db);
     try {
       await eventually(async () => ((await store.readLease('default'))?.pid === crashed.child.pid ? true : undefined));
-      crashed.child.kill('SIGKILL');
+      await stopChild(crashed.child, { signal: 'SIGKILL' });
       await crashed.exited;
       const expiresAt = (await store.readLease('default'))!.expiresAt;
       expect((await runCli(['submit', '-', '--db', db], { input: receiptJson('K-1') })).code).toBe(0);
@@ -227,7 +227,7 @@ describe('back to printing fast after a crash', () => {
       const job = (await store.findJob('K-1'))!;
       expect(job.printedAt).not.toBeNull();
       expect(job.printedAt!).toBeLessThan(expiresAt);
-      restarted.child.kill('SIGTERM');
+      await stopChild(restarted.child, { signal: 'SIGTERM' });
       await restarted.exited;
     } finally {
       store.close();

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stopChild } from '../../src/child-process.js';
 import { PaperEndError } from '../../src/errors.js';
 import { renderReceipt } from '../../src/preview/index.js';
 import { openSpool } from '../../src/spool/spool.js';
@@ -86,7 +87,7 @@ describe('emulate --save', () => {
     const png = readFileSync(receipt.png);
     expect(size(png)[0]).toBe(576);
     expect((await decodeSymbols(png)).map((s) => s.text)).toEqual(CAFE_SYMBOLS);
-    emulator.child.kill('SIGINT');
+    await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
   });
 });
@@ -106,7 +107,7 @@ describe('worker --digital-copies', () => {
     const png = readFileSync(written.file);
     expect((await decodeSymbols(png)).map((s) => s.text)).toEqual(CAFE_SYMBOLS);
     expect(vp.journal.receipts).toHaveLength(0);
-    worker.child.kill('SIGTERM');
+    await stopChild(worker.child, { signal: 'SIGTERM' });
     expect(await worker.exited).toBe(0);
 
     const usage = await runCli(['worker', '--printer', uri, '--db', db, '--digital-copies', copies]);

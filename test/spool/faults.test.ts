@@ -14,6 +14,7 @@ import { latestVersion } from '../../src/spool/sqlite/migrations.js';
 import { backoffDelay, DEFAULT_RETRY, failureAction } from '../../src/spool/retry-policy.js';
 import { eventually, FakeLink, receipt, tempDir, testRender, waitFor } from './helpers.js';
 import { killChildren, startChild } from './processes.js';
+import { unprivilegedUser } from '../support/requirements.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof import('better-sqlite3');
@@ -53,7 +54,7 @@ describe('storage faults', () => {
     await spool.close();
   });
 
-  it('read-only directory: opening a new store fails with STORE_READONLY', async () => {
+  it.skipIf(!unprivilegedUser.available)('read-only directory: opening a new store fails with STORE_READONLY', async () => {
     fs.chmodSync(dir, 0o555);
     // Root ignores permissions: the attempt runs as an unprivileged user then.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};

@@ -8,7 +8,9 @@
  * To add one (PostgreSQL, Chromium): `defineRequirement({ name, skipped, enable, detect })`, where
  * `detect` may read an environment variable (e.g. a database URL) or look on PATH with `onPath`.
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
 
 export interface Requirement {
@@ -82,6 +84,27 @@ export function chromiumPath(): string | undefined {
   const dir = (process.env['PATH'] ?? '').split(delimiter).find((d) => d && onPath('chromium', d));
   return dir === undefined ? undefined : join(dir, 'chromium');
 }
+
+/**
+ * Permission tests need a user whom permissions bind. Root is not: they run a child as `nobody`,
+ * which must be able to reach Node and this checkout (not the case under /root or a 0700 temp dir).
+ */
+export const unprivilegedUser = defineRequirement({
+  name: 'unprivileged user',
+  skipped: 'file-permission tests (a read-only store directory), which run as user nobody when the suite runs as root',
+  enable: 'run the tests as a non-root user, or from a checkout user nobody can read (e.g. under /srv, not /root)',
+  detect: () => {
+    if (process.getuid?.() !== 0) return true;
+    const checkout = fileURLToPath(new URL('../../package.json', import.meta.url));
+    const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(checkout)})`], {
+      uid: 65534,
+      gid: 65534,
+      stdio: 'ignore',
+      timeout: 10_000,
+    });
+    return probe.status === 0;
+  },
+});
 
 export function allRequirements(): readonly Requirement[] {
   return registry;
