@@ -1,0 +1,293 @@
+/**
+ * One function per job state change, as in the SQLite store. Each runs inside the caller's
+ * transaction and appends its history row there. Rows a change depends on are locked first
+ * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
+ */
+import type { PoolClient } from 'pg';
+import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
+import type { Guarantee } from '../../printer/types.js';
+import type { AttemptError, AttemptRef, NewJob } from '../store.js';
+import type { Job, JobState, ReprintRecord } from '../types.js';
+import { toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
+
+export type Sql = Pick<PoolClient, 'query'>;
+
+/** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
+function isReady(job: Job, now: number, includeAttention: boolean): boolean {
+  if (job.state === 'queued' || job.state === 'retrying') return (job.nextAttemptAt ?? 0) <= now;
+  return includeAttention && job.state === 'needs-attention';
+}
+
+/** The printer's head: its oldest open job. Jobs print in submit order. */
+const HEAD_ID = `SELECT id FROM jobs WHERE printer = $1 AND is_open ORDER BY id LIMIT 1`;
+
+async function one<R>(sql: Sql, text: string, values: unknown[]): Promise<R | undefined> {
+  return (await sql.query(text, values)).rows[0] as R | undefined;
+}
+
+async function all<R>(sql: Sql, text: string, values: unknown[]): Promise<R[]> {
+  return (await sql.query(text, values)).rows as R[];
+}
+
+interface HistoryInput {
+  job: Job;
+  at: number;
+  from: JobState | null;
+  bytesSent?: number | null;
+  guarantee?: Guarantee | null;
+  errorCode?: string | null;
+  message?: string | null;
+}
+
+async function appendHistory(sql: Sql, entry: HistoryInput): Promise<void> {
+  await sql.query(
+    `INSERT INTO job_history (job_id, transaction_id, at, from_state, to_state, attempt, bytes_sent, guarantee, error_code, message)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      entry.job.id,
+      entry.job.transactionId,
+      entry.at,
+      entry.from,
+      entry.job.state,
+      entry.job.attempts,
+      entry.bytesSent ?? null,
+      entry.guarantee ?? null,
+      entry.errorCode ?? null,
+      entry.message ?? null,
+    ],
+  );
+}
+
+export async function jobById(sql: Sql, jobId: number): Promise<Job | undefined> {
+  const row = await one<JobRow>(sql, `SELECT * FROM jobs WHERE id = $1`, [jobId]);
+  return row && toJob(row);
+}
+
+export async function findOriginal(sql: Sql, transactionId: string): Promise<Job | undefined> {
+  const row = await one<JobRow>(sql, `SELECT * FROM jobs WHERE transaction_id = $1 AND kind = 'original'`, [transactionId]);
+  return row && toJob(row);
+}
+
+export async function headJob(sql: Sql, printer: string): Promise<Job | undefined> {
+  const row = await one<JobRow>(sql, `SELECT * FROM jobs WHERE id = (${HEAD_ID})`, [printer]);
+  return row && toJob(row);
+}
+
+export async function jobAfter(sql: Sql, printer: string, jobId: number): Promise<Job | undefined> {
+  const row = await one<JobRow>(sql, `SELECT * FROM jobs WHERE printer = $1 AND is_open AND id > $2 ORDER BY id LIMIT 1`, [printer, jobId]);
+  return row && toJob(row);
+}
+
+export async function insertJob(sql: Sql, job: NewJob, now: number): Promise<{ job: Job; created: boolean }> {
+  const row = await one<JobRow>(
+    sql,
+    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $6, $6)
+     ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
+     RETURNING *`,
+    [job.transactionId, job.printer, job.kind, JSON.stringify(job.document), job.kind === 'reprint', now],
+  );
+  if (!row) return { job: (await findOriginal(sql, job.transactionId))!, created: false };
+  const created: Job = { ...toJob({ ...row, document: null }), document: job.document };
+  await appendHistory(sql, { job: created, at: now, from: null, message: job.kind === 'reprint' ? 'reprint requested' : 'submitted' });
+  return { job: created, created: true };
+}
+
+export async function insertReprint(
+  sql: Sql,
+  transactionId: string,
+  request: { by: string; reason: string; printer?: string },
+  now: number,
+): Promise<{ job: Job; record: ReprintRecord }> {
+  const original = await findOriginal(sql, transactionId);
+  if (!original) throw new UnknownTransactionError(transactionId);
+  if (original.document === null) throw new DocumentPurgedError(transactionId);
+  const row = (await one<JobRow>(
+    sql,
+    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES ($1, $2, 'reprint', $3, true, $4, $4, $4) RETURNING *`,
+    [transactionId, request.printer ?? original.printer, JSON.stringify(original.document), now],
+  ))!;
+  const job = toJob(row);
+  await appendHistory(sql, { job, at: now, from: null, message: `reprint by ${request.by}: ${request.reason}` });
+  const record = (await one<ReprintRow>(
+    sql,
+    `INSERT INTO reprints (transaction_id, requested_by, reason, at, copy_job_id) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+    [transactionId, request.by, request.reason, now, job.id],
+  ))!;
+  return { job, record: toReprintRecord(record) };
+}
+
+/**
+ * The lease row is locked first: claims for one printer queue behind each other (across hosts),
+ * never behind other printers. The head is then locked `SKIP LOCKED`: if an operator's command
+ * holds it, the claim returns nothing instead of waiting, and that command's commit wakes the
+ * worker. A locked head is never skipped for the job behind it (submit order).
+ */
+export async function claimJob(
+  sql: Sql,
+  request: { printer: string; holder: string; includeAttention: boolean },
+  now: number,
+): Promise<Job | undefined> {
+  const lease = await one(sql, `SELECT 1 FROM leases WHERE printer = $1 AND holder = $2 AND expires_at > $3 FOR UPDATE`, [
+    request.printer,
+    request.holder,
+    now,
+  ]);
+  if (!lease) return undefined;
+  const headRow = await one<JobRow>(sql, `SELECT * FROM jobs WHERE id = (${HEAD_ID}) FOR UPDATE SKIP LOCKED`, [request.printer]);
+  const head = headRow && toJob(headRow);
+  // The head was chosen in the statement's snapshot; the locked row is its latest version.
+  if (!head || head.printer !== request.printer || !isReady(head, now, request.includeAttention)) return undefined;
+  // Copies that may already be on paper, across the transaction's jobs (on any printer): numbers the mark.
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`receipt-spool:copies:${head.transactionId}`]);
+  const { copies } = (await one<{ copies: number }>(
+    sql,
+    `SELECT coalesce(sum(maybe_printed), 0)::int AS copies FROM jobs WHERE transaction_id = $1`,
+    [head.transactionId],
+  ))!;
+  // The attempt is marked if an earlier one may have printed; from now on every later one is
+  // marked too, unless this attempt is proven to have put nothing on paper.
+  const row = (await one<JobRow>(
+    sql,
+    `UPDATE jobs SET state = 'sending', attempts = attempts + 1, marked = must_mark, must_mark = true,
+       maybe_printed = maybe_printed + 1, copy = $2, next_attempt_at = NULL, updated_at = $3
+     WHERE id = $1 RETURNING *`,
+    [head.id, copies + 1, now],
+  ))!;
+  const job = toJob(row);
+  await appendHistory(sql, { job, at: now, from: head.state, message: `claimed by ${request.holder}${job.marked ? `, marked copy ${job.copy}` : ''}` });
+  return job;
+}
+
+/** Fenced update of the attempt's job: nothing happens if another attempt started since. */
+async function finishAttempt(
+  sql: Sql,
+  ref: AttemptRef,
+  set: string,
+  values: unknown[],
+  now: number,
+): Promise<{ job: Job; from: JobState } | undefined> {
+  const current = await one<{ state: JobState; attempts: number }>(sql, `SELECT state, attempts FROM jobs WHERE id = $1 FOR UPDATE`, [ref.jobId]);
+  if (!current || current.attempts !== ref.attempt || (current.state !== 'sending' && current.state !== 'confirming')) return undefined;
+  const row = (await one<JobRow>(sql, `UPDATE jobs SET ${set}, updated_at = $2 WHERE id = $1 RETURNING *`, [ref.jobId, now, ...values]))!;
+  return { job: toJob(row), from: current.state };
+}
+
+/** Columns every failed attempt sets ($3 code, $4 message, $5 mayHavePrinted); `false` undoes the claim's "mark from now on". */
+const FAILED_ATTEMPT = `last_error_code = $3, last_error_message = $4,
+  must_mark = CASE WHEN $5::boolean THEN true ELSE marked END,
+  maybe_printed = maybe_printed - (CASE WHEN $5::boolean THEN 0 ELSE 1 END)`;
+
+function failureValues(error: AttemptError): unknown[] {
+  return [error.code, error.message, error.mayHavePrinted];
+}
+
+export async function markConfirming(sql: Sql, ref: AttemptRef, bytesSent: number, now: number): Promise<void> {
+  const current = await one<{ state: JobState; attempts: number }>(sql, `SELECT state, attempts FROM jobs WHERE id = $1 FOR UPDATE`, [ref.jobId]);
+  if (!current || current.attempts !== ref.attempt || current.state !== 'sending') return;
+  const row = (await one<JobRow>(sql, `UPDATE jobs SET state = 'confirming', updated_at = $2 WHERE id = $1 RETURNING *`, [ref.jobId, now]))!;
+  await appendHistory(sql, { job: toJob(row), at: now, from: 'sending', bytesSent });
+}
+
+export async function completeJob(
+  sql: Sql,
+  ref: AttemptRef,
+  outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
+  now: number,
+): Promise<Job | undefined> {
+  const done = await finishAttempt(sql, ref, `state = 'printed', guarantee = $3, printed_on = $4, printed_at = $2`, [outcome.guarantee, outcome.printedOn], now);
+  if (!done) return undefined;
+  await appendHistory(sql, { job: done.job, at: now, from: done.from, bytesSent: outcome.bytesSent, guarantee: outcome.guarantee, message: `printed on ${outcome.printedOn}` });
+  return done.job;
+}
+
+export async function retryJob(
+  sql: Sql,
+  ref: AttemptRef,
+  error: AttemptError,
+  retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
+  now: number,
+): Promise<Job | undefined> {
+  const done = await finishAttempt(
+    sql,
+    ref,
+    `state = 'retrying', next_attempt_at = $6, failures = failures + $7, ${FAILED_ATTEMPT}`,
+    [...failureValues(error), retry.nextAttemptAt, retry.countsTowardGiveUp ? 1 : 0],
+    now,
+  );
+  if (!done) return undefined;
+  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
+  return done.job;
+}
+
+export async function markNeedsAttention(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
+  const done = await finishAttempt(sql, ref, `state = 'needs-attention', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, failureValues(error), now);
+  if (!done) return undefined;
+  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
+  return done.job;
+}
+
+export async function failJob(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
+  const done = await finishAttempt(sql, ref, `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`, failureValues(error), now);
+  if (!done) return undefined;
+  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
+  return done.job;
+}
+
+export async function returnJob(sql: Sql, ref: AttemptRef, now: number): Promise<void> {
+  const done = await finishAttempt(sql, ref, `state = 'queued', next_attempt_at = $2, must_mark = marked, maybe_printed = maybe_printed - 1`, [], now);
+  if (done) await appendHistory(sql, { job: done.job, at: now, from: done.from, message: 'returned unsent' });
+}
+
+/** Updates every job `where` selects (locked, in id order) with `set` ($1 id, $2 now, then `setValues`), one history row each. */
+async function updateEach(
+  sql: Sql,
+  select: { where: string; values: unknown[] },
+  update: { set: string; values: unknown[] },
+  now: number,
+  history: Omit<HistoryInput, 'job' | 'at' | 'from'>,
+): Promise<Job[]> {
+  const rows = await all<{ id: number; state: JobState }>(sql, `SELECT id, state FROM jobs WHERE ${select.where} ORDER BY id FOR UPDATE`, select.values);
+  const jobs: Job[] = [];
+  for (const row of rows) {
+    const updated = (await one<JobRow>(sql, `UPDATE jobs SET ${update.set}, updated_at = $2 WHERE id = $1 RETURNING *`, [row.id, now, ...update.values]))!;
+    const job = toJob(updated);
+    await appendHistory(sql, { job, at: now, from: row.state, ...history });
+    jobs.push(job);
+  }
+  return jobs;
+}
+
+export function resetInDoubt(sql: Sql, printer: string, reason: string, now: number): Promise<Job[]> {
+  return updateEach(
+    sql,
+    { where: `printer = $1 AND state IN ('sending', 'confirming')`, values: [printer] },
+    { set: `state = 'queued', must_mark = true, next_attempt_at = $2, last_error_code = 'IN_DOUBT', last_error_message = $3`, values: [reason] },
+    now,
+    { errorCode: 'IN_DOUBT', message: reason },
+  );
+}
+
+const REQUEUE = { set: `state = 'queued', next_attempt_at = $2, failures = 0`, values: [] };
+
+export async function resumePrinter(sql: Sql, printer: string, now: number): Promise<number> {
+  const select = { where: `printer = $1 AND state IN ('needs-attention', 'retrying')`, values: [printer] };
+  return (await updateEach(sql, select, REQUEUE, now, { message: 'printer recovered' })).length;
+}
+
+export function requeueFailed(sql: Sql, transactionId: string | undefined, now: number): Promise<Job[]> {
+  const select =
+    transactionId === undefined
+      ? { where: `state = 'failed'`, values: [] }
+      : { where: `state = 'failed' AND transaction_id = $1`, values: [transactionId] };
+  return updateEach(sql, select, REQUEUE, now, { message: 'retry requested' });
+}
+
+export async function purgeDocuments(sql: Sql, before: number, now: number): Promise<number> {
+  const result = await sql.query(
+    `UPDATE jobs SET document = NULL, purged_at = $2 WHERE state = 'printed' AND printed_at < $1 AND document IS NOT NULL`,
+    [before, now],
+  );
+  return result.rowCount ?? 0;
+}
