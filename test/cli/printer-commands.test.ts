@@ -3,6 +3,7 @@
  * test process: print, status, worker (including SIGKILL and restart), emulate and fault.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { udevadm } from '../support/requirements.js';
 import { cleanup, eventually, jsonLines, receiptJson, runCli, startCli, startPrinter, tempStore } from './helpers.js';
 
 afterEach(cleanup);
@@ -255,5 +256,12 @@ describe('printers', () => {
     const bad = await runCli(['printers', '--all']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("unknown option '--all'");
+  });
+
+  it.skipIf(!udevadm.available)('lists serial ports through udevadm instead of saying they cannot be listed', async () => {
+    const result = await runCli(['printers', '--json']);
+    expect(result.code).toBe(0);
+    const serial = jsonLines(result.stdout).filter((entry) => entry['kind'] === 'serial');
+    expect(serial.filter((entry) => 'unavailable' in entry)).toEqual([]);
   });
 });

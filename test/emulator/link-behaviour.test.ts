@@ -4,6 +4,7 @@ import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/virtual-printer.js';
 import { ascii, hex, memoryPrinter } from './helpers.js';
+import { socat } from '../support/requirements.js';
 
 const printers: VirtualPrinter[] = [];
 const ports: SerialPort[] = [];
@@ -85,7 +86,7 @@ describe('injectGarbage', () => {
     expect(replies).toEqual(['aabb']);
   });
 
-  it('reaches the host on the pseudo-terminal', async () => {
+  it.skipIf(!socat.available)('reaches the host on the pseudo-terminal', async () => {
     const { printer, address } = await started({}, { pty: true });
     const host = await openSerial(address.ptyPath!);
     printer.injectGarbage(hex('55 aa'));
@@ -93,7 +94,7 @@ describe('injectGarbage', () => {
   });
 });
 
-describe('XON/XOFF on the pseudo-terminal', () => {
+describe.skipIf(!socat.available)('XON/XOFF on the pseudo-terminal', () => {
   it('sends XOFF when the receive buffer is nearly full, drops what does not fit, and XON once it drains', async () => {
     const { printer, address } = await started({ flowControl: 'xonxoff', receiveBuffer: 64 }, { pty: true });
     const host = await openSerial(address.ptyPath!);

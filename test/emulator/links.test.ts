@@ -4,6 +4,7 @@ import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualPrinter } from '../../src/emulator/virtual-printer.js';
 import { ascii, concat, CUT, hex, PROCESS_ID } from './helpers.js';
+import { socat } from '../support/requirements.js';
 
 const printers: VirtualPrinter[] = [];
 afterEach(async () => {
@@ -79,7 +80,7 @@ describe('TCP data port', () => {
   });
 });
 
-describe('pseudo-terminal (socat) opened with serialport', () => {
+describe.skipIf(!socat.available)('pseudo-terminal (socat) opened with serialport', () => {
   it('exchanges DLE EOT and prints a receipt', async () => {
     const { printer, address } = await started({}, { pty: true });
     expect(address.ptyPath).toBeDefined();

@@ -4,6 +4,8 @@
  * from the same file. The shared scenarios are all this link has; they live in emulator-suite.ts.
  */
 import { FileTransport } from '../../src/transport/file.js';
+import { describe } from 'vitest';
+import { socat } from '../support/requirements.js';
 import { emulatorStarter, testPrinterOverLink } from './emulator-suite.js';
 
 const start = emulatorStarter(async (vp) => {
@@ -11,4 +13,6 @@ const start = emulatorStarter(async (vp) => {
   return () => new FileTransport({ path: ptyPath! });
 }, 50);
 
-testPrinterOverLink('the file transport on a pty', { start });
+describe.skipIf(!socat.available)('the file transport on a pty (socat)', () => {
+  testPrinterOverLink('the file transport on a pty', { start });
+});

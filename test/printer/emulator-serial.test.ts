@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SerialTransport, type SerialTransportOptions } from '../../src/transport/serial.js';
 import { completeWith, emulatorStarter, onJobBytes, pause, receiptBytes, testPrinterOverLink } from './emulator-suite.js';
 import { rejection } from './rejection.js';
+import { socat } from '../support/requirements.js';
 
 const overSerial = (serial: Partial<SerialTransportOptions> = {}) =>
   emulatorStarter(async (vp) => {
@@ -17,9 +18,11 @@ const overSerial = (serial: Partial<SerialTransportOptions> = {}) =>
 const start = overSerial();
 const startXonXoff = overSerial({ flowControl: 'xonxoff' });
 
-testPrinterOverLink('a pty with the serial transport', { start });
+describe.skipIf(!socat.available)('the serial transport on a pty (socat)', () => {
+  testPrinterOverLink('a pty with the serial transport', { start });
+});
 
-describe('Printer ↔ virtual printer over a pty with the serial transport: serial only', () => {
+describe.skipIf(!socat.available)('Printer ↔ virtual printer over a pty with the serial transport: serial only', () => {
   it('power cycle mid-job (the serial link stays up): CONFIRM_TIMEOUT in doubt, never printed', async () => {
     const { vp, printer } = await start({ linesPerSecond: 40 });
     onJobBytes(vp, 'SER-6', () => vp.powerCycle({ offMs: 200 }));

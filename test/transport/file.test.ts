@@ -6,8 +6,11 @@ import { DeviceNotFoundError, DisconnectedError } from '../../src/errors.js';
 import { FileTransport, nodeFileIo, type FileIo } from '../../src/transport/file.js';
 import { testTransport } from './contract.js';
 import { ptyFixture } from './pty.js';
+import { socat } from '../support/requirements.js';
 
-testTransport('file (pty)', () => ptyFixture((path) => new FileTransport({ path, presenceCheckMs: 100 })));
+describe.skipIf(!socat.available)('file transport over a pty', () => {
+  testTransport('file (pty)', () => ptyFixture((path) => new FileTransport({ path, presenceCheckMs: 100 })));
+});
 
 describe('FileTransport', () => {
   const dirs: string[] = [];

@@ -3,8 +3,11 @@ import { DeviceNotFoundError, DisconnectedError } from '../../src/errors.js';
 import { SerialTransport, XOFF, XON } from '../../src/transport/serial.js';
 import { testTransport } from './contract.js';
 import { openPtyPeer, ptyFixture, startPtyPair, type PtyPair } from './pty.js';
+import { socat } from '../support/requirements.js';
 
-testTransport('serial (pty)', () => ptyFixture((path) => new SerialTransport({ path, baudRate: 38400 })));
+describe.skipIf(!socat.available)('serial transport over a pty', () => {
+  testTransport('serial (pty)', () => ptyFixture((path) => new SerialTransport({ path, baudRate: 38400 })));
+});
 
 describe('SerialTransport', () => {
   let pair: PtyPair | undefined;
@@ -21,7 +24,7 @@ describe('SerialTransport', () => {
     await expect(transport.open()).rejects.toBeInstanceOf(DeviceNotFoundError);
   });
 
-  it('XOFF from the printer pauses writing, XON resumes; both bytes still reach onData', { timeout: 20_000 }, async () => {
+  it.skipIf(!socat.available)('XOFF from the printer pauses writing, XON resumes; both bytes still reach onData', { timeout: 20_000 }, async () => {
     pair = await startPtyPair();
     transport = new SerialTransport({ path: pair.hostPath, flowControl: 'xonxoff' });
     await transport.open();
@@ -59,7 +62,7 @@ describe('SerialTransport', () => {
     }
   });
 
-  it('without xonxoff, XOFF is just data', async () => {
+  it.skipIf(!socat.available)('without xonxoff, XOFF is just data', async () => {
     pair = await startPtyPair();
     transport = new SerialTransport({ path: pair.hostPath });
     await transport.open();
@@ -75,7 +78,7 @@ describe('SerialTransport', () => {
     }
   });
 
-  it('the port vanishing (socat killed) is onClose(DisconnectedError) and a pending write rejects', { timeout: 20_000 }, async () => {
+  it.skipIf(!socat.available)('the port vanishing (socat killed) is onClose(DisconnectedError) and a pending write rejects', { timeout: 20_000 }, async () => {
     pair = await startPtyPair();
     transport = new SerialTransport({ path: pair.hostPath, flowControl: 'xonxoff' });
     await transport.open();
@@ -93,7 +96,7 @@ describe('SerialTransport', () => {
     await peer.close();
   });
 
-  it('reopens on the same path once the device comes back', { timeout: 20_000 }, async () => {
+  it.skipIf(!socat.available)('reopens on the same path once the device comes back', { timeout: 20_000 }, async () => {
     const first = await startPtyPair();
     transport = new SerialTransport({ path: first.hostPath, presenceCheckMs: 50 });
     await transport.open();

@@ -1,0 +1,78 @@
+/**
+ * What the test suite needs from the machine beyond Node, in one place. A clean machine has only
+ * Node: tests that need more are skipped (`describe.skipIf(!socat.available)`), and the vitest
+ * globalSetup (test/support/global-setup.ts) prints one line per missing tool saying what was
+ * skipped and how to enable it. `.ci/run` installs everything, and sets TEST_REQUIRE so that a
+ * missing tool fails CI instead of skipping.
+ *
+ * To add one (PostgreSQL, Chromium): `defineRequirement({ name, skipped, enable, detect })`, where
+ * `detect` may read an environment variable (e.g. a database URL) or look on PATH with `onPath`.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export interface Requirement {
+  /** Short name used in skip lines and in TEST_REQUIRE. */
+  readonly name: string;
+  /** Which tests are skipped without it. */
+  readonly skipped: string;
+  /** How to enable them. */
+  readonly enable: string;
+  /** Present on this machine (checked once, when first asked). */
+  readonly available: boolean;
+}
+
+const registry: Requirement[] = [];
+
+export function defineRequirement(spec: { name: string; skipped: string; enable: string; detect: () => boolean }): Requirement {
+  let found: boolean | undefined;
+  const requirement: Requirement = {
+    name: spec.name,
+    skipped: spec.skipped,
+    enable: spec.enable,
+    get available() {
+      return (found ??= spec.detect());
+    },
+  };
+  registry.push(requirement);
+  return requirement;
+}
+
+/** True when `program` is an executable file in one of PATH's directories. */
+export function onPath(program: string, pathVariable = process.env['PATH'] ?? ''): boolean {
+  return pathVariable
+    .split(delimiter)
+    .filter(Boolean)
+    .some((dir) => {
+      const candidate = join(dir, program);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return statSync(candidate).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+export const socat = defineRequirement({
+  name: 'socat',
+  skipped: 'pseudo-terminal tests (serial and file transports over a pty, the emulator and CLI with --pty)',
+  enable: 'apt-get install socat (or run bash .ci/run)',
+  detect: () => onPath('socat'),
+});
+
+export const udevadm = defineRequirement({
+  name: 'udevadm',
+  skipped: 'serial port listing tests (serialport lists ports through udevadm)',
+  enable: 'apt-get install udev (or run bash .ci/run)',
+  detect: () => onPath('udevadm'),
+});
+
+export function allRequirements(): readonly Requirement[] {
+  return registry;
+}
+
+/** The line printed once per run for a missing requirement. */
+export function skipLine(requirement: Requirement): string {
+  return `skipped: ${requirement.skipped} — ${requirement.name} is not available; to enable: ${requirement.enable}`;
+}
