@@ -164,7 +164,7 @@ export class Spool extends EventEmitter {
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     await Promise.all([...this.#workers].map((worker) => worker.stop(options)));
     this.#workers.clear();
-    this.#store.close();
+    await this.#store.close();
   }
 
   #queued(job: Job): void {
