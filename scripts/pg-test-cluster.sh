@@ -54,7 +54,8 @@ case "${1:-}" in
   run)
     shift
     [ "${1:-}" = "--" ] && shift
-    eval "$(start)"
+    exports="$(start)" || exit 1
+    eval "$exports"
     trap 'stop "$PG_TEST_DIR"' EXIT
     echo "pg-test-cluster: PostgreSQL at $RECEIPT_SPOOL_TEST_PG" >&2
     "$@"
