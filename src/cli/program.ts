@@ -29,7 +29,7 @@ export function createProgram(): Command {
       'after',
       `
 Environment:
-  RECEIPT_SPOOL_DB        default for --db (else ./receipt-spool.db)
+  RECEIPT_SPOOL_DB        default for --db (else ./receipt-spool.db); postgres://user@host/db for a shared store
   RECEIPT_SPOOL_PRINTER   default for --printer
   NO_COLOR                no colour even on a terminal
 

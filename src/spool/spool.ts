@@ -3,11 +3,13 @@
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
 import { EventEmitter } from 'node:events';
-import { UnknownTransactionError } from '../errors.js';
+import { StoreError, UnknownTransactionError } from '../errors.js';
 import { validateReceipt } from '../document/validate.js';
 import type { ReceiptDocument } from '../document/types.js';
 import { unknownHealth } from './health.js';
 import { inlineImageFiles } from './inline-images.js';
+import { isPostgresUrl } from './postgres/connect.js';
+import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { SpoolStore } from './store.js';
 import {
@@ -27,8 +29,13 @@ export const DEFAULT_PRINTER = 'default';
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface SpoolOptions {
-  /** The SQLite store file (created mode 0600). */
-  path: string;
+  /** The SQLite store file (created mode 0600): the embedded default. Give this or `url`. */
+  path?: string;
+  /**
+   * A shared PostgreSQL store, `postgres://user@host/db` (optionally `?schema=name`, default
+   * `receipt_spool`). Connects on first use; tables are created by numbered migrations.
+   */
+  url?: string;
   /** Accept full card numbers in documents (default false: rejected with `CardDataError`). */
   allowCardNumbers?: boolean;
   clock?: Clock;
@@ -50,13 +57,26 @@ export interface Spool {
   off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
 }
 
-/** Opens (creating and migrating if needed) the store at `options.path`. */
+/** Opens (creating and migrating if needed) the SQLite store at `options.path`, or the PostgreSQL store at `options.url`. */
 export function openSpool(options: SpoolOptions): Spool {
-  const store = new SqliteStore(options.path, {
+  return new Spool(openStore(options), options);
+}
+
+function openStore(options: SpoolOptions): SpoolStore {
+  if (options.url !== undefined && options.path !== undefined) {
+    throw new StoreError('openSpool: give either path (SQLite file) or url (postgres://...), not both');
+  }
+  if (options.url !== undefined) {
+    if (!isPostgresUrl(options.url)) {
+      throw new StoreError(`openSpool: url must start with postgres:// or postgresql:// (for a SQLite file use path): "${options.url}"`);
+    }
+    return new PostgresStore(options.url);
+  }
+  if (options.path === undefined) throw new StoreError('openSpool: give path (a SQLite file) or url (postgres://...)');
+  return new SqliteStore(options.path, {
     ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }),
   });
-  return new Spool(store, options);
 }
 
 export class Spool extends EventEmitter {
