@@ -78,19 +78,29 @@ export async function jobAfter(sql: Sql, printer: string, jobId: number): Promis
   return row && toJob(row);
 }
 
+/**
+ * One statement (the job and its history row, atomic without BEGIN/COMMIT): a submit costs one
+ * round trip and one commit, the floor for a durable insert.
+ */
 export async function insertJob(sql: Sql, job: NewJob, now: number): Promise<{ job: Job; created: boolean }> {
+  const message = job.kind === 'reprint' ? 'reprint requested' : 'submitted';
   const row = await one<JobRow>(
     sql,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, $6)
-     ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
-     RETURNING *`,
-    [job.transactionId, job.printer, job.kind, JSON.stringify(job.document), job.kind === 'reprint', now],
+    `WITH inserted AS (
+       INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $6)
+       ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
+       RETURNING *
+     ), history AS (
+       INSERT INTO job_history (job_id, transaction_id, at, from_state, to_state, attempt, message)
+       SELECT id, transaction_id, $6, NULL, state, attempts, $7 FROM inserted
+     )
+     SELECT * FROM inserted`,
+    [job.transactionId, job.printer, job.kind, JSON.stringify(job.document), job.kind === 'reprint', now, message],
   );
   if (!row) return { job: (await findOriginal(sql, job.transactionId))!, created: false };
-  const created: Job = { ...toJob({ ...row, document: null }), document: job.document };
-  await appendHistory(sql, { job: created, at: now, from: null, message: job.kind === 'reprint' ? 'reprint requested' : 'submitted' });
-  return { job: created, created: true };
+  // The row's document is the one just stringified: no need to parse it back.
+  return { job: { ...toJob({ ...row, document: null }), document: job.document }, created: true };
 }
 
 export async function insertReprint(

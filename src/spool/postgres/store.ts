@@ -14,7 +14,7 @@ import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type 
 export interface PostgresStoreOptions {
   /** The schema holding the spool's tables (default: the URL's `schema` parameter, else `receipt_spool`). */
   schema?: string;
-  /** Connections in the pool (default 4). */
+  /** Connections in the pool (default 10: a process may run a worker per printer). */
   poolSize?: number;
   /** Delay before the LISTEN connection reconnects after losing the server (default 500 ms). */
   relistenDelayMs?: number;
@@ -34,7 +34,7 @@ export class PostgresStore implements SpoolStore {
     this.#target = parsePostgresUrl(url, options.schema);
     this.path = this.#target.display;
     this.#relistenDelayMs = options.relistenDelayMs ?? 500;
-    this.#pool = createPool(this.#target, options.poolSize ?? 4);
+    this.#pool = createPool(this.#target, options.poolSize ?? 10);
     this.#pool.catch(() => {}); // reported by the first operation that needs it
   }
 
@@ -70,7 +70,8 @@ export class PostgresStore implements SpoolStore {
     }
   }
 
-  async #read<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  /** Reads, and writes that are one statement (atomic by themselves): no BEGIN/COMMIT round trips. */
+  async #autocommit<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#connect();
     try {
       const result = await fn(client);
@@ -82,7 +83,7 @@ export class PostgresStore implements SpoolStore {
     }
   }
 
-  insertJob: SpoolStore['insertJob'] = (job, now) => this.#write((c) => jobs.insertJob(c, job, now));
+  insertJob: SpoolStore['insertJob'] = (job, now) => this.#autocommit((c) => jobs.insertJob(c, job, now));
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) => this.#write((c) => jobs.insertReprint(c, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((c) => jobs.claimJob(c, request, now));
   markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
@@ -98,26 +99,26 @@ export class PostgresStore implements SpoolStore {
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((c) => jobs.resumePrinter(c, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((c) => jobs.requeueFailed(c, txn, now));
   /** Autovacuum reclaims the space of purged documents; nothing to do by hand here. */
-  purgeDocuments: SpoolStore['purgeDocuments'] = (before, now) => this.#write((c) => jobs.purgeDocuments(c, before, now));
+  purgeDocuments: SpoolStore['purgeDocuments'] = (before, now) => this.#autocommit((c) => jobs.purgeDocuments(c, before, now));
 
   getJob(jobId: number): Promise<Job | undefined> {
-    return this.#read((c) => jobs.jobById(c, jobId));
+    return this.#autocommit((c) => jobs.jobById(c, jobId));
   }
 
   findJob(transactionId: string): Promise<Job | undefined> {
-    return this.#read((c) => jobs.findOriginal(c, transactionId));
+    return this.#autocommit((c) => jobs.findOriginal(c, transactionId));
   }
 
   headJob(printer: string): Promise<Job | undefined> {
-    return this.#read((c) => jobs.headJob(c, printer));
+    return this.#autocommit((c) => jobs.headJob(c, printer));
   }
 
   jobAfter(printer: string, jobId: number): Promise<Job | undefined> {
-    return this.#read((c) => jobs.jobAfter(c, printer, jobId));
+    return this.#autocommit((c) => jobs.jobAfter(c, printer, jobId));
   }
 
   listJobs(filter: ListFilter): Promise<Job[]> {
-    return this.#read(async (c) => {
+    return this.#autocommit(async (c) => {
       const where: string[] = [];
       const values: unknown[] = [];
       if (filter.state !== undefined) {
@@ -139,19 +140,19 @@ export class PostgresStore implements SpoolStore {
   }
 
   history(transactionId: string): Promise<HistoryEntry[]> {
-    return this.#read(async (c) =>
+    return this.#autocommit(async (c) =>
       (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toHistoryEntry),
     );
   }
 
   reprints(transactionId: string): Promise<ReprintRecord[]> {
-    return this.#read(async (c) =>
+    return this.#autocommit(async (c) =>
       (await c.query<ReprintRow>(`SELECT * FROM reprints WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toReprintRecord),
     );
   }
 
   acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    return this.#write(async (c) => {
+    return this.#autocommit(async (c) => {
       const result = await c.query(
         `INSERT INTO leases (printer, holder, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
@@ -163,7 +164,7 @@ export class PostgresStore implements SpoolStore {
   }
 
   releaseLease(printer: string, holder: string): Promise<void> {
-    return this.#write(async (c) => {
+    return this.#autocommit(async (c) => {
       await c.query(`DELETE FROM leases WHERE printer = $1 AND holder = $2`, [printer, holder]);
     });
   }
@@ -180,14 +181,14 @@ export class PostgresStore implements SpoolStore {
   }
 
   readHealth(printer: string): Promise<PrinterHealth | undefined> {
-    return this.#read(async (c) => {
+    return this.#autocommit(async (c) => {
       const row = (await c.query<HealthRow>(`SELECT * FROM printer_health WHERE printer = $1`, [printer])).rows[0];
       return row && toHealth(row);
     });
   }
 
   listHealth(): Promise<PrinterHealth[]> {
-    return this.#read(async (c) => (await c.query<HealthRow>(`SELECT * FROM printer_health ORDER BY printer`)).rows.map(toHealth));
+    return this.#autocommit(async (c) => (await c.query<HealthRow>(`SELECT * FROM printer_health ORDER BY printer`)).rows.map(toHealth));
   }
 
   watch(listener: () => void): () => void {
