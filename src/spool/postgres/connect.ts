@@ -63,8 +63,10 @@ export function clientConfig(pg: PgModule, target: PostgresTarget): ClientConfig
 export async function createPool(target: PostgresTarget, max: number): Promise<Pool> {
   const pg = await loadDriver();
   const pool = new pg.Pool({ ...clientConfig(pg, target), max, allowExitOnIdle: true });
-  // An idle client whose server went away must not crash the process: the next query reports it.
+  // A client whose server went away must not crash the process, idle (the pool's 'error') or checked
+  // out between queries (the client's own 'error'): the query that needs it reports it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     await migrate(pool, target);
   } catch (error) {

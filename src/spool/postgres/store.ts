@@ -23,7 +23,9 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements SpoolStore {
   readonly path: string;
   readonly #target: PostgresTarget;
-  readonly #pool: Promise<Pool>;
+  readonly #poolSize: number;
+  /** Created (and the schema migrated) on first use; forgotten if that failed, so the next use tries again. */
+  #pool: Promise<Pool> | undefined;
   readonly #watchers = new Set<() => void>();
   readonly #relistenDelayMs: number;
   #listener: Client | undefined;
@@ -34,8 +36,18 @@ export class PostgresStore implements SpoolStore {
     this.#target = parsePostgresUrl(url, options.schema);
     this.path = this.#target.display;
     this.#relistenDelayMs = options.relistenDelayMs ?? 500;
-    this.#pool = createPool(this.#target, options.poolSize ?? 10);
-    this.#pool.catch(() => {}); // reported by the first operation that needs it
+    this.#poolSize = options.poolSize ?? 10;
+  }
+
+  #getPool(): Promise<Pool> {
+    if (!this.#pool) {
+      const pool = createPool(this.#target, this.#poolSize);
+      this.#pool = pool;
+      pool.catch(() => {
+        if (this.#pool === pool) this.#pool = undefined;
+      });
+    }
+    return this.#pool;
   }
 
   /** The schema this store's tables live in. */
@@ -46,7 +58,7 @@ export class PostgresStore implements SpoolStore {
   async #connect(): Promise<PoolClient> {
     if (this.#closed) throw new StoreError(`store is closed: ${this.path}`, this.path);
     try {
-      return await (await this.#pool).connect();
+      return await (await this.#getPool()).connect();
     } catch (error) {
       throw toStoreError(error, this.path);
     }
@@ -221,7 +233,7 @@ export class PostgresStore implements SpoolStore {
     client.on('end', retry);
     client.on('notification', () => this.#notify());
     try {
-      await this.#pool; // the schema and its triggers exist
+      await this.#getPool(); // the schema and its triggers exist
       await client.connect();
       await client.query(`LISTEN ${this.#target.schema}`);
       if (reconnecting) this.#notify();
@@ -251,7 +263,7 @@ export class PostgresStore implements SpoolStore {
     this.#closed = true;
     this.#watchers.clear();
     this.#unlisten();
-    const pool = await this.#pool.catch(() => undefined);
+    const pool = await this.#pool?.catch(() => undefined);
     await pool?.end().catch(() => {});
   }
 }
