@@ -170,84 +170,118 @@ export async function claimJob(
   return job;
 }
 
-/** Fenced update of the attempt's job: nothing happens if another attempt started since. */
+interface AttemptRecord {
+  bytesSent?: number;
+  guarantee?: Guarantee;
+  errorCode?: string;
+  message?: string;
+}
+
+/**
+ * Fenced update of the attempt's job and its history row, in one statement (atomic without a
+ * transaction: one round trip). Nothing happens if another attempt started since. Parameters:
+ * $1 job id, $2 attempt, $3 now, $4..$7 the history's bytes sent, guarantee, error code and
+ * message; `set` may use them and its own `values` from $8 on.
+ */
 async function finishAttempt(
   sql: Sql,
   ref: AttemptRef,
-  set: string,
-  values: unknown[],
+  change: { set: string; values?: unknown[]; from?: readonly JobState[] },
+  record: AttemptRecord,
   now: number,
-): Promise<{ job: Job; from: JobState } | undefined> {
-  const current = await one<{ state: JobState; attempts: number }>(sql, `SELECT state, attempts FROM jobs WHERE id = $1 FOR UPDATE`, [ref.jobId]);
-  if (!current || current.attempts !== ref.attempt || (current.state !== 'sending' && current.state !== 'confirming')) return undefined;
-  const row = (await one<JobRow>(sql, `UPDATE jobs SET ${set}, updated_at = $2 WHERE id = $1 RETURNING *`, [ref.jobId, now, ...values]))!;
-  return { job: toJob(row), from: current.state };
+): Promise<Job | undefined> {
+  const row = await one<JobRow>(
+    sql,
+    `WITH current AS (
+       SELECT id, state FROM jobs WHERE id = $1 AND attempts = $2 AND state = ANY('{${(change.from ?? ['sending', 'confirming']).join(',')}}') FOR UPDATE
+     ), updated AS (
+       UPDATE jobs SET ${change.set}, updated_at = $3 FROM current WHERE jobs.id = current.id
+       RETURNING jobs.*, current.state AS from_state
+     ), history AS (
+       INSERT INTO job_history (job_id, transaction_id, at, from_state, to_state, attempt, bytes_sent, guarantee, error_code, message)
+       SELECT id, transaction_id, $3, from_state, state, attempts, $4, $5, $6, $7 FROM updated
+     )
+     SELECT * FROM updated`,
+    [ref.jobId, ref.attempt, now, record.bytesSent ?? null, record.guarantee ?? null, record.errorCode ?? null, record.message ?? null, ...(change.values ?? [])],
+  );
+  return row && toJob(row);
 }
 
-/** Columns every failed attempt sets ($3 code, $4 message, $5 mayHavePrinted); `false` undoes the claim's "mark from now on". */
-const FAILED_ATTEMPT = `last_error_code = $3, last_error_message = $4,
-  must_mark = CASE WHEN $5::boolean THEN true ELSE marked END,
-  maybe_printed = maybe_printed - (CASE WHEN $5::boolean THEN 0 ELSE 1 END)`;
+/** Columns every failed attempt sets ($8: may have printed); `false` undoes the claim's "mark from now on". */
+const FAILED_ATTEMPT = `last_error_code = $6, last_error_message = $7,
+  must_mark = CASE WHEN $8::boolean THEN true ELSE marked END,
+  maybe_printed = maybe_printed - (CASE WHEN $8::boolean THEN 0 ELSE 1 END)`;
 
-function failureValues(error: AttemptError): unknown[] {
-  return [error.code, error.message, error.mayHavePrinted];
+function failure(error: AttemptError): AttemptRecord {
+  return { errorCode: error.code, message: error.message };
 }
 
 export async function markConfirming(sql: Sql, ref: AttemptRef, bytesSent: number, now: number): Promise<void> {
-  const current = await one<{ state: JobState; attempts: number }>(sql, `SELECT state, attempts FROM jobs WHERE id = $1 FOR UPDATE`, [ref.jobId]);
-  if (!current || current.attempts !== ref.attempt || current.state !== 'sending') return;
-  const row = (await one<JobRow>(sql, `UPDATE jobs SET state = 'confirming', updated_at = $2 WHERE id = $1 RETURNING *`, [ref.jobId, now]))!;
-  await appendHistory(sql, { job: toJob(row), at: now, from: 'sending', bytesSent });
+  await finishAttempt(sql, ref, { set: `state = 'confirming'`, from: ['sending'] }, { bytesSent }, now);
 }
 
-export async function completeJob(
+export function completeJob(
   sql: Sql,
   ref: AttemptRef,
   outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
   now: number,
 ): Promise<Job | undefined> {
-  const done = await finishAttempt(sql, ref, `state = 'printed', guarantee = $3, printed_on = $4, printed_at = $2`, [outcome.guarantee, outcome.printedOn], now);
-  if (!done) return undefined;
-  await appendHistory(sql, { job: done.job, at: now, from: done.from, bytesSent: outcome.bytesSent, guarantee: outcome.guarantee, message: `printed on ${outcome.printedOn}` });
-  return done.job;
+  return finishAttempt(
+    sql,
+    ref,
+    { set: `state = 'printed', guarantee = $5, printed_on = $8, printed_at = $3`, values: [outcome.printedOn] },
+    { bytesSent: outcome.bytesSent, guarantee: outcome.guarantee, message: `printed on ${outcome.printedOn}` },
+    now,
+  );
 }
 
-export async function retryJob(
+export function retryJob(
   sql: Sql,
   ref: AttemptRef,
   error: AttemptError,
   retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
   now: number,
 ): Promise<Job | undefined> {
-  const done = await finishAttempt(
+  return finishAttempt(
     sql,
     ref,
-    `state = 'retrying', next_attempt_at = $6, failures = failures + $7, ${FAILED_ATTEMPT}`,
-    [...failureValues(error), retry.nextAttemptAt, retry.countsTowardGiveUp ? 1 : 0],
+    {
+      set: `state = 'retrying', next_attempt_at = $9, failures = failures + $10, ${FAILED_ATTEMPT}`,
+      values: [error.mayHavePrinted, retry.nextAttemptAt, retry.countsTowardGiveUp ? 1 : 0],
+    },
+    failure(error),
     now,
   );
-  if (!done) return undefined;
-  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
-  return done.job;
 }
 
-export async function markNeedsAttention(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
-  const done = await finishAttempt(sql, ref, `state = 'needs-attention', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, failureValues(error), now);
-  if (!done) return undefined;
-  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
-  return done.job;
+export function markNeedsAttention(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
+  return finishAttempt(
+    sql,
+    ref,
+    { set: `state = 'needs-attention', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, values: [error.mayHavePrinted] },
+    failure(error),
+    now,
+  );
 }
 
-export async function failJob(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
-  const done = await finishAttempt(sql, ref, `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`, failureValues(error), now);
-  if (!done) return undefined;
-  await appendHistory(sql, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
-  return done.job;
+export function failJob(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
+  return finishAttempt(
+    sql,
+    ref,
+    { set: `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`, values: [error.mayHavePrinted] },
+    failure(error),
+    now,
+  );
 }
 
 export async function returnJob(sql: Sql, ref: AttemptRef, now: number): Promise<void> {
-  const done = await finishAttempt(sql, ref, `state = 'queued', next_attempt_at = $2, must_mark = marked, maybe_printed = maybe_printed - 1`, [], now);
-  if (done) await appendHistory(sql, { job: done.job, at: now, from: done.from, message: 'returned unsent' });
+  await finishAttempt(
+    sql,
+    ref,
+    { set: `state = 'queued', next_attempt_at = $3, must_mark = marked, maybe_printed = maybe_printed - 1` },
+    { message: 'returned unsent' },
+    now,
+  );
 }
 
 /** Updates every job `where` selects (locked, in id order) with `set` ($1 id, $2 now, then `setValues`), one history row each. */

@@ -98,15 +98,15 @@ export class PostgresStore implements SpoolStore {
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#autocommit((c) => jobs.insertJob(c, job, now));
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) => this.#write((c) => jobs.insertReprint(c, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((c) => jobs.claimJob(c, request, now));
-  markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
-    this.#write((c) => jobs.markConfirming(c, ref, bytesSent, now), true);
-  completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#write((c) => jobs.completeJob(c, ref, outcome, now));
+  // Finishing an attempt is one statement (fenced update + history row): no transaction needed.
+  markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) => this.#autocommit((c) => jobs.markConfirming(c, ref, bytesSent, now));
+  completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#autocommit((c) => jobs.completeJob(c, ref, outcome, now));
   completeAndClaim: SpoolStore['completeAndClaim'] = (ref, outcome, claim, now) =>
     this.#write(async (c) => ({ printed: await jobs.completeJob(c, ref, outcome, now), next: await jobs.claimJob(c, claim, now) }));
-  retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#write((c) => jobs.retryJob(c, ref, error, retry, now));
-  markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) => this.#write((c) => jobs.markNeedsAttention(c, ref, error, now));
-  failJob: SpoolStore['failJob'] = (ref, error, now) => this.#write((c) => jobs.failJob(c, ref, error, now));
-  returnJob: SpoolStore['returnJob'] = (ref, now) => this.#write((c) => jobs.returnJob(c, ref, now));
+  retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#autocommit((c) => jobs.retryJob(c, ref, error, retry, now));
+  markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) => this.#autocommit((c) => jobs.markNeedsAttention(c, ref, error, now));
+  failJob: SpoolStore['failJob'] = (ref, error, now) => this.#autocommit((c) => jobs.failJob(c, ref, error, now));
+  returnJob: SpoolStore['returnJob'] = (ref, now) => this.#autocommit((c) => jobs.returnJob(c, ref, now));
   resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) => this.#write((c) => jobs.resetInDoubt(c, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((c) => jobs.resumePrinter(c, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((c) => jobs.requeueFailed(c, txn, now));
