@@ -10,7 +10,7 @@ import { firstBytePart } from './first-byte.js';
 import { linkPart } from './link.js';
 import { scalePart } from './scale.js';
 import { fleetPart } from './fleet.js';
-import { parseOptions, runParts, type Part } from './lib/cli.js';
+import { parseOptions, runBench, type Part } from './lib/cli.js';
 
 const ALL: [string, Part][] = [
   ['encoding', encodingPart],
@@ -29,10 +29,4 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = options.parts.length === 0 ? ALL : ALL.filter(([name]) => options.parts.includes(name));
-runParts(selected, options, options.out, options.parts.length > 0).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(selected, options, options.out, options.parts.length > 0);

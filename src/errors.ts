@@ -225,6 +225,11 @@ export class StoreMissingError extends StoreError {
   override readonly code = 'STORE_MISSING';
 }
 
+/** The store's directory does not exist; nothing is created, since a mistyped path should not become a new spool. */
+export class StoreDirectoryMissingError extends StoreError {
+  override readonly code = 'STORE_DIRECTORY_MISSING';
+}
+
 export class UnknownTransactionError extends ReceiptSpoolError {
   override readonly code = 'UNKNOWN_TRANSACTION';
   constructor(readonly transactionId: string) {
@@ -243,4 +248,31 @@ export class DocumentPurgedError extends ReceiptSpoolError {
 /** The encoder could not render a stored document for this printer; retrying cannot help. */
 export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
+}
+
+// ---------------------------------------------------------------- environment
+
+/** A program this feature runs (e.g. socat for the emulator's pseudo-terminal) is not installed. */
+export class MissingProgramError extends ReceiptSpoolError {
+  override readonly code = 'MISSING_PROGRAM';
+  constructor(
+    readonly program: string,
+    /** What needs it and how to install it, as one sentence. */
+    readonly hint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${program} is not installed (not found on PATH): ${hint}`, options);
+  }
+}
+
+/** A native module (better-sqlite3's binding) could not be loaded: not built, or built for another Node. */
+export class NativeModuleError extends ReceiptSpoolError {
+  override readonly code = 'NATIVE_MODULE_UNAVAILABLE';
+  constructor(
+    readonly module: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/child-process.js';
 
 const script = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
 
@@ -41,10 +42,8 @@ export function startWorkerChild(dbPath: string, port: number, exitAfter?: numbe
       check();
     });
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await stopChild(child, { forceAfterMs: 3000 });
     await exited;
-    clearTimeout(timer);
   };
   return { process: child, lines, line, exited, stop };
 }

@@ -31,7 +31,7 @@ export async function runParts(entries: [string, Part][], options: BenchOptions,
   };
   for (const [name, part] of entries) {
     const partStart = Date.now();
-    const result = await part(options);
+    const result = await finishedPart(name, part, options);
     result.durationMs = Date.now() - partStart;
     results.parts[name] = result;
     process.stdout.write(`${formatPart(result)}\n  (${(result.durationMs / 1000).toFixed(1)} s)\n`);
@@ -50,16 +50,59 @@ function readResults(path: string): BenchResults | undefined {
   }
 }
 
+/** A part that throws, or does not finish within its deadline, is an error naming the part. */
+async function finishedPart(name: string, part: Part, options: BenchOptions): Promise<PartResult> {
+  const deadlineMs = options.smoke ? SMOKE_PART_DEADLINE_MS : PART_DEADLINE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const overdueError = new Error(`part "${name}" did not finish within ${deadlineMs / 1000} s`);
+  const overdue = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(overdueError), deadlineMs);
+    // Unreferenced: a part left pending with nothing running ends the loop, and runBench says so.
+    timer.unref();
+  });
+  try {
+    return await Promise.race([part(options), overdue]);
+  } catch (error) {
+    if (error === overdueError) throw error;
+    throw new Error(`part "${name}" failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const SMOKE_PART_DEADLINE_MS = 90_000;
+const PART_DEADLINE_MS = 20 * 60_000;
+
+/**
+ * Runs the parts and exits: 0 only after results are written; 1 naming the part that failed,
+ * hung past its deadline, or was left pending (Node would otherwise exit 0 when the loop empties).
+ */
+export function runBench(entries: [string, Part][], options: BenchOptions, out: string, merge: boolean): void {
+  let current = '(none)';
+  let settled = false;
+  const tracked = entries.map(([name, part]): [string, Part] => [name, (partOptions) => ((current = name), part(partOptions))]);
+  process.on('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write(`bench: part "${current}" never finished (its promise was left pending with nothing running); ${out} not written\n`);
+    process.exit(1);
+  });
+  runParts(tracked, options, out, merge).then(
+    () => {
+      settled = true;
+      process.exit(0);
+    },
+    (error: unknown) => {
+      settled = true;
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}; ${out} not written\n`);
+      process.exit(1);
+    },
+  );
+}
+
 /** `tsx bench/<part>.ts [--smoke]`: runs that part alone and merges it into results.json. */
 export function runIfMain(moduleUrl: string, name: string, part: Part): void {
   const entry = process.argv[1];
   if (!entry || pathToFileURL(fs.realpathSync(entry)).href !== moduleUrl) return;
   const options = parseOptions(process.argv.slice(2));
-  runParts([[name, part]], options, options.out, true).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  runBench([[name, part]], options, options.out, true);
 }

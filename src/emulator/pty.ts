@@ -11,11 +11,15 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
+import { childStarted, stopChild } from '../child-process.js';
+import { MissingProgramError } from '../errors.js';
 import type { PrinterModel } from './printer-model.js';
 
 export interface PtyLinkOptions {
   flowControl: 'none' | 'xonxoff';
 }
+
+const SOCAT_HINT = 'the pseudo-terminal (serial) link of the virtual printer needs it; install it with `apt-get install socat` (Debian/Ubuntu) or `brew install socat` (macOS), or use the TCP link alone';
 
 const XON = 0x11;
 const XOFF = 0x13;
@@ -41,8 +45,13 @@ export class PtyLink {
     const socat = spawn('socat', [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${emulatorPath}`], {
       stdio: 'ignore',
     });
-    socat.on('error', () => undefined); // reported by waitForPaths through exitCode / spawnfile
+    let spawnError: NodeJS.ErrnoException | undefined;
+    socat.on('error', (error) => (spawnError ??= error));
     this.socat = socat;
+    if (!(await childStarted(socat))) {
+      if (spawnError?.code === 'ENOENT') throw new MissingProgramError('socat', SOCAT_HINT, { cause: spawnError });
+      throw new Error(`cannot start socat for the pseudo-terminal: ${spawnError?.message ?? 'unknown error'}`, { cause: spawnError });
+    }
     await waitForPaths([hostPath, emulatorPath], socat);
     const port = new SerialPort({ path: emulatorPath, baudRate: 38400, lock: false, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
@@ -71,11 +80,7 @@ export class PtyLink {
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
     const socat = this.socat;
     this.socat = undefined;
-    if (socat && socat.exitCode === null) {
-      const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
-      socat.kill('SIGTERM');
-      await exited;
-    }
+    if (socat) await stopChild(socat);
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -118,8 +123,8 @@ export class PtyLink {
 async function waitForPaths(paths: string[], child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null || child.pid === undefined) {
-      throw new Error(`socat failed to start (exit code ${child.exitCode}); install socat for the pty link`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`socat exited (code ${child.exitCode}) before creating the pseudo-terminals`);
     }
     const present = await Promise.all(paths.map((p) => stat(p).then(() => true, () => false)));
     if (present.every(Boolean)) return;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/emulator/index.js';
 import { BIN, cliEnv, collectOutput, watchLines, type ChildLines, type CliResult } from '../support/cli-process.js';
+import { stopChild } from '../../src/child-process.js';
 
 export { BIN, type CliResult };
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
@@ -42,7 +43,7 @@ export async function runCli(args: readonly string[], options: { input?: string;
     env: cliEnv(options.env ?? {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
-  cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+  cleanups.push(() => stopChild(child, { signal: 'SIGKILL' }));
   return collectOutput(child, options.input);
 }
 
@@ -53,7 +54,7 @@ export interface RunningCli extends ChildLines {
 
 export function startCli(args: readonly string[], options: { env?: Record<string, string> } = {}): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(options.env ?? {}) });
-  cleanups.push(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  cleanups.push(() => stopChild(child, { signal: 'SIGKILL' }));
   return { child, ...watchLines(child) };
 }
 

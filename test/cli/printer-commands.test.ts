@@ -3,7 +3,8 @@
  * test process: print, status, worker (including SIGKILL and restart), emulate and fault.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { udevadm } from '../support/requirements.js';
+import { stopChild } from '../../src/child-process.js';
+import { socat, udevadm } from '../support/requirements.js';
 import { cleanup, eventually, jsonLines, receiptJson, runCli, startCli, startPrinter, tempStore } from './helpers.js';
 
 afterEach(cleanup);
@@ -128,7 +129,7 @@ describe('worker', () => {
     await runCli(['submit', '-', '--db', db], { input: receiptJson('W-2') });
     await worker.waitForLine((line) => line.includes('"event":"printed"') && line.includes('W-2'));
 
-    worker.child.kill('SIGTERM');
+    await stopChild(worker.child);
     expect(await worker.exited).toBe(0);
     const events = worker.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events[0]).toMatchObject({ event: 'started', printer: 'default' });
@@ -161,7 +162,7 @@ describe('worker', () => {
     const first = startCli(['worker', '--printer', uri, '--db', db, '--json']);
     await first.waitForLine((line) => line.includes('"event":"printing"'));
     await eventually(async () => (vp.state.bufferedBytes > 0 || vp.state.printing ? true : undefined));
-    first.child.kill('SIGKILL');
+    await stopChild(first.child, { signal: 'SIGKILL' });
     await first.exited;
 
     // The dead worker's lease must expire before another takes the printer.
@@ -210,7 +211,7 @@ describe('emulate and fault', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('"meteor-strike" is not a fault');
 
-    emulator.child.kill('SIGINT');
+    await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
   });
 
@@ -223,8 +224,29 @@ describe('emulate and fault', () => {
       identity: { maker: 'EPSON', model: 'TM-T88V', language: 'CHINA GB18030' },
       profile: 'epson-tm-t88-gb18030',
     });
-    emulator.child.kill('SIGINT');
+    await stopChild(emulator.child, { signal: 'SIGINT' });
     expect(await emulator.exited).toBe(0);
+  });
+
+  it('emulate --pty without socat exits 1 naming socat and how to install it; this process and its parent live on', async () => {
+    const { dir } = tempStore(); // an empty directory: a PATH with no socat on it
+    const result = await runCli(['emulate', '--pty', '--port', '0', '--control-port', '0'], { env: { PATH: dir } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('socat is not installed');
+    expect(result.stderr).toContain('apt-get install socat');
+    expect(process.kill(process.pid, 0) && process.kill(process.ppid, 0)).toBe(true);
+  });
+
+  it.skipIf(!socat.available)('emulate --pty also serves a serial printer on a pseudo-terminal', async () => {
+    const emulator = startCli(['emulate', '--pty', '--port', '0', '--control-port', '0', '--json']);
+    const listening = JSON.parse(await emulator.waitForLine((line) => line.includes('"listening"'))) as { ptyPath: string };
+    const { db } = tempStore();
+    const printed = await runCli(['print', '-', '--printer', `serial:${listening.ptyPath}`, '--db', db], { input: receiptJson('PTY-1') });
+    expect({ code: printed.code, stderr: printed.stderr }).toEqual({ code: 0, stderr: '' });
+    const receipt = JSON.parse(await emulator.waitForLine((line) => line.includes('"receipt"'))) as { text: string; complete: boolean };
+    expect(receipt).toMatchObject({ complete: true });
+    expect(receipt.text).toContain('receipt PTY-1');
+    expect(await stopChild(emulator.child, { signal: 'SIGINT' })).toMatchObject({ code: 0 });
   });
 
   it('fault exits 1 when no emulator listens, and emulate exits 2 for a bad port', async () => {

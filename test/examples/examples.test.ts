@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { stopChild } from '../../src/child-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,7 +26,7 @@ function runExample(name: string, timeoutMs = 60_000): Promise<Run> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      void stopChild(child, { signal: 'SIGKILL' });
       reject(new Error(`examples/${name}.ts still running after ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
     child.on('error', reject);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type fc from 'fast-check';
 import { BIN, cliEnv, collectOutput, watchLines, type CliResult } from '../support/cli-process.js';
+import { stopChild } from '../../src/child-process.js';
 
 const envRuns = Number(process.env['FUZZ_RUNS'] ?? '');
 const envSeed = Number(process.env['FUZZ_SEED'] ?? '');
@@ -76,7 +77,7 @@ export async function runCli(
   options: { input?: string; env?: Record<string, string>; cwd?: string; umask?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   const child = spawnCli(args, options);
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => void stopChild(child, { signal: 'SIGKILL' }), options.timeoutMs ?? 30_000);
   const result = await collectOutput(child, options.input);
   clearTimeout(timer);
   return result;
@@ -90,11 +91,8 @@ export function startCli(args: readonly string[], options: { env?: Record<string
     child,
     ...watched,
     async stop(): Promise<number | null> {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await watched.exited;
-      clearTimeout(timer);
-      return code;
+      await stopChild(child, { forceAfterMs: 15_000 });
+      return watched.exited;
     },
   };
 }

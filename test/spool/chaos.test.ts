@@ -11,6 +11,7 @@ import { VirtualPrinter } from '../../src/emulator/index.js';
 import { openSpool } from '../../src/spool/spool.js';
 import { eventually, tempDir } from './helpers.js';
 import { killChildren, startChild, type Child } from './processes.js';
+import { stopChild } from '../../src/child-process.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 5150);
 const ROUNDS = 40;
@@ -51,8 +52,7 @@ it(`keeps the receipt invariant under printer faults and worker kills (seed ${SE
       const roll = random();
       if (roll < 0.25) pick(faults)();
       else if (roll < 0.35) {
-        worker.kill('SIGKILL');
-        await worker.exited;
+        await stopChild(worker.process, { signal: 'SIGKILL' });
         worker = start();
       }
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 120)));
@@ -61,8 +61,7 @@ it(`keeps the receipt invariant under printer faults and worker kills (seed ${SE
     printer.loadPaper();
     printer.closeCover();
     await eventually(async () => (await spool.list({ state: 'printed' })).length === txns.length, 45_000);
-    worker.kill('SIGTERM');
-    await worker.exited;
+    await stopChild(worker.process);
 
     for (const txn of txns) {
       const copies = printer.journal.receipts.filter((r) => r.text.split('\n').includes(`receipt ${txn}`));

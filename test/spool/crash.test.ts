@@ -11,6 +11,7 @@ import { VirtualPrinter } from '../../src/emulator/index.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
 import { eventually, tempDir } from './helpers.js';
 import { killChildren, startChild, type Child } from './processes.js';
+import { stopChild } from '../../src/child-process.js';
 
 let dir: string;
 let dbPath: string;
@@ -45,8 +46,7 @@ function worker(env: Record<string, string> = {}): Child {
 async function finishCleanly(count: number): Promise<void> {
   const clean = worker();
   await eventually(async () => (await spool.list({ state: 'printed' })).length === count, 25_000);
-  clean.kill('SIGTERM');
-  await clean.exited;
+  await stopChild(clean.process);
 }
 
 function expectJournalInvariant(txns: string[]): void {
@@ -76,7 +76,7 @@ describe('crash recovery against the virtual printer', () => {
   it('SIGKILL while the job bytes reach the printer (sending → confirming)', async () => {
     await submitAll(txns);
     const crashing = worker();
-    printer.once('data', () => crashing.kill('SIGKILL'));
+    printer.once('data', () => void stopChild(crashing.process, { signal: 'SIGKILL' }));
     await crashing.exited;
     await finishCleanly(txns.length);
     expectJournalInvariant(txns);
@@ -86,7 +86,7 @@ describe('crash recovery against the virtual printer', () => {
   it('SIGKILL after the receipt came out but before the confirmation was recorded', async () => {
     await submitAll(txns);
     const crashing = worker();
-    printer.once('receipt', () => crashing.kill('SIGKILL'));
+    printer.once('receipt', () => void stopChild(crashing.process, { signal: 'SIGKILL' }));
     await crashing.exited;
     await finishCleanly(txns.length);
     expectJournalInvariant(txns);
@@ -105,8 +105,7 @@ describe('crash recovery against the virtual printer', () => {
       const crashing = worker();
       await crashing.line((l) => l === 'started');
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 400)));
-      crashing.kill('SIGKILL');
-      await crashing.exited;
+      await stopChild(crashing.process, { signal: 'SIGKILL' });
     }
     await finishCleanly(many.length);
     expectJournalInvariant(many);

@@ -5,6 +5,7 @@ import { openSpool } from '../../src/spool/spool.js';
 import type { Job } from '../../src/spool/types.js';
 import { eventually, FakeLink, receipt, tempDir, testRender, waitFor } from './helpers.js';
 import { killChildren, startChild } from './processes.js';
+import { stopChild } from '../../src/child-process.js';
 
 let dir: string;
 let dbPath: string;
@@ -25,8 +26,7 @@ describe('across processes', () => {
     const txns = Array.from({ length: 30 }, (_, i) => `K-${i}`);
     const child = startChild(['submit', dbPath, ...txns]);
     await child.line((l) => l === 'submitted K-3');
-    child.kill('SIGKILL');
-    await child.exited;
+    await stopChild(child.process, { signal: 'SIGKILL' });
     const confirmed = child.lines.filter((l) => l.startsWith('submitted ')).map((l) => l.slice('submitted '.length));
     const spool = openSpool({ path: dbPath });
     try {
@@ -65,7 +65,7 @@ describe('across processes', () => {
       for (const txn of txns) await spool.submit(receipt(txn));
       // Kill whichever is printing halfway; the other takes over once the lease expires.
       const first = await Promise.race([a, b].map((c) => c.line((l) => l.startsWith('printed L-5')).then(() => c)));
-      first.kill('SIGKILL');
+      await stopChild(first.process, { signal: 'SIGKILL' });
       await eventually(async () => (await spool.list({ state: 'printed' })).length === txns.length, 20_000);
       const printed = [...a.lines, ...b.lines].filter((l) => l.startsWith('printed ')).map((l) => l.split(' '));
       for (const txn of txns) {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/child-process.js';
 
 const childScript = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -11,7 +12,8 @@ export interface Child {
   /** Resolves with the first line (seen or still to come) that passes `test`. */
   line(test: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal?: NodeJS.Signals): void;
+  /** Stops it once it exists (see src/child-process.ts); resolves when it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<unknown>;
 }
 
 const running = new Set<ChildProcess>();
@@ -40,7 +42,7 @@ export function startChild(args: string[], env: Record<string, string> = {}, use
     process: child,
     lines,
     exited,
-    kill: (signal = 'SIGKILL') => void child.kill(signal),
+    kill: (signal = 'SIGKILL') => stopChild(child, { signal }),
     line(test, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -70,13 +72,5 @@ export function startChild(args: string[], env: Record<string, string> = {}, use
 
 /** Kills every child still running (afterEach). */
 export async function killChildren(): Promise<void> {
-  await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGKILL');
-        }),
-    ),
-  );
+  await Promise.all([...running].map((child) => stopChild(child, { signal: 'SIGKILL' })));
 }

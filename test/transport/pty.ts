@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { Transport } from '../../src/transport/interface.js';
 import { collectReceived, type Peer, type TransportFixture } from './contract.js';
+import { stopChild } from '../../src/child-process.js';
 
 export interface PtyPair {
   /** The end the transport opens. */
@@ -35,13 +36,17 @@ export async function startPtyPair(dir = mkdtempSync(join(tmpdir(), 'receipt-spo
         resolve();
       }
     });
+    socat.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start socat (apt-get install socat): ${error.message}`));
+    });
     socat.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`socat exited with ${code}: ${log}`));
     });
   });
   socat.stderr.resume();
-  const kill = () => stopProcess(socat);
+  const kill = () => stopChild(socat).then(() => undefined);
   return {
     dir,
     hostPath,
@@ -52,14 +57,6 @@ export async function startPtyPair(dir = mkdtempSync(join(tmpdir(), 'receipt-spo
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 /** Opens the printer's end of a pty pair as a contract `Peer`. */

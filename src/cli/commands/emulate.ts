@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control.js';
 import { renderText } from '../../emulator/render-text.js';
 import { VirtualPrinter } from '../../emulator/virtual-printer.js';
+import { isReceiptSpoolError } from '../../errors.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { jsonOption, parsePort, parsePositiveNumber, withCommon } from '../options.js';
 import { createOutput, paint } from '../output.js';
@@ -80,7 +81,8 @@ Example:
         });
       } catch (error) {
         await printer.close().catch(() => {});
-        throw new CliError(`cannot start the virtual printer: ${(error as Error).message}; choose other ports with --port and --control-port.`, EXIT_FAILURE);
+        const hint = isReceiptSpoolError(error) && error.code === 'MISSING_PROGRAM' ? '' : '; choose other ports with --port and --control-port';
+        throw new CliError(`cannot start the virtual printer: ${(error as Error).message}${hint}.`, EXIT_FAILURE);
       }
       if (options.json) out.json({ event: 'listening', ...listening });
       else {

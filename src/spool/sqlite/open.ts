@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { StoreError, StoreReadOnlyError } from '../../errors.js';
+import { StoreDirectoryMissingError, StoreError, StoreReadOnlyError } from '../../errors.js';
 import { toStoreError } from './errors.js';
 import { latestVersion, migrations } from './migrations.js';
+import { explainBindingError } from './native.js';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof BetterSqlite3;
@@ -37,7 +39,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     return db;
   } catch (error) {
     db?.close();
-    throw toStoreError(error, path);
+    throw explainBindingError(error) ?? toStoreError(error, path);
   }
 }
 
@@ -47,6 +49,14 @@ function createPrivateFile(path: string): void {
     fs.closeSync(fs.openSync(path, 'a', 0o600));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const directory = dirname(resolve(path));
+    if (code === 'ENOENT' && !fs.existsSync(directory)) {
+      throw new StoreDirectoryMissingError(
+        `the store's directory ${directory} does not exist (store ${path}): create it (mkdir -p ${directory}) or choose another path (--db, RECEIPT_SPOOL_DB)`,
+        path,
+        { cause: error },
+      );
+    }
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
       throw new StoreReadOnlyError(`cannot create or open the store file ${path}: ${code}`, path, { cause: error });
     }
