@@ -203,6 +203,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const job = await claimed('T1');
         await store.retryJob({ jobId: job.id, attempt: 1 }, mayHavePrinted, { nextAttemptAt: T0, countsTowardGiveUp: true }, T0);
         expect(await store.claimJob(claimFront, T0 + 1)).toMatchObject({ attempts: 2, marked: true, copy: 2 });
+        expect((await store.history('T1')).at(-1)).toMatchObject({ fromState: 'retrying', toState: 'sending', attempt: 2, message: `claimed by ${HOLDER}, marked copy 2` });
       });
 
       it('keeps the next copy unmarked when the attempt provably printed nothing', async () => {

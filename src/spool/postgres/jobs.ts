@@ -129,27 +129,29 @@ export async function insertReprint(
 }
 
 /**
- * The lease row is locked first: claims for one printer queue behind each other (across hosts),
- * never behind other printers. The head is then locked `SKIP LOCKED`: if an operator's command
- * holds it, the claim returns nothing instead of waiting, and that command's commit wakes the
- * worker. A locked head is never skipped for the job behind it (submit order).
+ * The head is locked `FOR UPDATE SKIP LOCKED`, in the same statement that checks the lease: a head
+ * held by another transaction (a second claimer, an operator's command) is not waited for, and
+ * that transaction's commit wakes the worker; it is never skipped for the job behind it (submit
+ * order). A lease taken over meanwhile is safe: the new holder's `resetInDoubt` waits for this
+ * claim's row lock, then re-queues the job in doubt.
  */
 export async function claimJob(
   sql: Sql,
   request: { printer: string; holder: string; includeAttention: boolean },
   now: number,
 ): Promise<Job | undefined> {
-  const lease = await one(sql, `SELECT 1 FROM leases WHERE printer = $1 AND holder = $2 AND expires_at > $3 FOR UPDATE`, [
-    request.printer,
-    request.holder,
-    now,
-  ]);
-  if (!lease) return undefined;
-  const headRow = await one<JobRow>(sql, `SELECT * FROM jobs WHERE id = (${HEAD_ID}) FOR UPDATE SKIP LOCKED`, [request.printer]);
+  const headRow = await one<JobRow>(
+    sql,
+    `SELECT * FROM jobs WHERE id = (${HEAD_ID})
+       AND EXISTS (SELECT 1 FROM leases WHERE printer = $1 AND holder = $2 AND expires_at > $3)
+     FOR UPDATE SKIP LOCKED`,
+    [request.printer, request.holder, now],
+  );
   const head = headRow && toJob(headRow);
   // The head was chosen in the statement's snapshot; the locked row is its latest version.
   if (!head || head.printer !== request.printer || !isReady(head, now, request.includeAttention)) return undefined;
-  // Copies that may already be on paper, across the transaction's jobs (on any printer): numbers the mark.
+  // Copies that may already be on paper, across the transaction's jobs (on any printer), number the
+  // mark: counted under a lock per transaction, in a statement (snapshot) taken after it.
   await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`receipt-spool:copies:${head.transactionId}`]);
   const { copies } = (await one<{ copies: number }>(
     sql,
@@ -160,14 +162,19 @@ export async function claimJob(
   // marked too, unless this attempt is proven to have put nothing on paper.
   const row = (await one<JobRow>(
     sql,
-    `UPDATE jobs SET state = 'sending', attempts = attempts + 1, marked = must_mark, must_mark = true,
-       maybe_printed = maybe_printed + 1, copy = $2, next_attempt_at = NULL, updated_at = $3
-     WHERE id = $1 RETURNING *`,
-    [head.id, copies + 1, now],
+    `WITH updated AS (
+       UPDATE jobs SET state = 'sending', attempts = attempts + 1, marked = must_mark, must_mark = true,
+         maybe_printed = maybe_printed + 1, copy = $2, next_attempt_at = NULL, updated_at = $3
+       WHERE id = $1 RETURNING *
+     ), history AS (
+       INSERT INTO job_history (job_id, transaction_id, at, from_state, to_state, attempt, message)
+       SELECT id, transaction_id, $3, $4, state, attempts,
+         $5 || CASE WHEN marked THEN ', marked copy ' || copy ELSE '' END FROM updated
+     )
+     SELECT * FROM updated`,
+    [head.id, copies + 1, now, head.state, `claimed by ${request.holder}`],
   ))!;
-  const job = toJob(row);
-  await appendHistory(sql, { job, at: now, from: head.state, message: `claimed by ${request.holder}${job.marked ? `, marked copy ${job.copy}` : ''}` });
-  return job;
+  return toJob(row);
 }
 
 interface AttemptRecord {
