@@ -5,6 +5,7 @@
 #   scripts/pg-test-cluster.sh run -- npm test     # start, run the command with RECEIPT_SPOOL_TEST_PG set, tear down
 #   eval "$(scripts/pg-test-cluster.sh start)"     # start and print the exports (PG_TEST_DIR, RECEIPT_SPOOL_TEST_PG)
 #   scripts/pg-test-cluster.sh stop "$PG_TEST_DIR" # tear down what start made
+#   scripts/pg-test-cluster.sh restart "$PG_TEST_DIR"  # crash-restart the server (immediate stop, same port)
 #
 # Needs Debian's postgresql package (binaries in /usr/lib/postgresql/<version>/bin). initdb and
 # postgres refuse to run as root, so as root they run as the `postgres` user the package creates.
@@ -48,8 +49,13 @@ stop() {
   rm -rf "$dir"
 }
 
+restart() {
+  as_owner "$(pg_bin)/pg_ctl" -D "$1/data" -m immediate -w -t 30 restart >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
+  restart) restart "${2:?usage: pg-test-cluster.sh restart DIR}" ;;
   stop) stop "${2:?usage: pg-test-cluster.sh stop DIR}" ;;
   run)
     shift
@@ -61,7 +67,7 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    echo "usage: pg-test-cluster.sh run -- COMMAND... | start | stop DIR" >&2
+    echo "usage: pg-test-cluster.sh run -- COMMAND... | start | stop DIR | restart DIR" >&2
     exit 2
     ;;
 esac
