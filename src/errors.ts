@@ -99,6 +99,22 @@ export class DeviceNotFoundError extends TransportError {
   override readonly code = 'DEVICE_NOT_FOUND';
 }
 
+/**
+ * The device is there but held by someone else: another program's claim (usbfs), a kernel
+ * driver receipt-spool does not detach, a CUPS queue (macOS exclusive access). A person must
+ * free it; the message says how.
+ */
+export class DeviceBusyError extends TransportError {
+  override readonly code = 'DEVICE_BUSY';
+  readonly needsAttention = true;
+}
+
+/** The OS binds the device to a driver the USB library cannot use (Windows usbprint.sys instead of WinUSB). */
+export class UsbDriverError extends TransportError {
+  override readonly code = 'USB_DRIVER';
+  readonly needsAttention = true;
+}
+
 // ---------------------------------------------------------------- printer faults
 
 export interface PrinterErrorContext {
@@ -172,6 +188,25 @@ export class DisconnectedError extends PrinterError {
   override readonly code = 'DISCONNECTED';
   constructor(message = 'printer is not connected', context?: PrinterErrorContext) {
     super(message, context);
+  }
+}
+
+/**
+ * The link is up but the printer held back data until the write's deadline (paper out on a
+ * one-way printer, a full buffer, offline). Not a disconnect: the bytes counted in `bytesSent`
+ * reached the printer; up to `bytesUncertain` more may have.
+ */
+export class NotAcceptingDataError extends PrinterError {
+  override readonly code = 'NOT_ACCEPTING';
+  readonly bytesSent: number;
+  readonly bytesUncertain: number;
+  constructor(
+    message = 'the printer is not accepting data',
+    context: PrinterErrorContext & { bytesSent?: number; bytesUncertain?: number } = {},
+  ) {
+    super(message, { ...context, mayHavePrinted: context.mayHavePrinted ?? (context.bytesSent ?? 0) + (context.bytesUncertain ?? 0) > 0 });
+    this.bytesSent = context.bytesSent ?? 0;
+    this.bytesUncertain = context.bytesUncertain ?? 0;
   }
 }
 

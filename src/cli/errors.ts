@@ -41,6 +41,9 @@ const NEXT_STEP: Record<string, string> = {
   DISCONNECTED: 'check that the printer is on and the URI is right',
   DEVICE_NOT_FOUND: 'check that the printer is plugged in (`receipt-spool printers`)',
   ACCESS_DENIED: 'give this user access to the device (e.g. the dialout or lp group, or a udev rule)',
+  NOT_ACCEPTING: 'check the paper and that the printer is online; the job stays queued',
+  DEVICE_BUSY: 'free the printer from the program holding it (README: "USB on Linux, macOS and Windows")',
+  USB_DRIVER: 'install WinUSB for the printer with Zadig, or use its COM port or network port',
 };
 
 export function exitCodeOf(error: unknown): 1 | 2 {

@@ -5,7 +5,7 @@
  * leak into the next one.
  */
 import { DisconnectedError } from '../errors.js';
-import type { Transport } from '../transport/interface.js';
+import type { Transport, WriteOptions } from '../transport/interface.js';
 import { delay, type Clock } from './clock.js';
 import { ReplyFramer, type Reply } from './framer.js';
 import { ReplyQueue, type PendingReply } from './reply-queue.js';
@@ -70,9 +70,9 @@ export class Connection {
     return this.isClosed;
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  write(bytes: Uint8Array, options?: WriteOptions): Promise<void> {
     if (this.isClosed) return Promise.reject(this.closedError ?? new DisconnectedError());
-    return this.transport.write(bytes);
+    return options === undefined ? this.transport.write(bytes) : this.transport.write(bytes, options);
   }
 
   /**

@@ -100,8 +100,9 @@ export class JobRunner {
         timer = clock.setTimeout(() => reject(new ConfirmTimeoutError(message, { jobId, mayHavePrinted: true })), timeoutMs);
       });
     try {
-      // A link that stops taking bytes (a hung printer behind a full buffer) gets the same time.
-      await Promise.race([connection.write(payload), failure, deadline('the printer stopped accepting the job')]);
+      // A link that stops taking bytes (a hung printer behind a full buffer) gets the same time,
+      // and the link is told so its own wait (USB: the bulk OUT transfer) ends with the job's.
+      await Promise.race([connection.write(payload, { timeoutMs }), failure, deadline('the printer stopped accepting the job')]);
       options.onSent?.(payload.length);
       const timedOut = deadline('printer did not confirm the job in time');
       if (idReply) {

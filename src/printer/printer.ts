@@ -13,6 +13,7 @@ import type { Transport } from '../transport/interface.js';
 import { systemClock, type Clock } from './clock.js';
 import { Connection } from './connection.js';
 import { asDisconnected } from './job-errors.js';
+import { printerStatusFromPort } from './port-status.js';
 import { JobRunner } from './print-job.js';
 import { ConnectionProbe } from './probe.js';
 import { Reconnector } from './reconnector.js';
@@ -176,6 +177,13 @@ export class Printer implements PrinterLink {
   async status(): Promise<PrinterStatus> {
     const connection = this.requireConnection();
     if (connection.answersStatus === false) {
+      // One-way USB printers still report paper and online lines on the control pipe.
+      const queryPortStatus = connection.transport.queryPortStatus?.bind(connection.transport);
+      if (queryPortStatus) {
+        const status = printerStatusFromPort(await queryPortStatus());
+        this.statusTracker.record(status);
+        return status;
+      }
       throw new OneWayError('printer does not answer status requests (one-way link)', { mayHavePrinted: false });
     }
     return this.statusTracker.query(connection, this.timeouts.status);

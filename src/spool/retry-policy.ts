@@ -23,6 +23,11 @@ export const FAILURE_POLICY: Readonly<Record<string, FailureAction>> = {
   DEVICE_NOT_FOUND: { action: 'backoff', countsTowardGiveUp: false },
   ACCESS_DENIED: { action: 'backoff', countsTowardGiveUp: false },
   TRANSPORT_CLOSED: { action: 'backoff', countsTowardGiveUp: false },
+  // The printer held data back past the write's deadline (paper out on a one-way printer, offline).
+  NOT_ACCEPTING: { action: 'backoff', countsTowardGiveUp: false },
+  // Someone else holds the device, or the OS gave it the wrong driver: a person must act.
+  DEVICE_BUSY: { action: 'wait-for-recovery' },
+  USB_DRIVER: { action: 'wait-for-recovery' },
   // May be the job itself (a document the printer chokes on): bounded by `maxFailures`.
   CONFIRM_TIMEOUT: { action: 'backoff', countsTowardGiveUp: true },
   ONE_WAY: { action: 'give-up' },

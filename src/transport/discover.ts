@@ -3,7 +3,8 @@
  * `udevadm` is part of the answer (`usbError`, `serialError`), never a throw.
  */
 import { SERIAL_DEFAULTS, formatPrinterUri } from './uri.js';
-import { findPrinterEndpoints, findUsbPrinters, nodeUsbBackend, type UsbBackend } from './usb.js';
+import { errorText } from './usb-errors.js';
+import { nodeUsbBackend, scanUsbBus, type UsbBackend } from './usb.js';
 
 export interface UsbPrinterInfo {
   vendorId: number;
@@ -27,6 +28,11 @@ export interface PrinterList {
   usb: UsbPrinterInfo[];
   serial: SerialPortInfo[];
   usbError?: string;
+  /**
+   * USB devices whose descriptors could not be read (usually `permission denied`): skipped,
+   * so one unreadable keyboard does not hide the printers. A printer among them needs a udev rule.
+   */
+  usbUnreadable?: { count: number; example: string };
   serialError?: string;
 }
 
@@ -51,11 +57,15 @@ async function listSerialPortsWithSerialport(): Promise<SerialPortListing[]> {
 export async function listPrinters(options: ListPrintersOptions = {}): Promise<PrinterList> {
   const result: PrinterList = { usb: [], serial: [] };
   const [usb, serial] = await Promise.allSettled([
-    findUsbPrinters(options.usbBackend ?? nodeUsbBackend),
+    scanUsbBus(options.usbBackend ?? nodeUsbBackend),
     (options.listSerialPorts ?? listSerialPortsWithSerialport)(),
   ]);
   if (usb.status === 'fulfilled') {
-    for (const device of usb.value) {
+    for (const { device, endpoints } of usb.value.printers) {
+      // String getters open the device in node-usb-rs when sysfs lacks them; a failure leaves the field out.
+      const manufacturer = stringOrUndefined(() => device.manufacturerName);
+      const product = stringOrUndefined(() => device.productName);
+      const serialNumber = stringOrUndefined(() => device.serialNumber);
       const info: UsbPrinterInfo = {
         vendorId: device.vendorId,
         productId: device.productId,
@@ -63,14 +73,22 @@ export async function listPrinters(options: ListPrintersOptions = {}): Promise<P
           kind: 'usb',
           vendorId: device.vendorId,
           productId: device.productId,
-          ...(device.serialNumber ? { serialNumber: device.serialNumber } : {}),
+          ...(serialNumber ? { serialNumber } : {}),
         }),
-        bidirectional: findPrinterEndpoints(device)?.in !== undefined,
+        bidirectional: endpoints.in !== undefined,
       };
-      if (device.manufacturerName) info.manufacturer = device.manufacturerName;
-      if (device.productName) info.product = device.productName;
-      if (device.serialNumber) info.serialNumber = device.serialNumber;
+      if (manufacturer) info.manufacturer = manufacturer;
+      if (product) info.product = product;
+      if (serialNumber) info.serialNumber = serialNumber;
       result.usb.push(info);
+    }
+    const [first] = usb.value.unreadable;
+    if (first !== undefined) {
+      const id = (n: number) => n.toString(16).padStart(4, '0');
+      result.usbUnreadable = {
+        count: usb.value.unreadable.length,
+        example: `${id(first.vendorId)}:${id(first.productId)}: ${errorText(first.error)}`,
+      };
     }
   } else {
     result.usbError = messageOf(usb.reason);
@@ -98,4 +116,12 @@ function parseHex(text: string | undefined): number | undefined {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function stringOrUndefined(read: () => string | null | undefined): string | undefined {
+  try {
+    return read() ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

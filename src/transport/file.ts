@@ -50,6 +50,8 @@ export interface FileTransportOptions extends TransportOptions {
   pollMs?: number;
   /** How often to check that the device still exists while idle, in ms (default 1000). */
   presenceCheckMs?: number;
+  /** How long `close()` waits for written data to leave (usblp's last transfer), in ms (default 30 000). */
+  drainTimeoutMs?: number;
   io?: FileIo;
 }
 
@@ -239,9 +241,36 @@ export class FileTransport extends TransportBase implements Transport {
     this.ended(error);
     // Non-blocking calls finish quickly; closing under them could hit a reused descriptor number.
     await Promise.allSettled([...this.#inFlight]);
+    if (error === undefined) await this.#drain(fd);
     await this.#io.close(fd).catch(() => {});
   }
+
+  /**
+   * Waits until what the device took has left it. usblp returns from a non-blocking write
+   * once the USB transfer is submitted and kills transfers still in flight at close, so the
+   * end of a job (the cut) can be lost. drivers/usb/class/usblp.c, above usblp_wwait():
+   * "applications setting O_NONBLOCK must use select(2) or poll(2) to wait for the buffer to
+   * drain before closing. Alternatively, set blocking mode with fcntl and issue a zero-size
+   * write." Node has no poll(2) on a file descriptor, so we repeat a zero-size non-blocking
+   * write: usblp_write() waits for the previous transfer first and answers EAGAIN until it is
+   * done. Ttys and regular files answer 0 at once.
+   */
+  async #drain(fd: number): Promise<void> {
+    const deadline = Date.now() + (this.#options.drainTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        await this.#io.write(fd, EMPTY);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (!RETRY_CODES.has(code) || Date.now() >= deadline) return;
+        await delay(this.#pollMs);
+      }
+    }
+  }
 }
+
+const EMPTY = new Uint8Array(0);
 
 function delay(ms: number, unref = false): Promise<void> {
   return new Promise((resolve) => {

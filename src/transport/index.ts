@@ -1,9 +1,10 @@
 /** The transport layer's public surface (re-exported by `src/index.ts`). */
-export type { Transport, TransportKind, TransportOptions } from './interface.js';
+export type { PortStatus, Transport, TransportKind, TransportOptions, WriteOptions } from './interface.js';
 export {
   DEFAULT_TCP_PORT,
   formatPrinterUri,
   parsePrinterUri,
+  unsupportedSerialSetting,
   type FileTarget,
   type MemoryTarget,
   type PrinterTarget,
@@ -21,13 +22,16 @@ export {
   KNOWN_PRINTER_VENDORS,
   UsbTransport,
   findUsbPrinters,
+  scanUsbBus,
   udevRuleFor,
+  type UsbScan,
   type UsbBackend,
   type UsbDeviceLike,
   type UsbSelector,
   type UsbTransportOptions,
 } from './usb.js';
 export { FileTransport, type FileIo, type FileTransportOptions } from './file.js';
+export { decodePortStatus } from './usb-port-status.js';
 export {
   listPrinters,
   type ListPrintersOptions,

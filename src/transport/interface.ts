@@ -31,7 +31,7 @@ export interface Transport {
    * Rejects with `DisconnectedError` if the link drops, and with `TransportClosedError`
    * (`canceled: true`) if `close()` is called while the write is pending.
    */
-  write(bytes: Uint8Array): Promise<void>;
+  write(bytes: Uint8Array, options?: WriteOptions): Promise<void>;
 
   /**
    * Optional. Writes past the link's own flow-control hold (serial XON/XOFF), for ESC/POS
@@ -39,6 +39,13 @@ export interface Transport {
    * said XOFF. Transports without such a hold omit it; callers then use `write()`.
    */
   writeRealtime?(bytes: Uint8Array): Promise<void>;
+
+  /**
+   * Optional. The printer's line status read outside the data stream (USB printer class
+   * GET_PORT_STATUS): works on one-way links and while the printer refuses data, so a
+   * one-way USB printer can still report paper out.
+   */
+  queryPortStatus?(): Promise<PortStatus>;
 
   /** Subscribes to bytes from the printer, in arrival order. Returns the unsubscribe function. */
   onData(listener: (bytes: Uint8Array) => void): () => void;
@@ -57,4 +64,26 @@ export interface Transport {
 export interface TransportOptions {
   /** Connect/open timeout in ms (default 5000). */
   openTimeoutMs?: number;
+}
+
+/** Per-write settings. */
+export interface WriteOptions {
+  /**
+   * How long the link may wait for the printer to take these bytes (e.g. the job's remaining
+   * time): a printer holds data back while its buffer is full or its paper is out. Transports
+   * without such a wait ignore it.
+   */
+  timeoutMs?: number;
+}
+
+/** The three status lines a USB printer reports on GET_PORT_STATUS. */
+export interface PortStatus {
+  /** Bit 5, PaperEmpty. */
+  paperEmpty: boolean;
+  /** Bit 4, Select: the printer is online. */
+  selected: boolean;
+  /** Bit 3 clear (NotError low): the printer reports an error. */
+  error: boolean;
+  /** The status byte as received. */
+  raw: number;
 }

@@ -20,11 +20,13 @@ import {
   AccessDeniedError,
   DeviceNotFoundError,
   DisconnectedError,
+  InvalidArgumentError,
   TransportError,
 } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
 import { TransportBase, copyBytes } from './link.js';
-import { SERIAL_DEFAULTS, type SerialFlowControl, type SerialParity } from './uri.js';
+import { hangupAwareBinding, type OpeningBinding } from './serial-hangup.js';
+import { SERIAL_DEFAULTS, unsupportedSerialSetting, type SerialFlowControl, type SerialParity } from './uri.js';
 
 export const XON = 0x11;
 export const XOFF = 0x13;
@@ -75,9 +77,13 @@ export interface SerialTransportOptions extends TransportOptions {
 
 const DEFAULT_OPEN_TIMEOUT_MS = 5000;
 
+/** Outside Windows, ports read through `hangupAwareBinding`: a hung-up tty is a disconnect, not a busy loop. */
+const unixBinding = process.platform === 'win32' ? undefined : hangupAwareBinding(SerialPort.binding as unknown as OpeningBinding);
+
 function createSerialPort(settings: SerialPortSettings): SerialPortLike {
   return new SerialPort({
     ...settings,
+    ...(unixBinding === undefined ? {} : { binding: unixBinding as typeof SerialPort.binding }),
     // The OS must not interpret XON/XOFF (see the file comment).
     xon: false,
     xoff: false,
@@ -101,6 +107,11 @@ export class SerialTransport extends TransportBase implements Transport {
 
   constructor(options: SerialTransportOptions) {
     super();
+    const unsupported = unsupportedSerialSetting({
+      parity: options.parity ?? SERIAL_DEFAULTS.parity,
+      stopBits: options.stopBits ?? SERIAL_DEFAULTS.stopBits,
+    });
+    if (unsupported !== undefined) throw new InvalidArgumentError(`serial:${options.path}: ${unsupported.part} ${unsupported.reason}`);
     this.#options = options;
     this.path = options.path;
     this.flowControl = options.flowControl ?? SERIAL_DEFAULTS.flowControl;

@@ -72,7 +72,30 @@ const KEYS_BY_KIND: Record<PrinterTarget['kind'], readonly string[]> = {
   memory: COMMON_KEYS,
 };
 
-export function parsePrinterUri(uri: string): PrinterTarget {
+export interface ParseOptions {
+  /** The system the printer will be opened on (default: this one); serial settings differ by OS. */
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * Serial settings `serialport` cannot open on this platform. Outside Windows,
+ * @serialport/bindings-cpp 13 (src/serialport_unix.cpp, `setup`) knows parity none/odd/even
+ * and stop bits 1/2 only; mark, space and 1.5 fail at open with "Invalid parity setting" /
+ * "Invalid stop bits setting", which would otherwise be retried as a connection fault forever.
+ */
+export function unsupportedSerialSetting(
+  settings: { parity: SerialParity; stopBits: 1 | 1.5 | 2 },
+  platform: NodeJS.Platform = process.platform,
+): { part: 'parity' | 'stopBits'; reason: string } | undefined {
+  if (platform === 'win32') return undefined;
+  if (settings.parity === 'mark' || settings.parity === 'space') {
+    return { part: 'parity', reason: `"${settings.parity}" is only available on Windows (here: none, even, odd)` };
+  }
+  if (settings.stopBits === 1.5) return { part: 'stopBits', reason: '1.5 is only available on Windows (here: 1, 2)' };
+  return undefined;
+}
+
+export function parsePrinterUri(uri: string, options: ParseOptions = {}): PrinterTarget {
   const fail = (part: string, reason: string): never => {
     throw new InvalidPrinterUriError(uri, part, reason);
   };
@@ -115,6 +138,10 @@ export function parsePrinterUri(uri: string): PrinterTarget {
   for (const [key, value] of query) {
     if (!allowed.includes(key)) fail(key, `unknown parameter for ${target.kind} (allowed: ${allowed.join(', ')})`);
     applyQueryValue(target, key, value, fail);
+  }
+  if (target.kind === 'serial') {
+    const unsupported = unsupportedSerialSetting(target, options.platform);
+    if (unsupported !== undefined) fail(unsupported.part, unsupported.reason);
   }
   return target;
 }

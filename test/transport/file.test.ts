@@ -91,4 +91,43 @@ describe('FileTransport', () => {
     expect(await closed).toBeInstanceOf(DisconnectedError);
     expect(transport.isOpen).toBe(false);
   });
+
+  it('close() waits for usblp to finish the last transfer: the end of the job (the cut) is not lost', async () => {
+    // usblp with O_NONBLOCK (drivers/usb/class/usblp.c): write() submits one transfer and returns
+    // its length at once; a write while it is in flight, zero-size included, is EAGAIN; release()
+    // kills the transfer still in flight.
+    const printed: number[] = [];
+    let inFlight: Uint8Array | undefined;
+    let transferTimer: ReturnType<typeof setTimeout> | undefined;
+    const io: FileIo = {
+      ...nodeFileIo,
+      open: async () => 9,
+      fstat: async () => ({ isFile: () => false }),
+      read: async () => Promise.reject(Object.assign(new Error('again'), { code: 'EAGAIN' })),
+      write: async (_fd, bytes) => {
+        if (inFlight !== undefined) throw Object.assign(new Error('would block'), { code: 'EAGAIN' });
+        if (bytes.length === 0) return 0;
+        const taken = bytes.subarray(0, 4096);
+        inFlight = new Uint8Array(taken);
+        // The printer takes a transfer in 5 ms.
+        transferTimer = setTimeout(() => {
+          printed.push(...inFlight!);
+          inFlight = undefined;
+        }, 5);
+        return taken.length;
+      },
+      close: async () => {
+        clearTimeout(transferTimer);
+        inFlight = undefined;
+      },
+      exists: async () => true,
+    };
+    const transport = new FileTransport({ path: '/dev/usb/lp0', io, pollMs: 1 });
+    await transport.open();
+    const job = Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff);
+    await transport.write(job);
+    await transport.close();
+    expect(printed.length).toBe(job.length);
+    expect(Buffer.from(printed).equals(job)).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import { createTransport, openTransport } from '../../src/transport/open.js';
 import { SerialTransport } from '../../src/transport/serial.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
 import { UsbTransport } from '../../src/transport/usb.js';
-import { FakeUsbDevice, fakeBackend } from './fake-usb.js';
+import { SimulatedPrinter, simulatedUsb } from './native-usb.js';
 
 afterEach(() => MemoryTransport.reset());
 
@@ -51,8 +51,8 @@ describe('openTransport', () => {
   });
 
   it('uses the injected USB backend', async () => {
-    const device = new FakeUsbDevice();
-    const transport = await openTransport('usb://04b8:0e15', { usbBackend: fakeBackend([device]) });
+    const printer = new SimulatedPrinter({ driver: null });
+    const transport = await openTransport('usb://04b8:0e15', { usbBackend: simulatedUsb({ printers: [printer] }) });
     expect(transport.bidirectional).toBe(true);
     await transport.close();
   });
@@ -61,10 +61,12 @@ describe('openTransport', () => {
 describe('listPrinters', () => {
   it('lists USB printers and serial ports with their URIs', async () => {
     const list = await listPrinters({
-      usbBackend: fakeBackend([
-        new FakeUsbDevice({ serialNumber: 'X1', bulkIn: false }),
-        new FakeUsbDevice({ vendorId: 0x046d, productId: 0xc31c, interfaceClass: 3 }),
-      ]),
+      usbBackend: simulatedUsb({
+        printers: [
+          new SimulatedPrinter({ serialNumber: 'X1', alternates: [{ protocol: 1, bulkIn: false }] }),
+          new SimulatedPrinter({ vendorId: 0x046d, productId: 0xc31c, alternates: [{ interfaceClass: 3, protocol: 0, bulkIn: true }] }),
+        ],
+      }),
       listSerialPorts: async () => [{ path: '/dev/ttyUSB0', manufacturer: 'FTDI', vendorId: '0403', productId: '6001' }],
     });
     expect(list).toEqual({
@@ -72,8 +74,8 @@ describe('listPrinters', () => {
         {
           vendorId: 0x04b8,
           productId: 0x0e15,
-          manufacturer: 'Fake',
-          product: 'Receipt 80',
+          manufacturer: 'EPSON',
+          product: 'TM-T20III',
           serialNumber: 'X1',
           uri: 'usb://04b8:0e15?serial=X1',
           bidirectional: false,
@@ -86,7 +88,7 @@ describe('listPrinters', () => {
   it('reports unavailable subsystems as messages, not throws', async () => {
     const list = await listPrinters({
       // What usb 3.1 says in a container without /sys/bus/usb.
-      usbBackend: fakeBackend(() => Promise.reject(new Error('getDevices error: /sys/bus/usb/devices/ not found (errno 2)'))),
+      usbBackend: simulatedUsb({ printers: [], noSubsystem: true }),
       listSerialPorts: () => Promise.reject(new Error('spawn udevadm ENOENT')),
     });
     expect(list.usb).toEqual([]);

@@ -66,6 +66,7 @@ export function registerPrinterCommands(program: Command): void {
       const unavailable = [
         ...(found.usbError === undefined ? [] : [{ kind: 'usb', unavailable: found.usbError }]),
         ...(found.serialError === undefined ? [] : [{ kind: 'serial', unavailable: found.serialError }]),
+        ...(found.usbUnreadable === undefined ? [] : [{ kind: 'usb', unreadable: found.usbUnreadable.count, example: found.usbUnreadable.example }]),
       ];
       if (options.json) {
         for (const entry of [...usb, ...serial, ...unavailable]) out.json(entry);
@@ -73,6 +74,12 @@ export function registerPrinterCommands(program: Command): void {
       }
       if (found.usbError !== undefined) out.line(`USB: ${found.usbError}; USB printers cannot be listed or used here.`);
       if (found.serialError !== undefined) out.line(`serial: ports cannot be listed (${found.serialError}).`);
+      if (found.usbUnreadable !== undefined) {
+        out.line(
+          `USB: skipped ${found.usbUnreadable.count} device(s) this user cannot read (${found.usbUnreadable.example}); ` +
+            'if the printer is one of them, add a udev rule (README, "USB on Linux, macOS and Windows").',
+        );
+      }
       if (usb.length + serial.length === 0) {
         out.line('no USB printers or serial ports found');
         return;
