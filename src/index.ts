@@ -12,7 +12,10 @@ export { validateReceipt, checkReceipt, type ValidateOptions, type CheckResult }
 export { receipt, ReceiptBuilder } from './document/builder.js';
 export type { RowStyle, BarcodeOptions, QrOptions, Pdf417Options, ImageOptions } from './document/builder.js';
 export { LIMITS, QR_CAPACITY } from './document/limits.js';
-export { maskPan, findCardNumbers, type MaskPanOptions, type CardDataMatch, type CardDataKind } from './document/card-data.js';
+export { maskPan, findCardNumbers, maskCardData, type MaskPanOptions, type CardDataMatch, type CardDataKind, type MaskedText } from './document/card-data.js';
+export { CARD_BRANDS, cardBrandOf, type CardBrand } from './document/card-brands.js';
+export { readReceiptLeniently, type LenientOptions, type LenientResult } from './document/lenient.js';
+export type { DocumentWarning, DocumentWarningCode } from './document/warnings.js';
 export { normalizeBarcode } from './document/barcode-rules.js';
 export { receiptJsonSchema } from './document/json-schema.js';
 

@@ -26,7 +26,7 @@ const BAD_INPUT_CODES = new Set(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUM
 /** What to do next, by error code; appended to the library's message. */
 const NEXT_STEP: Record<string, string> = {
   INVALID_DOCUMENT: 'fix the document and try again',
-  CARD_DATA: 'mask card numbers (first 6 and last 4 digits at most), or pass --allow-card-numbers if this receipt must carry them',
+  CARD_DATA: 'mask card numbers (first 6 and last 4 digits at most), or pass --allow-card-numbers if this receipt must carry them; without --strict the spool masks them itself',
   INVALID_PRINTER_URI: 'use tcp://HOST[:PORT], serial:/dev/ttyUSB0?baudRate=N, usb://VID:PID or file:/dev/usb/lp0',
   UNKNOWN_TRANSACTION: 'check the id with `receipt-spool list`',
   DOCUMENT_PURGED: 'it can no longer be printed',

@@ -36,7 +36,12 @@ export function jsonOption(description = 'machine-readable output (JSON)'): Opti
 
 /** The explicit opt-out from the card-number check (e.g. a secured merchant copy). */
 export function allowCardNumbersOption(): Option {
-  return new Option('--allow-card-numbers', 'accept full card numbers in the document (track data and CVVs are still refused)');
+  return new Option('--allow-card-numbers', 'keep full card numbers in the document instead of masking them (track data and CVVs are still removed)');
+}
+
+/** Development and CI: refuse a document the spool would have to change to print. */
+export function strictOption(): Option {
+  return new Option('--strict', 'refuse the document if printing it needs any change (every warning becomes an error naming its JSON path)');
 }
 
 /** Adds the options every command takes. */

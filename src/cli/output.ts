@@ -6,6 +6,7 @@
  */
 import { displayWidth } from '../escpos/width.js';
 import type { HistoryEntry, Job, PrinterHealth, ReprintRecord } from '../spool/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 
 export interface Output {
   readonly tty: boolean;
@@ -116,6 +117,11 @@ export function reprintJson(record: ReprintRecord): Record<string, unknown> {
 
 export function healthJson(health: PrinterHealth): Record<string, unknown> {
   return { ...health, observedAt: isoTime(health.observedAt) };
+}
+
+/** Submit warnings on stderr, one line each: what the spool changed so that the receipt prints. */
+export function printDocumentWarnings(out: Output, warnings: readonly DocumentWarning[]): void {
+  for (const warning of warnings) out.note(`warning: ${warning.code} at ${warning.path || '(document)'}: ${warning.message}`);
 }
 
 /** One line about a job for people: `TXN-1 printed (printed) on front`. */

@@ -2,11 +2,13 @@
  * The receipt document as a zod 4 schema: one strict object per block kind. `validate.ts`
  * applies it with block-by-block dispatch (for precise error paths); `scripts/generate-schema.ts`
  * publishes it as `schema/receipt.schema.json`. Refinements (character rules, barcode data,
- * PNG header) are runtime checks that JSON Schema cannot express.
+ * QR capacity, PNG header) are runtime checks that JSON Schema cannot express: strict validation
+ * reports them, the spool's lenient reading (lenient.ts) degrades them with warnings.
  */
 import { z } from 'zod';
 import { barcodeProblem, BARCODE_SYMBOLOGIES } from './barcode-rules.js';
-import { LIMITS, QR_CAPACITY } from './limits.js';
+import { LIMITS } from './limits.js';
+import { qrCapacityProblem } from './qr-rules.js';
 import { textProblem, utf8Length, type TextRuleOptions } from './text-rules.js';
 import type { ReceiptDocument } from './types.js';
 
@@ -96,16 +98,6 @@ const barcodeBlock = z
   .meta({ title: 'barcode' });
 
 const symbolData = { newline: true, tab: true, carriageReturn: true } as const;
-
-function qrCapacityProblem(data: string, level: keyof typeof QR_CAPACITY): string | undefined {
-  const capacity = QR_CAPACITY[level];
-  if (/^[0-9]*$/.test(data)) return data.length > capacity.numeric ? `too long for a QR code at level ${level} (max ${capacity.numeric} digits)` : undefined;
-  if (/^[0-9A-Z $%*+\-./:]*$/.test(data)) {
-    return data.length > capacity.alphanumeric ? `too long for a QR code at level ${level} (max ${capacity.alphanumeric} characters)` : undefined;
-  }
-  const bytes = utf8Length(data);
-  return bytes > capacity.byte ? `too long for a QR code at level ${level} (max ${capacity.byte} UTF-8 bytes)` : undefined;
-}
 
 const qrBlock = z
   .strictObject({
@@ -240,7 +232,10 @@ export const ReceiptDocumentSchema = z
   })
   .meta({
     title: 'receipt-spool receipt document',
-    description: 'What to print for one transaction. Generated from src/document/schema.ts.',
+    description:
+      'What to print for one transaction. Generated from src/document/schema.ts. `submit` accepts every document valid under this schema: ' +
+      'what the schema cannot express (control characters, barcode check digits, QR capacity, PNG data, card numbers) is degraded by the ' +
+      'spool with a warning, and reported as an error by strict validation (validateReceipt, checkReceipt, submit --strict, preview).',
   });
 
 // The schema's output must be a ReceiptDocument: a compile error here means types.ts and the schema drifted.

@@ -57,3 +57,55 @@ export function utf8Length(value: string): number {
   }
   return bytes;
 }
+
+/** The character printed in place of a control character or a lone surrogate. */
+export const REPLACEMENT = '?';
+/** The mark left where text was cut to fit a limit. */
+export const ELLIPSIS = '…';
+
+/** `value` with every character `textProblem` objects to replaced by `?`, and how many were. */
+export function replaceBadCharacters(value: string, options: TextRuleOptions = {}): { text: string; replaced: number } {
+  if (textProblem(value, options) === undefined) return { text: value, replaced: 0 };
+  let out = '';
+  let replaced = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += value[i]! + value[i + 1]!;
+        i++;
+        continue;
+      }
+    }
+    if (textProblem(value[i]!, options) === undefined) out += value[i]!;
+    else {
+      out += REPLACEMENT;
+      replaced++;
+    }
+  }
+  return { text: out, replaced };
+}
+
+/** `value` cut to at most `max` UTF-16 units, ending in `…` when cut (never inside a surrogate pair). */
+export function truncateText(value: string, max: number): { text: string; truncated: boolean } {
+  if (value.length <= max) return { text: value, truncated: false };
+  let end = max - ELLIPSIS.length;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { text: value.slice(0, end) + ELLIPSIS, truncated: true };
+}
+
+/** `value` cut to at most `max` UTF-8 bytes, ending in `…` (3 bytes) when cut. */
+export function truncateUtf8(value: string, max: number): { text: string; truncated: boolean } {
+  if (utf8Length(value) <= max) return { text: value, truncated: false };
+  let text = '';
+  let bytes = 0;
+  for (const char of value) {
+    const size = utf8Length(char);
+    if (bytes + size > max - 3) break;
+    text += char;
+    bytes += size;
+  }
+  return { text: text + ELLIPSIS, truncated: true };
+}

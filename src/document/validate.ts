@@ -1,4 +1,5 @@
 /**
+ * The strict reading, for development and CI (the spool reads leniently: lenient.ts).
  * `validateReceipt`: unknown input → a `ReceiptDocument`, or an `InvalidDocumentError` whose
  * issues name the JSON path and the reason (`content[3].qr: expected string`). Blocks are
  * dispatched by their kind key before zod runs, so a bad block gets that kind's errors rather
@@ -23,7 +24,7 @@ export type CheckResult =
   | { ok: true; document: ReceiptDocument }
   | { ok: false; issues: ValidationIssue[]; error: InvalidDocumentError };
 
-type PathSegment = string | number;
+export type PathSegment = string | number;
 
 const EnvelopeSchema = z.strictObject({
   transactionId: TransactionIdSchema,
@@ -35,7 +36,7 @@ const KIND_LIST = BLOCK_KINDS.join(', ');
 const SAFE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
 
 /** A key from the input may be shown only if it cannot leak data (e.g. a card number used as a key). */
-function displayableKey(key: string): boolean {
+export function displayableKey(key: string): boolean {
   return SAFE_KEY.test(key) && findCardNumbers(key).length === 0;
 }
 
@@ -49,11 +50,11 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function hasOwn(value: unknown, key: PathSegment): boolean {
+export function hasOwn(value: unknown, key: PathSegment): boolean {
   return (isPlainObject(value) || Array.isArray(value)) && Object.prototype.hasOwnProperty.call(value, key);
 }
 
@@ -90,7 +91,7 @@ function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, b
 }
 
 /** Translate zod issues (paths relative to `base`) into our `{path, message}` form. */
-function translate(
+export function translate(
   issues: readonly z.core.$ZodIssue[],
   base: readonly PathSegment[],
   root: unknown,
@@ -146,7 +147,7 @@ function translate(
   return out;
 }
 
-function blockKindOf(block: Record<string, unknown>): BlockKind[] {
+export function blockKindOf(block: Record<string, unknown>): BlockKind[] {
   const kinds = BLOCK_KINDS.filter((kind) => Object.prototype.hasOwnProperty.call(block, kind));
   // `feed` is also the cut block's option: {cut, feed} is a cut.
   return kinds.includes('cut') ? kinds.filter((kind) => kind !== 'feed') : kinds;

@@ -10,6 +10,7 @@ import type {
   RuleBlock,
   TextBlock,
 } from '../document/types.js';
+import { qrCapacityProblem } from '../document/qr-rules.js';
 import { barcodeBytes } from './barcode.js';
 import * as cmd from './commands.js';
 import * as fixed from './fixed.js';
@@ -160,9 +161,14 @@ export function renderQr(ctx: RenderContext, block: QrBlock, path: string): void
   ctx.style.align(block.align ?? 'center');
   ctx.sink.emit('GS ( k QR model', fixed.QR_MODEL_2);
   ctx.sink.emit('GS ( k QR size', fixed.qrModuleSize(clamp(block.size ?? 6, 1, 16)));
-  ctx.sink.emit('GS ( k QR error correction', fixed.qrErrorCorrection(block.errorCorrection ?? 'M'));
+  ctx.sink.emit('GS ( k QR error correction', fixed.qrErrorCorrection(block.errorCorrection ?? defaultQrLevel(String(block.qr))));
   ctx.sink.emit('GS ( k QR store', cmd.qrStore(data));
   ctx.sink.emit('GS ( k QR print', fixed.QR_PRINT);
+}
+
+/** Level M when the data fits it, else L: validation promises that data within level L's capacity prints. */
+function defaultQrLevel(data: string): 'M' | 'L' {
+  return qrCapacityProblem(data, 'M') === undefined ? 'M' : 'L';
 }
 
 export function renderPdf417(ctx: RenderContext, block: Pdf417Block, path: string): void {

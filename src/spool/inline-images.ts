@@ -42,10 +42,19 @@ async function readPngAsDataUri(path: string, file: string): Promise<string | Va
  * is missing, unreadable, not a PNG or too large.
  */
 export async function inlineImageFiles(doc: unknown, baseDir: string): Promise<unknown> {
+  const { document, issues } = await inlineImageFilesLeniently(doc, baseDir);
+  if (issues.length > 0) throw new InvalidDocumentError(issues);
+  return document;
+}
+
+/**
+ * `inlineImageFiles` without throwing for a file it cannot use: that block keeps its path (the
+ * lenient reading leaves it out) and `issues` says why, by block path.
+ */
+export async function inlineImageFilesLeniently(doc: unknown, baseDir: string): Promise<{ document: unknown; issues: ValidationIssue[] }> {
   try {
     return await inline(doc, baseDir);
   } catch (error) {
-    if (error instanceof InvalidDocumentError) throw error;
     // Only exotic JavaScript values (throwing getters, revoked proxies) get here; JSON input cannot.
     throw new InvalidDocumentError([{ path: '', message: 'input could not be read as JSON data' }], { cause: error });
   }
@@ -55,11 +64,11 @@ function namesImageFile(block: unknown): block is Record<string, unknown> & { im
   return isPlainObject(block) && typeof block['image'] === 'string' && !block['image'].startsWith('data:');
 }
 
-async function inline(doc: unknown, baseDir: string): Promise<unknown> {
-  if (!isPlainObject(doc) || !Array.isArray(doc['content'])) return doc;
-  // The usual receipt names no file: nothing to read, nothing to copy.
-  if (!doc['content'].some(namesImageFile)) return doc;
+async function inline(doc: unknown, baseDir: string): Promise<{ document: unknown; issues: ValidationIssue[] }> {
   const issues: ValidationIssue[] = [];
+  if (!isPlainObject(doc) || !Array.isArray(doc['content'])) return { document: doc, issues };
+  // The usual receipt names no file: nothing to read, nothing to copy.
+  if (!doc['content'].some(namesImageFile)) return { document: doc, issues };
   const content = await Promise.all(
     doc['content'].map(async (block: unknown, index) => {
       if (!namesImageFile(block)) return block;
@@ -72,9 +81,6 @@ async function inline(doc: unknown, baseDir: string): Promise<unknown> {
       return { ...block, image: result };
     }),
   );
-  if (issues.length > 0) {
-    issues.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
-    throw new InvalidDocumentError(issues);
-  }
-  return { ...doc, content };
+  issues.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
+  return { document: { ...doc, content }, issues };
 }

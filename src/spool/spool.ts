@@ -3,11 +3,12 @@
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
 import { EventEmitter } from 'node:events';
-import { StoreError, UnknownTransactionError } from '../errors.js';
-import { validateReceipt } from '../document/validate.js';
+import { CardDataError, InvalidDocumentError, StoreError, UnknownTransactionError, type ValidationIssue } from '../errors.js';
+import { readReceiptLeniently } from '../document/lenient.js';
 import type { ReceiptDocument } from '../document/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 import { unknownHealth } from './health.js';
-import { inlineImageFiles } from './inline-images.js';
+import { inlineImageFilesLeniently } from './inline-images.js';
 import { isPostgresUrl } from './postgres/connect.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
@@ -36,7 +37,7 @@ export interface SpoolOptions {
    * `receipt_spool`). Connects on first use; tables are created by numbered migrations.
    */
   url?: string;
-  /** Accept full card numbers in documents (default false: rejected with `CardDataError`). */
+  /** Keep full card numbers in documents (default false: masked to first 6 / last 4, with a warning). */
   allowCardNumbers?: boolean;
   clock?: Clock;
   /** How long a write waits for another process's lock before `StoreLockedError` (default 5000). */
@@ -47,6 +48,12 @@ export interface SpoolOptions {
 
 export interface SubmitOptions {
   allowCardNumbers?: boolean;
+  /**
+   * Development and CI: refuse the document when reading it needed any change (the warnings
+   * become `InvalidDocumentError` issues, `CardDataError` when all are card data). Default false:
+   * after a payment a receipt is never refused for its content.
+   */
+  strict?: boolean;
   /** Where relative image file paths in the document are read from (default the working directory). */
   baseDir?: string;
 }
@@ -97,19 +104,26 @@ export class Spool extends EventEmitter {
   }
 
   /**
-   * Validates the receipt and commits it; resolves only once the commit is durable. The same
-   * `transactionId` again returns the stored job (`created: false`) and prints nothing more.
+   * Reads the receipt leniently (card numbers masked, content problems degraded, each with a
+   * warning) and commits it with its warnings; resolves only once the commit is durable. Refuses
+   * (`InvalidDocumentError`) only what is not a receipt: not an object, no usable
+   * `transactionId`, a bad `printer` name, no `content` array. The same `transactionId` again
+   * returns the stored job (`created: false`) and prints nothing more.
    */
   async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const inlined = await inlineImageFiles(input, options.baseDir ?? process.cwd());
-    const document = validateReceipt(inlined, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
+    const inlined = await inlineImageFilesLeniently(input, options.baseDir ?? process.cwd());
+    const read = readReceiptLeniently(inlined.document, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
+    if (!read.ok) throw read.error;
+    const { document } = read;
+    const warnings = explainImageFiles(read.warnings, inlined.issues);
+    if (options.strict && warnings.length > 0) throw strictError(warnings);
     const { job, created } = await this.#store.insertJob(
-      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original' },
+      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original', warnings },
       this.#clock.now(),
     );
     if (created) this.#queued(job);
     const documentDiffers = !created && (job.document === null || canonicalJson(job.document) !== canonicalJson(document));
-    return { job, created, documentDiffers };
+    return { job, created, documentDiffers, warnings };
   }
 
   /** Queues a marked copy (behind the original if that has not printed yet) and records who and why. */
@@ -194,6 +208,21 @@ export class Spool extends EventEmitter {
 }
 
 export type { SpoolEvents };
+
+const CARD_WARNINGS = new Set(['CARD_NUMBER_MASKED', 'CARD_DATA_REMOVED']);
+
+/** Strict submit: every warning is an error at its path; `CardDataError` when all of them are card data. */
+function strictError(warnings: readonly DocumentWarning[]): InvalidDocumentError {
+  const issues: ValidationIssue[] = warnings.map(({ path, message }) => ({ path, message: `${message} (when not strict)` }));
+  return warnings.every((w) => CARD_WARNINGS.has(w.code)) ? new CardDataError(issues) : new InvalidDocumentError(issues);
+}
+
+/** An image left out because its file could not be used says which file and why. */
+function explainImageFiles(warnings: DocumentWarning[], fileIssues: readonly ValidationIssue[]): DocumentWarning[] {
+  if (fileIssues.length === 0) return warnings;
+  const byPath = new Map(fileIssues.map((issue) => [issue.path, issue.message]));
+  return warnings.map((w) => (w.code === 'IMAGE_DROPPED' && byPath.has(w.path) ? { ...w, message: `${byPath.get(w.path)}: left out` } : w));
+}
 
 /** JSON with object keys sorted, so equal documents compare equal whatever their key order. */
 function canonicalJson(document: ReceiptDocument): string {

@@ -6,6 +6,7 @@
  * nothing if the job was claimed again since (e.g. by a worker that took over the lease).
  */
 import type { ReceiptDocument } from '../document/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee } from '../printer/types.js';
 import type {
   HistoryEntry,
@@ -21,6 +22,8 @@ export interface NewJob {
   printer: string;
   document: ReceiptDocument;
   kind: JobKind;
+  /** Stored with the job (`Job.warnings`); default none. */
+  warnings?: DocumentWarning[];
 }
 
 export interface AttemptRef {

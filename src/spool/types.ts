@@ -3,6 +3,7 @@
  * Times are milliseconds since the epoch (from the spool's clock).
  */
 import type { ReceiptDocument } from '../document/types.js';
+import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee, PrinterStatus } from '../printer/types.js';
 
 /**
@@ -43,6 +44,8 @@ export interface Job {
   copy: number;
   /** The validated document; `null` once purged after the retention period. */
   document: ReceiptDocument | null;
+  /** What the lenient reading changed at submit (card numbers masked, content degraded); kept after a purge. */
+  warnings: DocumentWarning[];
   nextAttemptAt: number | null;
   lastErrorCode: string | null;
   lastErrorMessage: string | null;
@@ -112,6 +115,8 @@ export interface SubmitResult {
   created: boolean;
   /** True when an existing transaction was submitted again with a different document (ignored). */
   documentDiffers: boolean;
+  /** What reading this submission changed so that it prints (empty when nothing); `job.warnings` are the stored job's. */
+  warnings: DocumentWarning[];
 }
 
 export interface Clock {

@@ -33,10 +33,10 @@ describe('submit', () => {
     expect(jsonLines(listed.stdout).map((job) => job['transactionId'])).toEqual(['STDIN-1']);
   });
 
-  it('rejects an invalid document with its JSON path (exit 2) and queues nothing', async () => {
+  it('with --strict, refuses a document with a problem naming its JSON path (exit 2) and queues nothing', async () => {
     const { db } = tempStore();
     const bad = JSON.stringify({ transactionId: 'BAD-1', content: ['ok', { qr: 5 }] });
-    const result = await runCli(['submit', '-', '--db', db], { input: bad });
+    const result = await runCli(['submit', '-', '--db', db, '--strict'], { input: bad });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/invalid receipt in standard input: content\[1\]\.qr: .*expected string/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -44,7 +44,53 @@ describe('submit', () => {
     expect(listed.stdout).toBe('');
   });
 
-  it('rejects bad JSON, a missing file and card numbers with exit 2 and a message', async () => {
+  it('the issue\'s three receipts (an EAN-13, a timestamp, an order number that pass Luhn) are queued without warnings and shown unchanged', async () => {
+    const { db } = tempStore();
+    for (const [id, line] of [['T1', 'Milk 4006381333908'], ['T2', 'Ref 20261206032603'], ['T3', 'Order 1234567812345670']]) {
+      const result = await runCli(['submit', '-', '--db', db], { input: JSON.stringify({ transactionId: id, content: [line] }) });
+      expect({ id, code: result.code, stderr: result.stderr }).toEqual({ id, code: 0, stderr: '' });
+      expect((await runCli(['show', id!, '--db', db])).stdout).toContain(line);
+    }
+  });
+
+  it('refuses what is not a receipt (exit 2), naming the top-level reason', async () => {
+    const { db } = tempStore();
+    const result = await runCli(['submit', '-', '--db', db], { input: JSON.stringify({ content: ['ok'] }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('transactionId: required');
+  });
+
+  it('the "Done when" document (control characters, bad EAN-13, over-capacity QR, oversized image) prints with 4 warnings; --strict and preview refuse naming all 4 paths', async () => {
+    const { dir, db } = tempStore();
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 9000, height: 1 });
+    png.data.fill(255);
+    writeFileSync(join(dir, 'wide.png'), PNG.sync.write(png));
+    const file = join(dir, 'done-when.json');
+    const content = ['Bell\u0007 here', { barcode: '4006381333909', symbology: 'ean13' }, { qr: 'é'.repeat(3000) }, { image: 'wide.png' }, { cut: true }];
+    writeFileSync(file, JSON.stringify({ transactionId: 'DONE-1', content }));
+    const paths = ['content[0]', 'content[1].barcode', 'content[2].qr', 'content[3].image'];
+
+    const strict = await runCli(['submit', file, '--db', db, '--strict']);
+    expect(strict.code).toBe(2);
+    for (const path of paths) expect(strict.stderr).toContain(`${path}: `);
+    const preview = await runCli(['preview', file]);
+    expect(preview.code).toBe(2);
+    for (const path of paths) expect(preview.stderr).toContain(`${path}: `);
+
+    const lenient = await runCli(['submit', file, '--db', db, '--json']);
+    expect(lenient.code).toBe(0);
+    const [result] = jsonLines(lenient.stdout);
+    expect((result!['warnings'] as { path: string }[]).map((w) => w.path)).toEqual(paths);
+    const shown = await runCli(['show', 'DONE-1', '--db', db]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Bell? here');
+    expect(shown.stdout).toContain('4006381333909');
+    for (const code of ['CHARACTERS_REPLACED', 'BARCODE_AS_TEXT', 'QR_AS_TEXT', 'IMAGE_DROPPED']) expect(shown.stdout).toContain(code);
+    expect(shown.stdout).toContain('submitted with 4 warnings');
+  });
+
+  it('rejects bad JSON and a missing file with exit 2 and a message; masks card numbers (refused with --strict)', async () => {
     const { dir, db } = tempStore();
     const badJson = await runCli(['submit', '-', '--db', db], { input: '{"transactionId": "X", ' });
     expect(badJson.code).toBe(2);
@@ -55,15 +101,19 @@ describe('submit', () => {
     expect(missing.stderr).toContain('no such file');
 
     const pan = JSON.stringify({ transactionId: 'PAN-1', content: ['Card 4111 1111 1111 1111'] });
+    const strict = await runCli(['submit', '-', '--db', db, '--strict'], { input: pan });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('card number');
+    expect(strict.stderr).not.toContain('4111 1111 1111 1111');
     const card = await runCli(['submit', '-', '--db', db], { input: pan });
-    expect(card.code).toBe(2);
-    expect(card.stderr).toContain('card number');
-    expect(card.stderr).not.toContain('4111 1111 1111 1111');
-    const optedOut = await runCli(['submit', '-', '--db', db, '--allow-card-numbers'], { input: pan });
+    expect(card.code).toBe(0);
+    expect(card.stderr).toContain('warning: CARD_NUMBER_MASKED at content[0]');
+    expect(card.stdout + card.stderr).not.toContain('4111 1111 1111 1111');
+    const optedOut = await runCli(['submit', '-', '--db', db, '--allow-card-numbers'], { input: pan.replace('PAN-1', 'PAN-2') });
     expect(optedOut.code).toBe(0);
   });
 
-  it('reads image files relative to the document file', async () => {
+  it('reads image files relative to the document file; a missing one is left out with a warning (refused with --strict)', async () => {
     const { dir, db } = tempStore();
     const file = join(dir, 'logo-receipt.json');
     writeFileSync(file, JSON.stringify({ transactionId: 'IMG-1', content: [{ image: join(FIXTURES, 'logo-576x400.png') }, { cut: true }] }));
@@ -71,8 +121,12 @@ describe('submit', () => {
     expect(ok.code).toBe(0);
     writeFileSync(file, JSON.stringify({ transactionId: 'IMG-2', content: [{ image: 'missing.png' }] }));
     const missing = await runCli(['submit', file, '--db', db]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/content\[0\]\.image: cannot read image file/);
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toMatch(/warning: IMAGE_DROPPED at content\[0\]\.image: cannot read image file "[^"]*missing\.png" \(ENOENT\): left out/);
+    writeFileSync(file, JSON.stringify({ transactionId: 'IMG-3', content: [{ image: 'missing.png' }] }));
+    const strict = await runCli(['submit', file, '--db', db, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/content\[0\]\.image: cannot read image file/);
   });
 });
 

@@ -51,10 +51,14 @@ describe('findCardNumbers', () => {
     expect(findCardNumbers('4111 1111 1111 1111 5555 5555 5555 4444').map((m) => m.kind)).toEqual(['pan', 'pan']);
   });
 
-  it('property: any Luhn-valid 13–19 digit number is found, grouped or not', () => {
+  it.each(['4006381333908', '20261206032603', '1234567812345670', 'Milk 4006381333908'])('finds nothing in %s: passes Luhn, but no card brand issues it', (text) => {
+    expect(findCardNumbers(text)).toEqual([]);
+  });
+
+  it('property: any Luhn-valid number of a brand\'s range and length is found, grouped or not', () => {
     fc.assert(
       fc.property(
-        fc.stringMatching(/^[1-9][0-9]{11,17}$/),
+        fc.constantFrom('4', '51', '2221', '34', '6011', '3528', '62', '36').chain((prefix) => fc.stringMatching(new RegExp(`^[0-9]{${(prefix === '34' ? 15 : prefix === '36' ? 14 : 16) - prefix.length - 1}}$`)).map((rest) => prefix + rest)),
         fc.constantFrom('', ' ', '-'),
         fc.string({ unit: fc.constantFrom('a', ' ', '*', ':', 'x'), maxLength: 5 }),
         (body, separator, around) => {

@@ -159,13 +159,13 @@ PRAGMA user_version = 1;`;
 
     const spool = openSpool({ path: dbPath });
     const check = new Database(dbPath, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(latestVersion);
     expect(check.prepare(`SELECT name FROM sqlite_master WHERE name IN ('leases', 'printer_health') ORDER BY name`).pluck().all()).toEqual([
       'leases',
       'printer_health',
     ]);
     check.close();
-    expect(await spool.get('OLD-1')).toMatchObject({ state: 'queued', purgedAt: null });
+    expect(await spool.get('OLD-1')).toMatchObject({ state: 'queued', purgedAt: null, warnings: [] });
     const link = new FakeLink();
     spool.createWorker({ printer: 'default', link, render: testRender }).start();
     await eventually(async () => (await spool.get('OLD-1'))?.state === 'printed');

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DocumentPurgedError, UnknownTransactionError } from '../../src/errors.js';
 import { readyStatus } from '../../src/printer/status.js';
+import type { DocumentWarning } from '../../src/document/warnings.js';
 import type { AttemptError, SpoolStore } from '../../src/spool/store.js';
 import type { Job } from '../../src/spool/types.js';
 import { receipt } from './helpers.js';
@@ -75,6 +76,32 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(again.job).toEqual(first);
         expect(await store.listJobs({})).toHaveLength(1);
         expect(await states('T1')).toEqual(['->queued#0']);
+      });
+    });
+
+    describe('warnings', () => {
+      const warnings: DocumentWarning[] = [
+        { code: 'CARD_NUMBER_MASKED', path: 'content[0]', message: 'a card number was masked' },
+        { code: 'CARD_NUMBER_MASKED', path: '', message: 'another' },
+      ];
+
+      it('are stored with the job, read back everywhere, summarised in the history and copied to reprints', async () => {
+        const { job } = await store.insertJob({ transactionId: 'W1', printer: 'front', document: receipt('W1', 'front'), kind: 'original', warnings }, T0);
+        expect(job.warnings).toEqual(warnings);
+        expect((await store.getJob(job.id))?.warnings).toEqual(warnings);
+        expect((await store.findJob('W1'))?.warnings).toEqual(warnings);
+        expect((await store.listJobs({}))[0]?.warnings).toEqual(warnings);
+        expect((await store.history('W1'))[0]?.message).toBe('submitted with 2 warnings: CARD_NUMBER_MASKED at content[0], CARD_NUMBER_MASKED at (document)');
+        await store.acquireLease('front', HOLDER, TTL, T0);
+        expect((await store.claimJob(claimFront, T0))?.warnings).toEqual(warnings);
+        const { job: copy } = await store.insertReprint('W1', { by: 'a', reason: 'b' }, T0 + 1);
+        expect(copy.warnings).toEqual(warnings);
+      });
+
+      it('are an empty list when there are none', async () => {
+        expect((await submit('W2')).warnings).toEqual([]);
+        expect((await store.findJob('W2'))?.warnings).toEqual([]);
+        expect((await store.insertJob({ transactionId: 'W3', printer: 'front', document: receipt('W3'), kind: 'original', warnings: [] }, T0)).job.warnings).toEqual([]);
       });
     });
 

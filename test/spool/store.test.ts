@@ -52,16 +52,31 @@ describe('submit', () => {
     expect(await spool.list()).toHaveLength(1);
   });
 
-  it('rejects invalid documents with a path and stores nothing', async () => {
-    await expect(spool.submit({ transactionId: 'T-4', content: [{ qr: 5 }] })).rejects.toBeInstanceOf(InvalidDocumentError);
+  it('refuses what is not a receipt (no transactionId, no content) and stores nothing', async () => {
+    await expect(spool.submit({ content: ['x'] })).rejects.toBeInstanceOf(InvalidDocumentError);
+    await expect(spool.submit({ transactionId: 'T-4' })).rejects.toBeInstanceOf(InvalidDocumentError);
     expect(await spool.list()).toEqual([]);
   });
 
-  it('rejects full card numbers unless the spool allows them', async () => {
+  it('a bad block degrades with a warning stored on the job and in its history; strict refuses it and stores nothing', async () => {
+    await expect(spool.submit({ transactionId: 'T-4', content: [{ qr: 5 }] }, { strict: true })).rejects.toBeInstanceOf(InvalidDocumentError);
+    expect(await spool.list()).toEqual([]);
+    const result = await spool.submit({ transactionId: 'T-4', content: [{ qr: 5 }] });
+    expect(result.warnings.map((w) => w.path)).toEqual(['content[0].qr']);
+    expect((await spool.get('T-4'))?.warnings).toEqual(result.warnings);
+    expect((await spool.history('T-4'))[0]?.message).toBe(`submitted with 1 warning: ${result.warnings[0]!.code} at content[0].qr`);
+  });
+
+  it('masks full card numbers unless the spool allows them; strict refuses them with CardDataError', async () => {
     const doc = receipt('T-5', undefined, ['Card 4111 1111 1111 1111']);
-    await expect(spool.submit(doc)).rejects.toBeInstanceOf(CardDataError);
+    await expect(spool.submit(doc, { strict: true })).rejects.toBeInstanceOf(CardDataError);
     expect(await spool.get('T-5')).toBeUndefined();
-    expect((await spool.submit(doc, { allowCardNumbers: true })).created).toBe(true);
+    const masked = await spool.submit(doc);
+    expect(masked.warnings.map((w) => [w.code, w.path])).toEqual([['CARD_NUMBER_MASKED', 'content[0]']]);
+    expect(masked.job.document?.content).toContain('Card 4111 11** **** 1111');
+    const allowed = await spool.submit(receipt('T-5b', undefined, ['Card 4111 1111 1111 1111']), { allowCardNumbers: true });
+    expect(allowed.job.document?.content).toContain('Card 4111 1111 1111 1111');
+    expect(allowed.warnings).toEqual([]);
   });
 
   it('emits queued for new jobs only', async () => {

@@ -17,6 +17,7 @@ import {
   parseSince,
   profileOption,
   readSource,
+  strictOption,
   withCommon,
 } from '../options.js';
 import {
@@ -30,6 +31,7 @@ import {
   paint,
   paintState,
   printTable,
+  printDocumentWarnings,
   reprintJson,
 } from '../output.js';
 import { renderDocumentText } from '../render.js';
@@ -38,26 +40,29 @@ const STATES = Object.values(JobState);
 
 export function registerJobCommands(program: Command): void {
   withCommon(program.command('submit'))
-    .description('validate a receipt document (JSON) and queue it durably; idempotent per transactionId')
+    .description('queue a receipt document (JSON) durably; idempotent per transactionId. Card numbers are masked and content problems degrade with warnings; --strict refuses instead')
     .argument('<file>', 'receipt JSON file, or - for standard input')
     .addOption(dbOption())
     .addOption(allowCardNumbersOption())
+    .addOption(strictOption())
     .addOption(jsonOption('print the job as one JSON object'))
     .addHelpText('after', '\nExample:\n  $ receipt-spool submit order-123.json --db /var/lib/pos/spool.db\n  $ cat order.json | receipt-spool submit -')
-    .action(async (file: string, options: { db: string; allowCardNumbers?: boolean; json?: boolean }) => {
+    .action(async (file: string, options: { db: string; allowCardNumbers?: boolean; strict?: boolean; json?: boolean }) => {
       const out = createOutput();
       const source = await readSource(file);
       const input = parseJson(source);
       const spool = openStore(options.db, { create: true });
       try {
-        const result = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
+        const submitOptions = { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true, strict: options.strict === true };
+        const result = await spool.submit(input, submitOptions).catch((error: unknown) => {
           throw located(error, source.name);
         });
         if (options.json) {
-          out.json({ created: result.created, documentDiffers: result.documentDiffers, job: jobJson(result.job) });
+          out.json({ created: result.created, documentDiffers: result.documentDiffers, warnings: result.warnings, job: jobJson(result.job) });
           return;
         }
         out.line(`${result.created ? 'queued' : 'already in the spool'}: ${describeJob(out, result.job)}`);
+        printDocumentWarnings(out, result.warnings);
         if (result.documentDiffers) out.note('note: this transaction was submitted before with a different document; the first one is kept.');
       } finally {
         spool.close();
@@ -132,6 +137,10 @@ export function registerJobCommands(program: Command): void {
         }
         out.line(describeJob(out, job));
         out.line(`created ${isoTime(job.createdAt)}  attempts ${job.attempts}${job.printedAt ? `  printed ${isoTime(job.printedAt)} on ${job.printedOn}` : ''}`);
+        if (job.warnings.length > 0) {
+          out.line(paint(out, 'bold', 'Warnings at submit'));
+          for (const warning of job.warnings) out.line(`  ${warning.code}  ${warning.path || '(document)'}: ${warning.message}`);
+        }
         out.line();
         if (job.document === null) out.line(paint(out, 'dim', `(document purged ${isoTime(job.purgedAt) ?? ''})`));
         else out.line(renderDocumentText(job.document, getProfile(options.profile ?? 'generic-80')).text);

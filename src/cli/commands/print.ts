@@ -23,7 +23,7 @@ import {
   requirePrinter,
   withCommon,
 } from '../options.js';
-import { createOutput, describeJob, healthJson, jobJson, paint, type Output } from '../output.js';
+import { createOutput, describeJob, healthJson, jobJson, paint, printDocumentWarnings, type Output } from '../output.js';
 
 const GUARANTEE_MEANING = {
   printed: 'the printer returned the process ID sent after the job: the receipt came out',
@@ -85,6 +85,7 @@ Example:
         const submitted = await spool.submit(input, { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true }).catch((error: unknown) => {
           throw located(error, source.name);
         });
+        printDocumentWarnings(out, submitted.warnings);
         let job = submitted.job;
         if (job.state === 'failed') job = (await spool.retry(job.transactionId)).find((retried) => retried.id === job.id) ?? job;
         const outcome =

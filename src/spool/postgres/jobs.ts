@@ -8,6 +8,7 @@ import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
+import { submittedMessage, warningsColumn } from '../new-job.js';
 import { toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
@@ -83,12 +84,12 @@ export async function jobAfter(sql: Sql, printer: string, jobId: number): Promis
  * round trip and one commit, the floor for a durable insert.
  */
 export async function insertJob(sql: Sql, job: NewJob, now: number): Promise<{ job: Job; created: boolean }> {
-  const message = job.kind === 'reprint' ? 'reprint requested' : 'submitted';
+  const message = submittedMessage(job);
   const row = await one<JobRow>(
     sql,
     `WITH inserted AS (
-       INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6, $6)
+       INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+       VALUES ($1, $2, $3, $4, $8, $5, $6, $6, $6)
        ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
        RETURNING *
      ), history AS (
@@ -96,7 +97,7 @@ export async function insertJob(sql: Sql, job: NewJob, now: number): Promise<{ j
        SELECT id, transaction_id, $6, NULL, state, attempts, $7 FROM inserted
      )
      SELECT * FROM inserted`,
-    [job.transactionId, job.printer, job.kind, JSON.stringify(job.document), job.kind === 'reprint', now, message],
+    [job.transactionId, job.printer, job.kind, JSON.stringify(job.document), job.kind === 'reprint', now, message, warningsColumn(job.warnings)],
   );
   if (!row) return { job: (await findOriginal(sql, job.transactionId))!, created: false };
   // The row's document is the one just stringified: no need to parse it back.
@@ -114,9 +115,9 @@ export async function insertReprint(
   if (original.document === null) throw new DocumentPurgedError(transactionId);
   const row = (await one<JobRow>(
     sql,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES ($1, $2, 'reprint', $3, true, $4, $4, $4) RETURNING *`,
-    [transactionId, request.printer ?? original.printer, JSON.stringify(original.document), now],
+    `INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES ($1, $2, 'reprint', $3, $5, true, $4, $4, $4) RETURNING *`,
+    [transactionId, request.printer ?? original.printer, JSON.stringify(original.document), now, warningsColumn(original.warnings)],
   ))!;
   const job = toJob(row);
   await appendHistory(sql, { job, at: now, from: null, message: `reprint by ${request.by}: ${request.reason}` });

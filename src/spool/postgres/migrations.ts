@@ -16,6 +16,8 @@ CREATE TABLE jobs (
   printer TEXT NOT NULL,
   kind TEXT NOT NULL DEFAULT 'original' CHECK (kind IN ('original', 'reprint')),
   document TEXT,
+  -- JSON array of DocumentWarning, or NULL for none; kept when the document is purged.
+  warnings TEXT,
   state TEXT NOT NULL DEFAULT 'queued'
     CHECK (state IN ('queued', 'sending', 'confirming', 'printed', 'retrying', 'needs-attention', 'failed')),
   attempts INTEGER NOT NULL DEFAULT 0,

@@ -8,6 +8,7 @@ export interface JobRow {
   printer: string;
   kind: string;
   document: string | null;
+  warnings: string | null;
   state: string;
   attempts: number;
   failures: number;
@@ -38,6 +39,7 @@ export function toJob(row: JobRow): Job {
     mustMark: row.must_mark,
     copy: row.copy,
     document: row.document === null ? null : (JSON.parse(row.document) as Job['document']),
+    warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as Job['warnings']),
     nextAttemptAt: row.next_attempt_at,
     lastErrorCode: row.last_error_code,
     lastErrorMessage: row.last_error_message,

@@ -6,6 +6,7 @@ import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
+import { submittedMessage, warningsColumn } from '../new-job.js';
 import type { Db } from './open.js';
 import { statement, toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
 
@@ -71,8 +72,8 @@ export function jobAfter(db: Db, printer: string, jobId: number): Job | undefine
 export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created: boolean } {
   const row = statement(
     db,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES (@transactionId, @printer, @kind, @document, @mustMark, @now, @now, @now)
+    `INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES (@transactionId, @printer, @kind, @document, @warnings, @mustMark, @now, @now, @now)
      ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING
      RETURNING *`,
   ).get({
@@ -80,13 +81,14 @@ export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created
     printer: job.printer,
     kind: job.kind,
     document: JSON.stringify(job.document),
+    warnings: warningsColumn(job.warnings),
     mustMark: job.kind === 'reprint' ? 1 : 0,
     now,
   }) as JobRow | undefined;
   if (!row) return { job: findOriginal(db, job.transactionId)!, created: false };
   // The row's document is the one just stringified: no need to parse it back.
   const created: Job = { ...toJob({ ...row, document: null }), document: job.document };
-  appendHistory(db, { job: created, at: now, from: null, message: job.kind === 'reprint' ? 'reprint requested' : 'submitted' });
+  appendHistory(db, { job: created, at: now, from: null, message: submittedMessage(job) });
   return { job: created, created: true };
 }
 
@@ -101,12 +103,13 @@ export function insertReprint(
   if (original.document === null) throw new DocumentPurgedError(transactionId);
   const row = statement(
     db,
-    `INSERT INTO jobs (transaction_id, printer, kind, document, must_mark, created_at, updated_at, next_attempt_at)
-     VALUES (@transactionId, @printer, 'reprint', @document, 1, @now, @now, @now) RETURNING *`,
+    `INSERT INTO jobs (transaction_id, printer, kind, document, warnings, must_mark, created_at, updated_at, next_attempt_at)
+     VALUES (@transactionId, @printer, 'reprint', @document, @warnings, 1, @now, @now, @now) RETURNING *`,
   ).get({
     transactionId,
     printer: request.printer ?? original.printer,
     document: JSON.stringify(original.document),
+    warnings: warningsColumn(original.warnings),
     now,
   }) as JobRow;
   const job = toJob(row);

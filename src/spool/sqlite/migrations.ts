@@ -83,9 +83,15 @@ CREATE TABLE printer_health (
 ALTER TABLE jobs ADD COLUMN purged_at INTEGER;
 `;
 
+/** What the lenient reading changed at submit: a JSON array of `{code, path, message}`, NULL for none. */
+const m0003_job_warnings = `
+ALTER TABLE jobs ADD COLUMN warnings TEXT;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m0001_initial },
   { version: 2, name: 'leases_health_retention', sql: m0002_leases_health_retention },
+  { version: 3, name: 'job_warnings', sql: m0003_job_warnings },
 ];
 
 export const latestVersion = migrations.length;

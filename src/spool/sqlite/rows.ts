@@ -25,6 +25,7 @@ export interface JobRow {
   updated_at: number;
   printed_at: number | null;
   purged_at: number | null;
+  warnings: string | null;
 }
 
 export function toJob(row: JobRow): Job {
@@ -40,6 +41,7 @@ export function toJob(row: JobRow): Job {
     mustMark: row.must_mark === 1,
     copy: row.copy,
     document: row.document === null ? null : (JSON.parse(row.document) as Job['document']),
+    warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as Job['warnings']),
     nextAttemptAt: row.next_attempt_at,
     lastErrorCode: row.last_error_code,
     lastErrorMessage: row.last_error_message,
