@@ -68,6 +68,9 @@ export type { Renderer } from './spool/render.js';
 export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
 export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
 
+// preview: receipts as pictures, drawn from the bytes by the emulator's interpreter (1-bit PNG at the print head's width)
+export { renderReceipt, renderItems, type RenderOptions as PreviewOptions } from './preview/index.js';
+
 // emulator: a virtual Epson TM printer (TCP, pty, in-memory) with fault injection
 export { VirtualPrinter, runEmulatorConsole, ManualClock as EmulatorClock, renderText as renderEmulatedReceipt } from './emulator/index.js';
 export type {

@@ -16,3 +16,5 @@ export { handleControlRequest, CONTROL_FAULTS } from './control.js';
 export type { ControlRequest } from './control.js';
 export { runEmulatorConsole } from './console.js';
 export type { EmulatorConsoleOptions, EmulatorConsole } from './console.js';
+export { Interpreter, defaultSettings, DEFAULT_LINE_SPACING } from './interpreter.js';
+export type { InterpreterHost, InterpreterOptions, PrintUnit, PrintSettings } from './interpreter.js';

@@ -5,7 +5,7 @@
  */
 import { decodeText } from './code-tables.js';
 import type { ParsedOp } from './parser.js';
-import type { Alignment, BarcodeSymbology, Font, JournalItem, SymbolItem, TextSegment, TextStyle } from './journal.js';
+import type { Alignment, BarcodeItem, BarcodeSymbology, Font, JournalItem, Pdf417Settings, SymbolItem, TextSegment, TextStyle } from './journal.js';
 import { barcodeText, symbolData } from './symbols.js';
 
 export interface PrintUnit {
@@ -40,7 +40,25 @@ export interface PrintSettings {
   barcodeHeight: number;
   barcodeModuleWidth: number;
   tabStops: number[];
+  /** ESC 2 / ESC 3 n, in dots. */
+  lineSpacing: number;
+  /** GS H, GS f. */
+  hriPosition: NonNullable<BarcodeItem['hriPosition']>;
+  hriFont: Font;
 }
+
+export interface InterpreterOptions {
+  /**
+   * Put in the journal what a picture of the receipt needs (line spacing, Kanji cells, HRI,
+   * justification of barcodes and images, raster data, 2D symbol bytes and PDF417 settings).
+   * Off by default: the journal keeps its plain shape.
+   */
+  pictureDetail?: boolean;
+}
+
+/** ESC 2: about 1/6 inch (TM-series default, in dots at 203 dpi). */
+export const DEFAULT_LINE_SPACING = 30;
+const HRI_POSITIONS = ['none', 'above', 'below', 'both'] as const;
 
 export function defaultSettings(): PrintSettings {
   return {
@@ -53,6 +71,9 @@ export function defaultSettings(): PrintSettings {
     barcodeHeight: 162,
     barcodeModuleWidth: 3,
     tabStops: [8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96],
+    lineSpacing: DEFAULT_LINE_SPACING,
+    hriPosition: 'none',
+    hriFont: 'A',
   };
 }
 
@@ -82,8 +103,20 @@ export class Interpreter {
   private symbols = new Map<number, Uint8Array>();
   private qr: Pick<SymbolItem, 'model' | 'size' | 'errorCorrection'> = { model: 2, size: 3, errorCorrection: 'L' };
   private graphics: { width: number; height: number } | undefined;
+  private pdf417: Pdf417Settings = { columns: 0, rows: 0, moduleWidth: 3, rowHeight: 3, errorCorrection: 1 };
+  private readonly detail: boolean;
 
-  constructor(private readonly host: InterpreterHost) {}
+  constructor(
+    private readonly host: InterpreterHost,
+    options: InterpreterOptions = {},
+  ) {
+    this.detail = options.pictureDetail ?? false;
+  }
+
+  /** Justification of a barcode, symbol or image: ESC a counts at the start of a line. */
+  private blockAlign(): { align?: Alignment } {
+    return this.detail ? { align: this.lineAlign ?? this.settings.align } : {};
+  }
 
   /** Forget everything (power off). */
   powerOn(): void {
@@ -149,12 +182,14 @@ export class Interpreter {
       const segments: TextSegment[] = this.segments.map((seg) => ({
         ...seg.style,
         text: decodeText(Uint8Array.from(seg.bytes), seg.codeTable, seg.kanjiMode, seg.internationalSet),
+        ...(this.detail && seg.kanjiMode ? { kanji: true } : {}),
       }));
       items.push({
         kind: 'text',
         text: segments.map((seg) => seg.text).join(''),
         align: this.lineAlign ?? this.settings.align,
         segments,
+        ...(this.detail ? { lineSpacing: this.settings.lineSpacing } : {}),
       });
       lines += Math.max(1, ...segments.map((seg) => seg.height));
     }
@@ -224,8 +259,20 @@ export class Interpreter {
       case 'GS w':
         s.barcodeModuleWidth = n;
         return;
+      case 'GS H':
+        s.hriPosition = HRI_POSITIONS[n & 3]!;
+        return;
+      case 'GS f':
+        s.hriFont = n & 1 ? 'B' : 'A';
+        return;
+      case 'ESC 2':
+        s.lineSpacing = DEFAULT_LINE_SPACING;
+        return;
+      case 'ESC 3':
+        s.lineSpacing = n;
+        return;
       case 'ESC d':
-        return this.printLine([{ kind: 'feed', lines: n }], n);
+        return this.printLine([{ kind: 'feed', lines: n, ...(this.detail ? { lineSpacing: s.lineSpacing } : {}) }], n);
       case 'ESC J':
         return this.printLine([{ kind: 'feed', lines: n / 30, dots: n }], n / 30);
       case 'GS V': {
@@ -247,7 +294,9 @@ export class Interpreter {
       case 'GS v 0': {
         const width = ((b[4] ?? 0) + (b[5] ?? 0) * 256) * 8;
         const height = (b[6] ?? 0) + (b[7] ?? 0) * 256;
-        return this.printLine([{ kind: 'image', width, height, source: 'raster' }], height / 24);
+        const kept = this.detail && b.length === 8 + (width / 8) * height;
+        const picture = kept ? { raster: Buffer.from(b.subarray(8)).toString('base64'), ...this.blockAlign() } : {};
+        return this.printLine([{ kind: 'image', width, height, source: 'raster', ...picture }], height / 24);
       }
       case 'ESC *':
         return this.bitImageBand(b);
@@ -279,8 +328,9 @@ export class Interpreter {
     const symbology = (formA ? FORM_A[m] : FORM_B[m]) ?? (`UNKNOWN-${m}` as const);
     const raw = Buffer.from(data).toString('latin1');
     const s = this.settings;
+    const picture = this.detail ? { hriPosition: s.hriPosition, hriFont: s.hriFont, ...this.blockAlign() } : {};
     this.printLine(
-      [{ kind: 'barcode', symbology, data: raw, text: barcodeText(symbology, data), height: s.barcodeHeight, moduleWidth: s.barcodeModuleWidth }],
+      [{ kind: 'barcode', symbology, data: raw, text: barcodeText(symbology, data), height: s.barcodeHeight, moduleWidth: s.barcodeModuleWidth, ...picture }],
       s.barcodeHeight / 24,
     );
   }
@@ -300,13 +350,28 @@ export class Interpreter {
     if (cn === 49 && fn === 65) this.qr.model = arg - 48;
     else if (cn === 49 && fn === 67) this.qr.size = arg;
     else if (cn === 49 && fn === 69) this.qr.errorCorrection = (['L', 'M', 'Q', 'H'] as const)[arg - 48] ?? 'L';
+    else if (cn === 48 && fn >= 65 && fn <= 69) this.setPdf417(fn, arg, b[8] ?? 0);
     else if (fn === 80) this.symbols.set(cn, b.slice(7));
     else if (fn === 81) {
       const stored = this.symbols.get(cn);
       if (!stored) return;
       const item = symbolData(cn, stored, this.qr);
-      if (item) this.printLine([item], cn === 49 ? ((this.qr.size ?? 3) * 25) / 24 : 4);
+      if (!item) return;
+      const picture = this.detail
+        ? { raw: Buffer.from(stored.subarray(1)).toString('latin1'), ...(cn === 48 ? { pdf417: { ...this.pdf417 } } : {}), ...this.blockAlign() }
+        : {};
+      this.printLine([{ ...item, ...picture }], cn === 49 ? ((this.qr.size ?? 3) * 25) / 24 : 4);
     }
+  }
+
+  /** GS ( k cn 48: fn 65 columns, 66 rows, 67 module width, 68 row height, 69 error correction (m 48: level n − 48). */
+  private setPdf417(fn: number, n: number, level: number): void {
+    const p = this.pdf417;
+    if (fn === 65) p.columns = n;
+    else if (fn === 66) p.rows = n;
+    else if (fn === 67) p.moduleWidth = n;
+    else if (fn === 68) p.rowHeight = n;
+    else if (n === 48 && level >= 48 && level <= 56) p.errorCorrection = level - 48;
   }
 
   /** GS ( L / GS 8 L: fn 112 stores raster graphics, fn 50 prints them, fn 69/85 print NV graphics. */

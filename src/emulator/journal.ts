@@ -20,6 +20,8 @@ export interface TextStyle {
 
 export interface TextSegment extends TextStyle {
   text: string;
+  /** Printed in Kanji mode (FS &): characters beyond ASCII are double-byte, 24×24 cells. */
+  kanji?: boolean;
 }
 
 export interface TextLineItem {
@@ -30,6 +32,8 @@ export interface TextLineItem {
   segments: TextSegment[];
   /** The line was being printed when printing stopped at once (cover open, error); it prints again whole on recovery. */
   partial?: boolean;
+  /** Line spacing in dots when the line printed (ESC 2 / ESC 3 n); the line advances by at least this. */
+  lineSpacing?: number;
 }
 
 export interface FeedItem {
@@ -37,6 +41,8 @@ export interface FeedItem {
   /** Lines fed (ESC d n), or dots / 30 for ESC J n (default line spacing is 30 dots). */
   lines: number;
   dots?: number;
+  /** Line spacing in dots for ESC d (lines × spacing = the paper fed). */
+  lineSpacing?: number;
 }
 
 export interface CutItem {
@@ -67,6 +73,11 @@ export interface BarcodeItem {
   text: string;
   height: number;
   moduleWidth: number;
+  /** Where the human-readable text prints (GS H) and in which font (GS f). */
+  hriPosition?: 'none' | 'above' | 'below' | 'both';
+  hriFont?: Font;
+  /** Justification in force when it printed (ESC a). */
+  align?: Alignment;
 }
 
 export interface SymbolItem {
@@ -78,6 +89,22 @@ export interface SymbolItem {
   model?: number;
   size?: number;
   errorCorrection?: 'L' | 'M' | 'Q' | 'H';
+  /** The stored bytes as sent, latin1 (one character per byte). */
+  raw?: string;
+  /** PDF417 settings as last set (GS ( k cn 48 fn 65–69). */
+  pdf417?: Pdf417Settings;
+  align?: Alignment;
+}
+
+export interface Pdf417Settings {
+  /** 0 = automatic. */
+  columns: number;
+  rows: number;
+  moduleWidth: number;
+  /** Row height as a multiple of the module width. */
+  rowHeight: number;
+  /** Error correction level 0–8. */
+  errorCorrection: number;
 }
 
 export interface ImageItem {
@@ -86,6 +113,9 @@ export interface ImageItem {
   width: number;
   height: number;
   source: 'raster' | 'bit-image' | 'graphics' | 'nv';
+  /** GS v 0 data as sent, base64: rows of width/8 bytes, MSB = leftmost dot (absent when the payload was too big to keep). */
+  raster?: string;
+  align?: Alignment;
 }
 
 export interface DrawerKickItem {

@@ -25,6 +25,8 @@ export interface PrinterModelOptions extends Partial<PrinterIdentity> {
   asbOnPowerOn?: number;
   drawerPinHigh?: boolean;
   clock?: Clock;
+  /** Keep in the journal what a picture of each receipt needs (src/preview draws it); see InterpreterOptions. */
+  pictureDetail?: boolean;
 }
 
 /** Reply kinds; the three block kinds are held (latest only) while the printer cannot send. */

@@ -98,7 +98,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       },
       unknown: (name, bytes) => this.journal.recordUnknown(name, bytes),
       initialize: () => this.replies.initialize(),
-    });
+    }, { pictureDetail: options.pictureDetail ?? false });
   }
 
   // ------------------------------------------------------------------ receiving

@@ -112,7 +112,11 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
     const block = content[i];
     if (block !== undefined || i in content) renderBlock(ctx, block!, i); // holes are skipped, as forEach did
   }
-  if (options.mark) renderMark(ctx, options.mark);
+  if (options.mark) {
+    // A blank line first: the mark's black bar right under a QR code or barcode would eat its quiet zone (it did not scan).
+    blocks.renderFeed(ctx, 1);
+    renderMark(ctx, options.mark);
+  }
   if (finalCut) blocks.renderCut(ctx, finalCut, endsWithCut ? `content[${content.length - 1}]` : 'options.ensureCut');
   return warnings.list;
 }

@@ -134,6 +134,8 @@ export interface SpoolEvents {
   /** A person must act; `cause` reads like "paper out on front". */
   'needs-attention': (event: { printer: string; job: Job | undefined; code: string; cause: string }) => void;
   recovered: (event: { printer: string }) => void;
+  /** The job has waited in `needs-attention` for the worker's `digitalCopyAfterMs`: send the customer a copy; it still waits to print. */
+  'digital-copy-due': (event: { printer: string; job: Job; waitingMs: number }) => void;
   /** A marked copy (operator reprint or in-doubt retry) was printed. */
   reprinted: (event: { job: Job; reason: 'operator' | 'in-doubt' }) => void;
   /** The job gave up; `spool.retry()` re-queues it. */

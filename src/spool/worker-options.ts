@@ -25,6 +25,8 @@ export interface WorkerOptions {
   /** Mark text (default the encoder's `*** REPRINT ***`). */
   markText?: string;
   fallback?: FallbackOptions;
+  /** Emit `digital-copy-due` once a job has waited this long in `needs-attention` (default: never). */
+  digitalCopyAfterMs?: number;
   retry?: Partial<RetryOptions>;
   /** Safety-net re-read of the store while idle (default 1000 ms); wake-ups normally come sooner. */
   pollMs?: number;

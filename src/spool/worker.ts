@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
 import type { PrinterLink } from '../printer/types.js';
 import { AttemptRunner } from './attempt.js';
+import { DigitalCopyWatch } from './digital-copy.js';
 import { Fallback } from './fallback.js';
 import { JobRenderer } from './job-renderer.js';
 import { LeaseHolder } from './lease.js';
@@ -43,6 +44,7 @@ export class Worker extends EventEmitter {
   readonly #lease: LeaseHolder;
   readonly #watch: PrinterWatch;
   readonly #fallback: Fallback | undefined;
+  readonly #digitalCopy: DigitalCopyWatch | undefined;
   readonly #attempts: AttemptRunner;
   #link: PrinterLink | undefined;
   #loop: Promise<void> | undefined;
@@ -72,6 +74,7 @@ export class Worker extends EventEmitter {
     this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
+    if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
     const linkFor = (via: Via): PrinterLink => (via === 'fallback' ? this.#fallback!.link : this.#link!);
     this.#attempts = new AttemptRunner({
       context,
@@ -202,6 +205,7 @@ export class Worker extends EventEmitter {
       waitMs = Math.min(waitMs, head.nextAttemptAt - now);
     }
     if (this.#fallback) waitMs = Math.min(waitMs, this.#fallback.msUntilActive(this.#watch.attentionSince, now));
+    if (this.#digitalCopy) waitMs = Math.min(waitMs, this.#digitalCopy.check(head, now));
     if (this.#stopping) return;
     await this.#wakeup.sleep(Math.max(1, waitMs));
   }

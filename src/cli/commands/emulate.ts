@@ -12,6 +12,9 @@ import { isReceiptSpoolError } from '../../errors.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { jsonOption, parsePort, parsePositiveNumber, withCommon } from '../options.js';
 import { createOutput, paint } from '../output.js';
+import { renderItems } from '../../preview/index.js';
+import { ensureDirectory, writePng } from '../picture.js';
+import path from 'node:path';
 
 /** `paper-out` ↔ `paperOut`: people type kebab case, the control channel speaks camel case. */
 const FAULT_NAMES = new Map(CONTROL_FAULTS.map((fault) => [fault.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), fault]));
@@ -29,6 +32,8 @@ interface EmulateOptions {
   processId: boolean;
   oneWay?: boolean;
   json?: boolean;
+  save?: string;
+  dots: number;
 }
 
 export function registerEmulate(program: Command): void {
@@ -45,6 +50,8 @@ export function registerEmulate(program: Command): void {
     .addOption(new Option('--language <text>', 'font language the printer reports (GS I 69), e.g. "CHINA GB18030" for a Simplified Chinese model'))
     .addOption(new Option('--no-process-id', 'behave like a model without GS ( H (confirms with GS r: "processed")'))
     .addOption(new Option('--one-way', 'never answer anything (confirms nothing: "sent")'))
+    .addOption(new Option('--save <dir>', 'also draw each receipt as it prints into DIR/receipt-N.png, dot for dot'))
+    .addOption(new Option('--dots <n>', 'print head width of the --save pictures (576 for 80 mm, 384 for 58 mm)').default(576).argParser(parsePositiveNumber))
     .addOption(jsonOption('one JSON object per event and line: listening, receipt'))
     .addHelpText(
       'after',
@@ -62,7 +69,9 @@ Example:
     )
     .action(async (options: EmulateOptions) => {
       const out = createOutput();
+      if (options.save !== undefined) await ensureDirectory(options.save);
       const printer = new VirtualPrinter({
+        ...(options.save !== undefined ? { pictureDetail: true } : {}),
         ...(options.printRate ? { linesPerSecond: options.printRate } : {}),
         ...(options.model ? { model: options.model } : {}),
         ...(options.maker ? { maker: options.maker } : {}),
@@ -90,8 +99,15 @@ Example:
         out.line(`control port ${listening.controlPort} (receipt-spool fault --help); Ctrl-C stops`);
       }
       printer.on('receipt', (receipt) => {
+        const png = options.save === undefined ? undefined : path.join(options.save, `receipt-${receipt.index + 1}.png`);
+        if (png) {
+          writePng(png, renderItems(receipt.items, Math.floor(options.dots))).then(
+            (note) => options.json || out.note(note),
+            (error: Error) => out.note(`warning: ${error.message}`),
+          );
+        }
         if (options.json) {
-          out.json({ event: 'receipt', index: receipt.index, complete: receipt.complete, endedBy: receipt.endedBy, interruptions: receipt.interruptions, text: renderText(receipt, options.columns) });
+          out.json({ event: 'receipt', index: receipt.index, complete: receipt.complete, endedBy: receipt.endedBy, interruptions: receipt.interruptions, text: renderText(receipt, options.columns), ...(png ? { png } : {}) });
           return;
         }
         out.line(paint(out, 'dim', `──── receipt ${receipt.index + 1}${receipt.complete ? '' : ' (incomplete)'} ────`));

@@ -35,6 +35,7 @@ import {
   reprintJson,
 } from '../output.js';
 import { renderDocumentText } from '../render.js';
+import { writeJobPicture } from '../picture.js';
 
 const STATES = Object.values(JobState);
 
@@ -115,12 +116,14 @@ export function registerJobCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(profileOption())
     .addOption(jsonOption('one JSON object: job (with document), history, reprints'))
-    .addHelpText('after', '\nExample:\n  $ receipt-spool show TXN-000123')
-    .action(async (transactionId: string, options: { db: string; profile?: string; json?: boolean }) => {
+    .addOption(new Option('--png <file>', 'also draw the receipt as the printer printed it (with its reprint mark when marked) into a PNG file'))
+    .addHelpText('after', '\nExamples:\n  $ receipt-spool show TXN-000123\n  $ receipt-spool show TXN-000123 --png TXN-000123.png')
+    .action(async (transactionId: string, options: { db: string; profile?: string; json?: boolean; png?: string }) => {
       const out = createOutput();
       const spool = openStore(options.db, { create: false });
       try {
         const job = await requireJob(spool, transactionId);
+        if (options.png !== undefined) out.note(await writeJobPicture(job, options.png, options.profile));
         const [history, reprints, copies] = await Promise.all([
           spool.history(transactionId),
           spool.reprints(transactionId),

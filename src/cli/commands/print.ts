@@ -16,6 +16,7 @@ import {
   jsonOption,
   openStore,
   parseJson,
+  parseDuration,
   parsePositiveNumber,
   printerOption,
   profileOption,
@@ -24,6 +25,7 @@ import {
   withCommon,
 } from '../options.js';
 import { createOutput, describeJob, healthJson, jobJson, paint, printDocumentWarnings, type Output } from '../output.js';
+import { saveDigitalCopies } from '../picture.js';
 
 const GUARANTEE_MEANING = {
   printed: 'the printer returned the process ID sent after the job: the receipt came out',
@@ -50,6 +52,8 @@ interface WorkerCommandOptions {
   fallbackAfter: number;
   allowUnconfirmed?: boolean;
   json?: boolean;
+  digitalCopyAfter?: number;
+  digitalCopies?: string;
 }
 
 export function registerPrintCommands(program: Command): void {
@@ -108,18 +112,23 @@ Example:
     .addOption(new Option('--fallback <uri>', 'printer to use while this one needs attention'))
     .addOption(new Option('--fallback-after <seconds>', 'how long to wait before using the fallback').default(60).argParser(parsePositiveNumber))
     .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'))
+    .addOption(new Option('--digital-copy-after <duration>', 'say digital-copy-due once a job has waited this long in needs-attention (e.g. 10m)').argParser(parseDuration))
+    .addOption(new Option('--digital-copies <dir>', 'with --digital-copy-after: also write the copy as DIR/<transactionId>.png, marked DIGITAL COPY'))
     .addOption(jsonOption('one JSON object per event and line: {"event", "at", ...}'))
     .addHelpText(
       'after',
       `
 Receipt documents are never logged. JSON events: printing, printed, reprinted, retrying,
-needs-attention, recovered, failed, status, store-error, worker-error, started, stopped.
+needs-attention, recovered, digital-copy-due, failed, status, store-error, worker-error, started, stopped.
 
 Example:
   $ receipt-spool worker --printer tcp://192.168.1.50:9100 --name front --db /var/lib/pos/spool.db`,
     )
     .action(async (options: WorkerCommandOptions) => {
       const out = createOutput();
+      if (options.digitalCopies !== undefined && options.digitalCopyAfter === undefined) {
+        throw new CliError('--digital-copies needs --digital-copy-after (how long a job waits before its copy is due).');
+      }
       const { uri, target } = requirePrinter(options.printer);
       const profile = chosenProfile(options.profile, target);
       const fallback = options.fallback === undefined ? undefined : requirePrinter(options.fallback);
@@ -130,6 +139,7 @@ Example:
         link: await printerLinkFactory(target),
         ...(profile ? { profile } : {}),
         ...(options.allowUnconfirmed ? { allowUnconfirmed: true } : {}),
+        ...(options.digitalCopyAfter !== undefined ? { digitalCopyAfterMs: options.digitalCopyAfter } : {}),
         ...(fallback
           ? {
               fallback: {
@@ -142,6 +152,7 @@ Example:
       });
       const log = eventLogger(out, Boolean(options.json));
       logWorkerEvents(worker, log);
+      if (options.digitalCopies !== undefined) await saveDigitalCopies(worker, options.digitalCopies, profile, log);
       // A fault must never end the worker: anything that escapes is logged and the loop goes on.
       const escaped = (error: unknown) => log('worker-error', { error: describeError(error) }, `unexpected error: ${describeError(error)}`);
       process.on('unhandledRejection', escaped);
@@ -233,6 +244,9 @@ function logWorkerEvents(worker: Worker, log: Log): void {
     log('needs-attention', { printer, code, cause, job: job ? jobJson(job) : null }, `NEEDS ATTENTION: ${cause}${job ? ` (${job.transactionId} waits)` : ''}`),
   );
   on('recovered', ({ printer }) => log('recovered', { printer }, `${printer} recovered: printing resumes`));
+  on('digital-copy-due', ({ job, waitingMs }) =>
+    log('digital-copy-due', { waitingMs, job: jobJson(job) }, `digital copy due: ${job.transactionId} has waited ${Math.round(waitingMs / 1000)} s`),
+  );
   on('failed', ({ job, error }) => log('failed', { error: describeError(error), job: jobJson(job) }, `gave up on ${job.transactionId}: ${describeError(error)}`));
   on('status', (health) => log('status', { health: healthJson(health) }, `${health.printer}: ${health.ready ? 'ready' : 'not ready'} (${health.reason})`));
   on('store-error', (error) => log('store-error', { error: describeError(error) }, `store error (will retry): ${describeError(error)}`));
