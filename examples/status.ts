@@ -17,10 +17,12 @@ try {
   const status = await example.printer.status();
   const identity = await example.printer.identify();
   const faults = Object.entries(status)
-    .filter(([key, value]) => value === true && key !== 'online')
+    // The drawer is not a fault (pin 3 low reads as open, as receiptio reads it).
+    .filter(([key, value]) => value === true && key !== 'online' && key !== 'drawerOpen')
     .map(([key]) => key);
   say(`printer ${example.uri}`);
   say(`status: ${status.online ? 'online' : 'OFFLINE'}${faults.length ? ` — ${faults.join(', ')}` : ', no fault'}`);
+  say(`drawer: ${status.unknown?.includes('drawerOpen') ? 'not reported' : status.drawerOpen ? 'open' : 'closed (or none)'}`);
   say(`identity: ${[identity.maker, identity.model].filter(Boolean).join(' ') || 'unknown'}; serial ${identity.serial ?? '?'}; firmware ${identity.firmware ?? '?'}; language ${identity.language ?? '?'}`);
   const mode = example.printer.confirmation;
   say(`confirmation mode: ${mode}; best guarantee: ${explainGuarantee(BEST_GUARANTEE[mode])}`);

@@ -285,6 +285,48 @@ export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
 }
 
+/** An operator's cancel or move was refused: the job is on its way to the paper (or already there). */
+export class JobBusyError extends ReceiptSpoolError {
+  override readonly code = 'JOB_BUSY';
+  constructor(
+    readonly transactionId: string,
+    readonly state: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `waitFor` gave up before the transaction printed; the job stays the spool's responsibility. */
+export class WaitTimeoutError extends ReceiptSpoolError {
+  override readonly code = 'WAIT_TIMEOUT';
+  constructor(
+    readonly transactionId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`transaction "${transactionId}" did not print within ${timeoutMs} ms`);
+  }
+}
+
+/** The config file (receipt-spool.json) is missing, not JSON, or not in the expected shape. */
+export class ConfigError extends ReceiptSpoolError {
+  override readonly code = 'CONFIG_INVALID';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `waitFor` ended because an operator cancelled the transaction: it will not print. */
+export class JobCancelledError extends ReceiptSpoolError {
+  override readonly code = 'JOB_CANCELLED';
+  constructor(readonly transactionId: string) {
+    super(`transaction "${transactionId}" was cancelled: it will not print`);
+  }
+}
+
 // ---------------------------------------------------------------- environment
 
 /** A program this feature runs (e.g. socat for the emulator's pseudo-terminal) is not installed. */

@@ -42,6 +42,8 @@ export type * from './printer/types.js';
 export { Printer, type PrinterOptions, type PrinterTimeouts } from './printer/printer.js';
 export { ReplyFramer, type Reply, type ReplyFramerOptions } from './printer/framer.js';
 export { decodeAsb, decodeRealtimeStatus, faultNeedsAttention, isJobFault, statusFault } from './printer/status.js';
+export { decodeRealtimeReplies, type RealtimeStatusN } from './printer/status.js';
+export type { PrinterDialect } from './printer/dialect.js';
 export type { Clock } from './printer/clock.js';
 
 // spool
@@ -62,6 +64,9 @@ export type {
 } from './spool/types.js';
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
+export type { Lease, LeaseOwner, OperatorRequest, WaitingPrinter } from './spool/store.js';
+export type { WaitForOptions, WatchOptions } from './spool/watch.js';
+export { formatMarkTime, type MarkTimeOptions } from './spool/mark-time.js';
 export type { Renderer } from './spool/render.js';
 
 // bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)

@@ -10,17 +10,19 @@ import { getProfile, type PrinterProfile } from '../escpos/profiles.js';
 import { parsePrinterUri, type PrinterTarget } from '../transport/uri.js';
 import { isPostgresUrl } from '../spool/postgres/connect.js';
 import { openSpool, type Spool } from '../spool/spool.js';
+import { CONFIG_FILE_NAME, loadConfig, type PrinterConfig, type SpoolConfig } from './config.js';
 import { CliError, EXIT_USAGE, located } from './errors.js';
 
 export const DEFAULT_DB = './receipt-spool.db';
 
 export function dbOption(): Option {
-  return new Option('--db <path|url>', 'spool store: a SQLite file, or a shared PostgreSQL store postgres://user@host/db')
-    .env('RECEIPT_SPOOL_DB')
-    .default(DEFAULT_DB);
+  return new Option(
+    '--db <path|url>',
+    `spool store: a SQLite file, or a shared PostgreSQL store postgres://user@host/db (default: the config file's "db", else ${DEFAULT_DB})`,
+  ).env('RECEIPT_SPOOL_DB');
 }
 
-export function printerOption(description = 'printer URI, e.g. tcp://192.168.1.50:9100'): Option {
+export function printerOption(description = 'printer URI (e.g. tcp://192.168.1.50:9100) or a printer name from the config file'): Option {
   return new Option('--printer <uri>', description).env('RECEIPT_SPOOL_PRINTER');
 }
 
@@ -46,7 +48,20 @@ export function strictOption(): Option {
 
 /** Adds the options every command takes. */
 export function withCommon(command: Command): Command {
-  return command.addOption(new Option('--debug', 'show stack traces on errors').hideHelp());
+  return command
+    .addOption(new Option('--debug', 'show stack traces on errors').hideHelp())
+    .addOption(new Option('--config <file>', `config file naming the store and printers (default $RECEIPT_SPOOL_CONFIG, else ./${CONFIG_FILE_NAME} if present)`));
+}
+
+/** Options every store command has: `--db` and `--config`. */
+export interface StoreOptions {
+  db?: string;
+  config?: string;
+}
+
+/** The config file for these options (undefined when there is none); a bad one exits 2 naming the JSON path. */
+export function configOf(options: { config?: string }): SpoolConfig | undefined {
+  return loadConfig(options.config);
 }
 
 function parseProfileName(name: string): string {
@@ -88,16 +103,37 @@ export function parseSince(text: string, now = Date.now()): number {
   throw new InvalidArgumentError(`"${text}" is not an ISO date (2025-01-31, 2025-01-31T09:00Z) or an age such as 30m, 2h or 7d.`);
 }
 
-/** The printer URI from `--printer` or `$RECEIPT_SPOOL_PRINTER`, parsed; missing or bad → exit 2. */
-export function requirePrinter(uri: string | undefined): { uri: string; target: PrinterTarget } {
-  if (uri === undefined || uri === '') {
-    throw new CliError('no printer given: pass --printer URI (e.g. tcp://192.168.1.50:9100) or set RECEIPT_SPOOL_PRINTER.');
+/** A printer as a command names it: a URI, or a name from the config file (then with its settings). */
+export interface ChosenPrinter {
+  uri: string;
+  target: PrinterTarget;
+  /** The config file's name for it (given by name, or its URI is configured). */
+  name?: string;
+  settings?: PrinterConfig;
+}
+
+/** The printer from `--printer` or `$RECEIPT_SPOOL_PRINTER` (a config name or a URI); missing or bad → exit 2. */
+export function requirePrinter(value: string | undefined, config?: SpoolConfig, flag = '--printer'): ChosenPrinter {
+  if (value === undefined || value === '') {
+    throw new CliError(`no printer given: pass ${flag} URI (e.g. tcp://192.168.1.50:9100) or a printer name from the config file, or set RECEIPT_SPOOL_PRINTER.`);
   }
+  const byName = config?.printers[value];
+  const uri = byName?.uri ?? value;
+  let target: PrinterTarget;
   try {
-    return { uri, target: parsePrinterUri(uri) };
+    target = parsePrinterUri(uri);
   } catch (error) {
-    throw located(error, '--printer');
+    if (!byName && !value.includes(':')) {
+      const known = Object.keys(config?.printers ?? {});
+      throw new CliError(
+        `${flag} ${value}: not a printer URI, and no printer of that name in ${config ? `the config file ${config.file} (it has: ${known.join(', ') || 'none'})` : 'a config file (none found)'}.`,
+      );
+    }
+    throw located(error, byName ? `printers.${value}.uri in ${config!.file}` : flag);
   }
+  const name = byName ? value : Object.entries(config?.printers ?? {}).find(([, printer]) => printer.uri === uri)?.[0];
+  const settings = name === undefined ? undefined : config!.printers[name];
+  return { uri, target, ...(name === undefined ? {} : { name }), ...(settings ? { settings } : {}) };
 }
 
 /** `--profile` wins over the URI's `?profile=`; undefined means "ask the printer". */
@@ -144,11 +180,17 @@ export function parseJson(source: DocumentSource): unknown {
   }
 }
 
+/** The store path: `--db` / `$RECEIPT_SPOOL_DB`, else the config file's `db`, else ./receipt-spool.db. */
+export function storePath(options: StoreOptions, config = configOf(options)): string {
+  return options.db ?? config?.db ?? DEFAULT_DB;
+}
+
 /**
  * Opens the store: a SQLite file, or PostgreSQL for a postgres:// URL. Commands that only read or
  * change existing jobs refuse to create a SQLite file (a PostgreSQL schema is created on first use).
  */
-export function openStore(path: string, options: { create: boolean }): Spool {
+export function openStore(storeOptions: StoreOptions, options: { create: boolean }): Spool {
+  const path = storePath(storeOptions);
   if (isPostgresUrl(path)) {
     try {
       return openSpool({ url: path });

@@ -133,3 +133,10 @@ export function describeJob(out: Output, job: Job): string {
   if (job.lastErrorMessage && job.state !== 'printed') parts.push(`last error: ${job.lastErrorMessage}`);
   return parts.join('  ');
 }
+
+/** A moment in the machine's local time, for people: `2026-12-06 14:26:15`. */
+export function localTime(at: number): string {
+  const date = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getProfile, type PrinterProfile } from '../escpos/profiles.js';
-import { renderReceipt } from '../preview/index.js';
+import { renderPrintedCopy, renderReceipt } from '../preview/index.js';
 import type { Job } from '../spool/types.js';
 import type { Worker } from '../spool/worker.js';
 import { CliError, EXIT_FAILURE } from './errors.js';
@@ -26,14 +26,11 @@ export async function ensureDirectory(dir: string): Promise<void> {
   }
 }
 
-/**
- * The job's receipt as its latest attempt printed it: re-encoded for the profile, with the
- * reprint mark (copy number, time of that attempt) when that attempt was marked.
- */
+/** The job's receipt as its latest attempt printed it (`renderPrintedCopy`), into a PNG file. */
 export async function writeJobPicture(job: Job, path: string, profileName = 'generic-80'): Promise<string> {
-  if (job.document === null) throw new CliError(`${job.transactionId}: the document was purged; there is nothing to draw.`, EXIT_FAILURE);
-  const mark = job.marked ? { copy: job.copy, time: new Date(job.printedAt ?? job.updatedAt).toISOString() } : undefined;
-  return writePng(path, renderReceipt(job.document, getProfile(profileName), mark ? { mark } : {}));
+  const png = renderPrintedCopy(job, getProfile(profileName));
+  if (png === undefined) throw new CliError(`${job.transactionId}: the document was purged; there is nothing to draw.`, EXIT_FAILURE);
+  return writePng(path, png);
 }
 
 /**

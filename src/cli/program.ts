@@ -7,9 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
 import { registerJobCommands } from './commands/jobs.js';
+import { registerOperatorCommands } from './commands/operator.js';
 import { registerPreview } from './commands/preview.js';
 import { registerPrintCommands } from './commands/print.js';
 import { registerPrinterCommands } from './commands/printers.js';
+import { registerServe } from './commands/serve.js';
+import { registerWorker } from './commands/worker.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
 
 function packageVersion(): string {
@@ -29,7 +32,9 @@ export function createProgram(): Command {
       'after',
       `
 Environment:
-  RECEIPT_SPOOL_DB        default for --db (else ./receipt-spool.db); postgres://user@host/db for a shared store
+  RECEIPT_SPOOL_CONFIG    default for --config (else ./receipt-spool.json if present)
+  RECEIPT_SPOOL_DB        default for --db (else the config file's "db", else ./receipt-spool.db);
+                          postgres://user@host/db for a shared store
   RECEIPT_SPOOL_PRINTER   default for --printer
   NO_COLOR                no colour even on a terminal
 
@@ -41,8 +46,11 @@ Example:
     );
   // Subcommands copy these settings (exitOverride, output, help after error) when created.
   registerJobCommands(program);
+  registerOperatorCommands(program);
   registerPreview(program);
   registerPrintCommands(program);
+  registerWorker(program);
+  registerServe(program);
   registerPrinterCommands(program);
   registerEmulate(program);
   return program;

@@ -16,5 +16,7 @@ export { handleControlRequest, CONTROL_FAULTS } from './control.js';
 export type { ControlRequest } from './control.js';
 export { runEmulatorConsole } from './console.js';
 export type { EmulatorConsoleOptions, EmulatorConsole } from './console.js';
+export { EMULATOR_DIALECTS, EMULATOR_DIALECT_NAMES, dialectOptions } from './dialects.js';
+export type { EmulatorDialect } from './dialects.js';
 export { Interpreter, defaultSettings, DEFAULT_LINE_SPACING } from './interpreter.js';
 export type { InterpreterHost, InterpreterOptions, PrintUnit, PrintSettings } from './interpreter.js';

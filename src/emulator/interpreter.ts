@@ -390,10 +390,14 @@ export class Interpreter {
     }
   }
 
-  /** GS ( H: fn 48 process ID (m 48, 4 ID bytes), fn 49 offline response (m 48, d). */
+  /**
+   * GS ( H: fn 48 process ID (m 48, 4 ID bytes, each 0x20–0x7E: an ID outside that range is
+   * ignored, not echoed; Epson reference gs_lparen_ch_fn48), fn 49 offline response (m 48, d).
+   */
   private processIdCommand(b: Uint8Array): void {
     const fn = b[5];
-    if (fn === 0x30 && b[6] === 0x30 && b.length >= 11) this.host.processId(b.slice(7, 11));
+    const id = b.slice(7, 11);
+    if (fn === 0x30 && b[6] === 0x30 && b.length >= 11 && id.every((c) => c >= 0x20 && c <= 0x7e)) this.host.processId(id);
     else if (fn === 0x31 && b[6] === 0x30 && b.length >= 8) this.host.setOfflineResponse(b[7]!);
   }
 }

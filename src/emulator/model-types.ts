@@ -17,6 +17,17 @@ export interface PrinterModelOptions extends Partial<PrinterIdentity> {
   printBufferLines?: number;
   /** False: a model without GS ( H, which ignores it. */
   processId?: boolean;
+  /** The DLE EOT n this model answers (default 1–4). Clones answer subsets: MOB-58 1 and 4, P80C only 2. */
+  realtimeStatus?: readonly number[];
+  /**
+   * True: DLE EOT / DLE ENQ / DLE DC4 are executed even inside another command's data, as the
+   * TM-T88III, TM-T85, Citizen CBM1000 and HPRT TP809 manuals say.
+   */
+  realtimeInData?: boolean;
+  /** `zeros`: ASB frames go out as `00 00 00 00`, as gilbertfl/escpos-netprinter sends them. */
+  asbFraming?: 'epson' | 'zeros';
+  /** Command families the model does not parse, e.g. `['GS (']`: their bytes print as text. */
+  unknownCommands?: readonly string[];
   /** True: a send-only printer that never answers anything. */
   oneWay?: boolean;
   /** Cover opened while printing: `auto` resumes on close (Msw 8-8), `recoverable` needs DLE ENQ 1/2. */

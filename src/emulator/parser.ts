@@ -38,10 +38,24 @@ type Mode =
   | { kind: 'skip'; spec: CommandSpec; header: Uint8Array; total: number; remaining: number }
   | { kind: 'nul'; spec: CommandSpec; bytes: number[] };
 
+export interface EscPosParserOptions {
+  /**
+   * Command families this printer does not know, by name (e.g. `GS (` on a clone that does not
+   * parse `GS (` lengths): their two bytes are skipped as unknown and the rest reads as text.
+   */
+  unknownCommands?: readonly string[];
+}
+
 export class EscPosParser {
   private mode: Mode = { kind: 'idle' };
+  private readonly unknownCommands: ReadonlySet<string>;
 
-  constructor(private readonly keepLimit = DEFAULT_KEEP_LIMIT) {}
+  constructor(
+    private readonly keepLimit = DEFAULT_KEEP_LIMIT,
+    options: EscPosParserOptions = {},
+  ) {
+    this.unknownCommands = new Set(options.unknownCommands ?? []);
+  }
 
   /** Bytes of an unfinished command held by the parser. */
   get pendingBytes(): number {
@@ -125,7 +139,8 @@ export class EscPosParser {
   private advanceHead(mode: Extract<Mode, { kind: 'head' }>, ops: ParsedOp[]): void {
     const head = mode.head;
     if (head.length === 2) {
-      mode.spec = lookupCommand(head[0]!, head[1]!);
+      const spec = lookupCommand(head[0]!, head[1]!);
+      mode.spec = spec && !this.unknownCommands.has(spec.name) ? spec : undefined;
       if (!mode.spec) {
         this.mode = { kind: 'idle' };
         ops.push({

@@ -12,6 +12,7 @@ import { realClock, type Clock } from './clock.js';
 import { Interpreter } from './interpreter.js';
 import { Journal, type InterruptionCause } from './journal.js';
 import type { PrinterModelEvents, PrinterModelOptions, PrinterSnapshot, ReplyKind } from './model-types.js';
+import { EmbeddedRealtimeScanner } from './embedded-realtime.js';
 import { EscPosParser, type ParsedCommand, type ParsedOp } from './parser.js';
 import { PrintEngine } from './print-engine.js';
 import { ReplyChannel } from './reply-channel.js';
@@ -31,7 +32,9 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
   paperOutMode: 'wait' | 'discard' = 'wait';
 
   private readonly clock: Clock;
-  private readonly parser = new EscPosParser();
+  private readonly parser: EscPosParser;
+  /** Set for models that execute real-time commands inside data. */
+  private readonly embedded: EmbeddedRealtimeScanner | undefined;
   private readonly interpreter: Interpreter;
   private queue: QueuedOp[] = [];
   private queueHead = 0;
@@ -54,6 +57,8 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.identity = { ...DEFAULT_IDENTITY, ...definedOnly(options) };
     this.capacity = options.receiveBuffer ?? 4096;
     this.clock = options.clock ?? realClock;
+    this.parser = new EscPosParser(undefined, { unknownCommands: options.unknownCommands ?? [] });
+    this.embedded = options.realtimeInData ? new EmbeddedRealtimeScanner(this.parser) : undefined;
     this.condition = {
       drawerPinHigh: options.drawerPinHigh ?? false,
       coverOpen: false,
@@ -68,7 +73,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.replies = new ReplyChannel(this.condition, options.asbOnPowerOn ?? 0, {
       canSend: () => !this.options.oneWay && this.powered,
       holding: () => this.hangTimer !== undefined,
-      send: (bytes, kind) => this.emit('reply', bytes, kind),
+      send: (bytes, kind) => this.emit('reply', kind === 'asb' && options.asbFraming === 'zeros' ? new Uint8Array(4) : bytes, kind),
     });
     this.engine = new PrintEngine(this.journal, this.clock, options, options.printBufferLines ?? DEFAULT_PRINT_BUFFER_LINES, {
       canPrint: () => this.canPrint,
@@ -129,7 +134,13 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     const bytes = chunk.subarray(0, accepted);
     this.emit('data', bytes);
     this.bufferedBytes += accepted;
-    for (const op of this.parser.push(bytes)) {
+    const items = this.embedded ? this.embedded.scan(bytes) : this.parser.push(bytes).map((op) => ({ op }));
+    for (const item of items) {
+      if ('embedded' in item) {
+        this.executeRealtime(item.embedded); // its bytes stay counted as the surrounding command's
+        continue;
+      }
+      const op = item.op;
       // Only the first op can end a command that was streaming; for the others streamedBytes is 0.
       const unprocessed = op.size - this.streamedBytes;
       this.streamedBytes = 0;
@@ -202,6 +213,7 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     this.bufferedBytes = 0;
     this.streamedBytes = 0;
     this.parser.reset();
+    this.embedded?.reset();
     this.interpreter.clearBuffers();
     this.engine.clear();
     const receipt = this.journal.end('cleared');
@@ -215,13 +227,18 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
     const b = op.bytes;
     const n = b[2] ?? 0;
     if (op.name === 'DLE EOT') {
+      if (!(this.options.realtimeStatus ?? [1, 2, 3, 4]).includes(n)) return;
       const status = realtimeStatus(n, this.condition);
       if (status !== undefined) this.reply(Uint8Array.of(status), 'realtime');
     } else if (op.name === 'DLE ENQ') {
       this.recover(n);
     } else if (n === 8 && CLEAR_KEY.every((byte, i) => b[3 + i] === byte)) {
+      // Clears the buffers and, like DLE ENQ 2, recovers from a recoverable error whose cause is
+      // gone (Epson DLE DC4 fn 8 on the TM-U590 and TM-L90, issue 20).
       this.clearBuffers();
+      this.clearRecoverableError();
       this.reply(CLEAR_RESPONSE, 'clear-response');
+      this.statusChanged();
       this.pump();
     } else if (n === 1 && !isOffline(this.condition)) {
       const t = Math.min(8, Math.max(1, b[4] ?? 1)) * 100;
@@ -233,16 +250,22 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
 
   /** DLE ENQ 1 resumes from the start of the interrupted line, 2 clears first; both only for recoverable errors whose cause is gone. */
   private recover(n: number): void {
-    const c = this.condition;
     if (n !== 1 && n !== 2) return;
-    if (!c.recoverableError && !c.cutterError) return;
-    if (this.cutterJammed || (c.recoverableError && c.coverOpen)) return;
-    c.recoverableError = false;
-    c.cutterError = false;
-    this.coverCausedError = false;
+    if (!this.clearRecoverableError()) return;
     if (n === 2) this.clearBuffers();
     this.statusChanged();
     this.pump();
+  }
+
+  /** Clears a recoverable or cutter error once its cause is gone; false when there was none to clear. */
+  private clearRecoverableError(): boolean {
+    const c = this.condition;
+    if (!c.recoverableError && !c.cutterError) return false;
+    if (this.cutterJammed || (c.recoverableError && c.coverOpen)) return false;
+    c.recoverableError = false;
+    c.cutterError = false;
+    this.coverCausedError = false;
+    return true;
   }
 
   // ------------------------------------------------------------------ replies and status

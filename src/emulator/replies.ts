@@ -50,8 +50,9 @@ export function printerInfoReply(n: number, id: PrinterIdentity): Uint8Array | u
     case 51:
       return oneByte(id.romVersionId);
     case 33:
-      // Printer information A, n = 33: autocutter fitted (each byte has bit 6 set, bit 7 clear).
-      return Uint8Array.of(0x3d, 0x21, 0x42, 0x40, 0x00);
+      // Printer information A, n = 33: `3D 21 d1 d2 00`, each data byte bit 6 set and bit 7 clear;
+      // d1 bit 1 = autocutter fitted, as GS I 2 (typeId bit 1) says (TM-U230: `3D 21 42 40 00`).
+      return Uint8Array.of(0x3d, 0x21, 0x40 | (id.typeId & 0x02), 0x40, 0x00);
     case 65:
       return ascii(id.firmware);
     case 66:

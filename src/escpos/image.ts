@@ -7,6 +7,7 @@ import { PNG } from 'pngjs';
 import { InvalidDocumentError } from '../errors.js';
 import { LIMITS } from '../document/limits.js';
 import { PNG_DATA_URI_PREFIX } from '../document/schema.js';
+import { breakRealtimeSequences, safeBandRows } from './realtime-safe.js';
 
 export interface Bitmap {
   width: number;
@@ -307,17 +308,20 @@ export function toBitmap(image: GrayImage, options: ToBitmapOptions): Bitmap {
 /**
  * Split `bitmap` into complete `GS v 0` commands (1D 76 30 00 xL xH yL yH d…, normal
  * density) of at most `maxBandRows` rows each, since many printers reject one tall block.
+ * No band carries a real-time command sequence (realtime-safe.ts: one dot per sequence).
  */
 export function rasterBands(bitmap: Bitmap, maxBandRows: number): Uint8Array[] {
   if (!Number.isInteger(maxBandRows) || maxBandRows < 1) throw new RangeError('maxBandRows must be a positive integer');
   const { bytesPerRow, height, data } = bitmap;
   const bands: Uint8Array[] = [];
-  for (let top = 0; top < height; top += maxBandRows) {
-    const rows = Math.min(maxBandRows, height - top);
+  for (let top = 0; top < height; ) {
+    const rows = safeBandRows(Math.min(maxBandRows, height - top));
     const band = new Uint8Array(8 + bytesPerRow * rows);
     band.set([0x1d, 0x76, 0x30, 0x00, bytesPerRow & 0xff, bytesPerRow >> 8, rows & 0xff, rows >> 8]);
     band.set(data.subarray(top * bytesPerRow, (top + rows) * bytesPerRow), 8);
+    breakRealtimeSequences(band.subarray(8));
     bands.push(band);
+    top += rows;
   }
   return bands;
 }

@@ -1,3 +1,3 @@
 /** Receipts as pictures: public surface of src/preview. */
-export { renderReceipt, renderItems, printedItems, drawItems, type RenderOptions } from './render.js';
+export { renderReceipt, renderPrintedCopy, renderItems, printedItems, drawItems, type RenderOptions, type PrintedCopy } from './render.js';
 export { Paper } from './dots.js';

@@ -119,3 +119,23 @@ export function renderReceipt(input: Uint8Array | ReceiptDocument, profile: Prin
   const bytes = input instanceof Uint8Array ? input : encode(input, resolved, options.mark ? { mark: options.mark } : {}).bytes;
   return renderItems(printedItems(bytes), resolved.dots);
 }
+
+/** What `renderPrintedCopy` needs of a spool job (structural, so the preview does not import the spool). */
+export interface PrintedCopy {
+  transactionId: string;
+  document: ReceiptDocument | null;
+  marked: boolean;
+  copy: number;
+  printedAt: number | null;
+  updatedAt: number;
+}
+
+/**
+ * A job's receipt as its latest attempt printed it: re-encoded for the profile, with the reprint
+ * mark (copy number, time of that attempt) when that attempt was marked. Undefined once purged.
+ */
+export function renderPrintedCopy(job: PrintedCopy, profile: PrinterProfile | string = 'generic-80'): Uint8Array | undefined {
+  if (job.document === null) return undefined;
+  const mark = job.marked ? { copy: job.copy, time: new Date(job.printedAt ?? job.updatedAt).toISOString() } : undefined;
+  return renderReceipt(job.document, profile, mark ? { mark } : {});
+}

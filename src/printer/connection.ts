@@ -10,6 +10,8 @@ import { delay, type Clock } from './clock.js';
 import { ReplyFramer, type Reply } from './framer.js';
 import { ReplyQueue, type PendingReply } from './reply-queue.js';
 import { CLEAR_BUFFERS, printerInfo, realtimeStatus } from './requests.js';
+import { ALL_REALTIME_N } from './dialect.js';
+import type { RealtimeStatusN } from './status.js';
 import type { ConfirmationMode } from './types.js';
 
 export interface ConnectionEvents {
@@ -39,8 +41,21 @@ export class Connection {
   answersStatus: boolean | undefined;
   /** Whether an ASB frame arrived on this link: the printer announces its status changes itself. */
   asbSeen = false;
-  /** Counts of replies nobody asked for (stale or from garbage), for diagnostics. */
-  readonly dropped = { stale: 0, garbage: 0 };
+  /** ASB frames received on this link. */
+  asbFrames = 0;
+  /** One-byte (`0xx0xxxx`) replies received, wanted or not: the probe counts them to learn ASB framing. */
+  plainBytes = 0;
+  /** The DLE EOT n a status query asks on this link (the ones the printer answers). */
+  realtimeAnswered: readonly RealtimeStatusN[] = ALL_REALTIME_N;
+  /** The maker's GS I 66 text: GS r jobs also ask GS I 66 and are confirmed by this block. */
+  infoBarrier: string | undefined;
+  /** The GS a mask jobs re-enable on this link (0: ASB stays off, e.g. a printer sending zero frames). */
+  asbMask = 0;
+  /**
+   * Replies nobody asked for (stale: no request was waiting; garbage: fits no reply form) and faults
+   * one status query showed but the next did not confirm: stray bytes, reported by `Printer.diagnostics`.
+   */
+  readonly dropped = { stale: 0, garbage: 0, unconfirmedFaults: 0 };
   private readonly sentIds = new Map<string, number>();
   private idOrder = 0;
   private idWaiters: IdWaiter[] = [];
@@ -100,9 +115,13 @@ export class Connection {
     }
   }
 
-  /** Sends DLE EOT n and waits for its byte. Callers send one at a time. */
-  queryRealtime(n: 1 | 2 | 3 | 4, timeoutMs: number): Promise<number> {
-    return this.request(this.writeRealtime(realtimeStatus(n)), this.realtime.expect(timeoutMs));
+  /**
+   * Sends DLE EOT n and waits for its byte. Callers send one at a time. `learning`: a silence is
+   * expected (is this n answered at all?), so a timeout leaves no tombstone that would swallow the
+   * next n's reply.
+   */
+  queryRealtime(n: RealtimeStatusN, timeoutMs: number, learning = false): Promise<number> {
+    return this.request(this.writeRealtime(realtimeStatus(n)), this.realtime.expect(timeoutMs, { tombstone: !learning }));
   }
 
   /** Sends GS I n (n = 65..69) and waits for its `5F … 00` block. */
@@ -186,12 +205,14 @@ export class Connection {
         if (!this.realtime.deliver(reply.value)) this.dropped.stale++;
         break;
       case 'byte':
+        this.plainBytes++;
         if (!this.bytes.deliver(reply.value)) this.dropped.stale++;
         break;
       case 'printer-info':
         if (!this.info.deliver(reply.text)) this.dropped.stale++;
         break;
       case 'asb':
+        this.asbFrames++;
         this.events.asb(reply.bytes);
         break;
       case 'process-id':

@@ -13,6 +13,7 @@ import {
   enableAsb,
   frameJob,
   INITIALIZE,
+  printerInfo,
   processIdRequest,
   RECOVER_CLEARING_BUFFERS,
   TRANSMIT_PAPER_STATUS,
@@ -30,7 +31,6 @@ export interface JobSettings {
   confirmTimeoutMs: number;
   /** A job skips its pre-flight DLE EOT when the printer sends ASB and was seen ready this recently. */
   statusFreshMs: number;
-  asbMask: number;
   status: StatusTracker;
   probe: ConnectionProbe;
   processIds: ProcessIdCounter;
@@ -72,7 +72,7 @@ export class JobRunner {
       const fault = statusFault(current, { jobId, mayHavePrinted: false });
       if (fault) throw fault;
       if (connection.mode === 'unknown') {
-        await this.settings.probe.probeConfirmation(connection).catch((error: unknown) => {
+        await this.settings.probe.probeConfirmation(connection, true).catch((error: unknown) => {
           throw withJob(error, jobId, false);
         });
       }
@@ -87,10 +87,16 @@ export class JobRunner {
     const processId = connection.mode === 'process-id' ? this.settings.processIds.next() : undefined;
     const idReply = processId === undefined ? undefined : connection.expectProcessId(processId);
     const byteReply = processId === undefined ? connection.bytes.expect() : undefined;
+    // A stray one-byte reply looks like GS r's: where the printer answers GS I 66, its block
+    // (asked right after GS r, so answered after it) is what confirms the job.
+    const maker = processId === undefined ? connection.infoBarrier : undefined;
+    let infoReply = maker === undefined ? undefined : connection.info.expect();
     const payload = frameJob(
       bytes,
-      this.settings.asbMask,
-      processId === undefined ? TRANSMIT_PAPER_STATUS : processIdRequest(processId),
+      connection.asbMask,
+      processId !== undefined
+        ? processIdRequest(processId)
+        : concatBytes([TRANSMIT_PAPER_STATUS, infoReply ? printerInfo(66) : new Uint8Array(0)]),
     );
     const timeoutMs = options.confirmTimeoutMs ?? this.settings.confirmTimeoutMs;
     let timer: unknown;
@@ -113,11 +119,20 @@ export class JobRunner {
         return { guarantee: 'printed', processId: id, bytesSent: payload.length };
       }
       const paper = await Promise.race([byteReply!.promise, failure, timedOut]);
-      if (gsrPaperEnd(paper)) {
+      // A block with other text is a stray: the real one is still to come.
+      while (infoReply && (await Promise.race([infoReply.promise, failure, timedOut])).trim() !== maker) {
+        connection.dropped.stale++;
+        infoReply = connection.info.expect();
+      }
+      // The byte may be a stray one where the block confirmed the job: the DLE EOT check below
+      // (which confirms a fault by asking twice) decides then.
+      if (gsrPaperEnd(paper) && !(infoReply && connection.answersStatus)) {
         throw new JobFault({ ...(status.lastStatus ?? readyStatus()), online: false, paperEnd: true });
       }
       // GS r says every byte was processed; it does not say nothing went wrong on the way.
-      const after = await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined);
+      const after = connection.answersStatus
+        ? await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined)
+        : undefined;
       if (after && isJobFault(after)) throw new JobFault(after);
       return { guarantee: 'processed', bytesSent: payload.length };
     } catch (reason) {
@@ -130,6 +145,7 @@ export class JobRunner {
       clock.clearTimeout(timer);
       idReply?.cancel();
       byteReply?.abandon();
+      infoReply?.abandon();
       this.failActive = undefined;
     }
   }
@@ -151,7 +167,7 @@ export class JobRunner {
       // Nothing is written: an unconfirmable copy printed now would be a silent duplicate later.
       throw new OneWayError(undefined, { jobId: options.jobId, mayHavePrinted: false });
     }
-    const payload = frameJob(bytes, this.settings.asbMask, new Uint8Array(0));
+    const payload = frameJob(bytes, connection.asbMask, new Uint8Array(0));
     await connection.write(payload).catch((error: unknown) => {
       throw withJob(error, options.jobId, true);
     });
@@ -165,7 +181,8 @@ export class JobRunner {
    * ESC @ and ASB again. The printer may be too stuck to answer; the fault is reported anyway.
    */
   private async clearAfterFault(connection: Connection): Promise<void> {
-    const { clock, statusTimeoutMs, asbMask } = this.settings;
+    const { clock, statusTimeoutMs } = this.settings;
+    const asbMask = connection.asbMask;
     if (connection.closed) return;
     try {
       await connection.clearBuffers(statusTimeoutMs);

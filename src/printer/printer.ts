@@ -15,11 +15,13 @@ import { Connection } from './connection.js';
 import { asDisconnected } from './job-errors.js';
 import { printerStatusFromPort } from './port-status.js';
 import { JobRunner } from './print-job.js';
+import type { PrinterDialect } from './dialect.js';
 import { ConnectionProbe } from './probe.js';
 import { Reconnector } from './reconnector.js';
 import { ReplyTimeoutError } from './reply-queue.js';
 import { ASB_MASK, ProcessIdCounter } from './requests.js';
 import { decodeAsb, sameStatus, statusFault } from './status.js';
+import type { StatusField } from './types.js';
 import { StatusPoller } from './status-poller.js';
 import { StatusTracker } from './status-tracker.js';
 import type {
@@ -61,6 +63,11 @@ export interface PrinterOptions {
   statusFreshMs?: number;
   /** GS a items to enable (default 0x0F: drawer, online, error, paper). */
   asbMask?: number;
+  /**
+   * What is known of the printer (e.g. from its profile): which DLE EOT n it answers, GS ( H,
+   * GS r, ASB framing. The probe learns the rest once and keeps it for this `Printer`'s life.
+   */
+  dialect?: PrinterDialect;
   clock?: Clock;
   /** First process-ID counter value (default random), for reproducible tests. */
   processIdSeed?: number;
@@ -88,6 +95,9 @@ export class Printer implements PrinterLink {
   private printChain: Promise<unknown> = Promise.resolve();
   private opening: Promise<void> | undefined;
   private closedByUser = false;
+  private readonly learned: PrinterDialect;
+  private checkingAsb = false;
+  private readonly stray = { stale: 0, garbage: 0, unconfirmedFaults: 0 };
 
   constructor(options: PrinterOptions) {
     const transport = options.transport;
@@ -99,6 +109,7 @@ export class Printer implements PrinterLink {
     const currentConnection = () => this.connection;
     this.clock = clock;
     this.timeouts = timeouts;
+    this.learned = { ...options.dialect };
 
     const status = new StatusTracker(clock, {
       currentConnection,
@@ -110,7 +121,9 @@ export class Printer implements PrinterLink {
     const probe = new ConnectionProbe({
       clock,
       timeoutMs: timeouts.probe,
+      settleMs: Math.max(20, timeouts.drain),
       asbMask,
+      dialect: this.learned,
       confirmation: options.confirmation ?? 'auto',
       status,
       processIds,
@@ -122,7 +135,6 @@ export class Printer implements PrinterLink {
       statusTimeoutMs: timeouts.status,
       confirmTimeoutMs: timeouts.confirm,
       statusFreshMs: options.statusFreshMs ?? 1000,
-      asbMask,
       status,
       probe,
       processIds,
@@ -154,6 +166,24 @@ export class Printer implements PrinterLink {
 
   get confirmation(): ConfirmationMode | 'unknown' {
     return this.connection?.mode ?? 'unknown';
+  }
+
+  /** What the probes learned of the printer so far (a copy). */
+  get dialect(): PrinterDialect {
+    return { ...this.learned };
+  }
+
+  /**
+   * Stray replies over this printer's life: `stale` bytes no request was waiting for, `garbage`
+   * that fits no reply form, and faults one reading showed that the next did not confirm.
+   */
+  get diagnostics(): { stale: number; garbage: number; unconfirmedFaults: number } {
+    const live = this.connection?.dropped ?? { stale: 0, garbage: 0, unconfirmedFaults: 0 };
+    return {
+      stale: this.stray.stale + live.stale,
+      garbage: this.stray.garbage + live.garbage,
+      unconfirmedFaults: this.stray.unconfirmedFaults + live.unconfirmedFaults,
+    };
   }
 
   on<E extends keyof PrinterEvents>(event: E, listener: PrinterEvents[E]): this {
@@ -226,10 +256,17 @@ export class Printer implements PrinterLink {
     const connection = this.connection;
     this.connection = undefined;
     if (!connection) return;
+    this.keepStrayCounts(connection);
     const error = new DisconnectedError('printer link closed', { cause: new TransportClosedError(), mayHavePrinted: true });
     this.jobs.interrupt(error);
     connection.dispose(error);
     await connection.transport.close();
+  }
+
+  private keepStrayCounts(connection: Connection): void {
+    this.stray.stale += connection.dropped.stale;
+    this.stray.garbage += connection.dropped.garbage;
+    this.stray.unconfirmedFaults += connection.dropped.unconfirmedFaults;
   }
 
   private requireConnection(): Connection {
@@ -258,7 +295,7 @@ export class Printer implements PrinterLink {
       {
         asb: (frame) => {
           connection.asbSeen = true;
-          if (connection === this.connection) this.statusTracker.record(decodeAsb(frame));
+          if (connection === this.connection) this.asbReceived(connection, decodeAsb(frame));
         },
         closed: (error) => this.onLinkClosed(connection, error),
       },
@@ -283,8 +320,43 @@ export class Printer implements PrinterLink {
     this.emitter.emit('connected');
   }
 
+  /**
+   * An ASB frame. A fault it shows for the first time is believed once DLE EOT confirms the
+   * printer is offline (fields the printer's DLE EOT does not cover are taken from the frame);
+   * without DLE EOT, or when the query fails, the frame is believed as it is.
+   */
+  private asbReceived(connection: Connection, status: PrinterStatus): void {
+    if (!connection.answersStatus || !this.statusTracker.isNewFault(status)) {
+      this.statusTracker.record(status);
+      return;
+    }
+    // One check at a time: it reads the printer as it is now, which covers frames arriving meanwhile.
+    if (this.checkingAsb) return;
+    this.checkingAsb = true;
+    const check = this.statusTracker.query(connection, this.timeouts.status);
+    void check.finally(() => (this.checkingAsb = false)).catch(() => {});
+    check.then(
+      (checked) => {
+        if (checked.online && statusFault(checked) === undefined) {
+          connection.dropped.unconfirmedFaults++;
+          return;
+        }
+        const unknown: readonly StatusField[] = checked.unknown ?? [];
+        if (unknown.length === 0) return; // recorded by the query itself
+        const merged: PrinterStatus = { ...checked };
+        for (const field of unknown) merged[field] = status[field];
+        delete merged.unknown;
+        if (connection === this.connection) this.statusTracker.record(merged);
+      },
+      () => {
+        if (connection === this.connection) this.statusTracker.record(status);
+      },
+    );
+  }
+
   private onLinkClosed(connection: Connection, error: Error | undefined): void {
     if (connection !== this.connection) return;
+    this.keepStrayCounts(connection);
     this.connection = undefined;
     this.poller.stop();
     this.jobs.interrupt(asDisconnected(error ?? new DisconnectedError('printer link closed'), true));

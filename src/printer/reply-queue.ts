@@ -19,6 +19,12 @@ export class ReplyTimeoutError extends Error {}
 export interface PendingReply<T> {
   promise: Promise<T>;
   abandon(): void;
+  /**
+   * Leaves the line without a tombstone: for a request the printer proved it ignores (a later
+   * in-order reply came first), or whose silence is being learned; its late reply would be
+   * taken by the next request, so use it only where none can come.
+   */
+  cancel(): void;
 }
 
 export class ReplyQueue<T> {
@@ -34,8 +40,12 @@ export class ReplyQueue<T> {
    * rejects with `ReplyTimeoutError` after `timeoutMs` (no timer when omitted). `abandon()`
    * gives up on the reply but keeps the place in line, so the late reply is still swallowed.
    */
-  expect(timeoutMs?: number): PendingReply<T> {
+  expect(timeoutMs?: number, options: { tombstone?: boolean } = {}): PendingReply<T> {
     const entry: Entry<T> = {};
+    const cancel = () => {
+      this.clock.clearTimeout(entry.timer);
+      this.entries = this.entries.filter((e) => e !== entry);
+    };
     const abandon = () => {
       if (entry.expiresAt !== undefined) return;
       this.clock.clearTimeout(entry.timer);
@@ -51,12 +61,13 @@ export class ReplyQueue<T> {
     if (timeoutMs !== undefined) {
       entry.timer = this.clock.setTimeout(() => {
         const reject = entry.reject;
-        abandon();
+        if (options.tombstone === false) cancel();
+        else abandon();
         reject?.(new ReplyTimeoutError(`no reply within ${timeoutMs} ms`));
       }, timeoutMs);
     }
     this.entries.push(entry);
-    return { promise, abandon };
+    return { promise, abandon, cancel };
   }
 
   /** Hands a reply to the oldest request. Returns false when nobody was waiting (a stale reply). */

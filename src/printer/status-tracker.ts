@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import type { Connection } from './connection.js';
 import { asDisconnected } from './job-errors.js';
 import { ReplyTimeoutError } from './reply-queue.js';
-import { decodeRealtimeStatus, statusFault } from './status.js';
+import { decodeRealtimeReplies, statusFault, type RealtimeStatusN } from './status.js';
 import type { PrinterStatus } from './types.js';
 
 export interface StatusTrackerHooks {
@@ -49,21 +49,21 @@ export class StatusTracker {
     return status !== undefined && statusFault(status) === undefined && this.clock.now() - this.seenAt < maxAgeMs;
   }
 
-  /** DLE EOT 1–4, one at a time; one query set at a time per printer. */
+  /**
+   * The DLE EOT n the printer answers, one at a time; one query set at a time per printer. A
+   * fault not seen before is believed only when a second set shows it too: a stray status byte
+   * (a real-time sequence inside some data, a late reply) taken for one n would otherwise stop
+   * a job that is printing fine. Up to three sets; a fault that is not confirmed is counted.
+   */
   query(connection: Connection, timeoutMs: number): Promise<PrinterStatus> {
     const run = this.queries.then(async () => {
-      const replies: number[] = [];
-      for (const n of [1, 2, 3, 4] as const) {
-        try {
-          replies.push(await connection.queryRealtime(n, timeoutMs));
-        } catch (error) {
-          if (error instanceof ReplyTimeoutError) {
-            throw new OfflineError(`printer did not answer DLE EOT ${n} within ${timeoutMs} ms`, { mayHavePrinted: false });
-          }
-          throw asDisconnected(error, false);
-        }
+      let status = await this.querySet(connection, timeoutMs);
+      for (let extra = 0; extra < 2 && this.isNewFault(status); extra++) {
+        const again = await this.querySet(connection, timeoutMs);
+        if (faultCode(again) === faultCode(status)) break;
+        connection.dropped.unconfirmedFaults++;
+        status = again;
       }
-      const status = decodeRealtimeStatus(replies[0]!, replies[1]!, replies[2]!, replies[3]!);
       const current = this.hooks.currentConnection();
       if (connection === current || current === undefined) this.record(status);
       return status;
@@ -71,4 +71,28 @@ export class StatusTracker {
     this.queries = run.catch(() => {});
     return run;
   }
+
+  /** A fault the last known status did not have. */
+  isNewFault(status: PrinterStatus): boolean {
+    const code = faultCode(status);
+    return code !== undefined && code !== faultCode(this.last);
+  }
+
+  private async querySet(connection: Connection, timeoutMs: number): Promise<PrinterStatus> {
+    const replies: Partial<Record<RealtimeStatusN, number>> = {};
+    for (const n of connection.realtimeAnswered) {
+      try {
+        replies[n] = await connection.queryRealtime(n, timeoutMs);
+      } catch (error) {
+        if (error instanceof ReplyTimeoutError) {
+          throw new OfflineError(`printer did not answer DLE EOT ${n} within ${timeoutMs} ms`, { mayHavePrinted: false });
+        }
+        throw asDisconnected(error, false);
+      }
+    }
+    return decodeRealtimeReplies(replies);
+  }
 }
+
+const faultCode = (status: PrinterStatus | undefined): string | undefined =>
+  status === undefined ? undefined : statusFault(status)?.code;

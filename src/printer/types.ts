@@ -16,12 +16,23 @@ export interface PrinterStatus {
   unrecoverableError: boolean;
   /** Head overheat and the like: clears by itself. */
   autoRecoverableError: boolean;
-  /** Drawer kick-out connector pin 3 high (the drawer sensor; its polarity depends on the drawer). */
+  /**
+   * Drawer kick-out connector pin 3 LOW: the drawer is open. Pin 3 HIGH (also a TM with no drawer,
+   * idle `0x16`) reads as closed, as receiptio and receipt-printer-status read it.
+   */
   drawerOpen: boolean;
   waitingForRecovery: boolean;
   /** Paper being fed by the FEED button. */
   feeding: boolean;
+  /**
+   * Fields the printer did not report (it answers only some DLE EOT n): they read false and are
+   * not faults. Absent when every field is known.
+   */
+  unknown?: readonly StatusField[];
 }
+
+/** The boolean fields of a status. */
+export type StatusField = Exclude<keyof PrinterStatus, 'unknown'>;
 
 export interface PrinterIdentity {
   maker?: string;

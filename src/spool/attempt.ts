@@ -13,6 +13,9 @@ import type { AttemptError, AttemptRef } from './store.js';
 import type { Job } from './types.js';
 import type { Claim, Claimed, Via, WorkerContext } from './worker-context.js';
 
+/** How long a printer may stay unreachable before its job needs a person (WorkerOptions.unreachableAfterMs). */
+export const DEFAULT_UNREACHABLE_AFTER_MS = 120_000;
+
 export interface AttemptSetup {
   context: WorkerContext;
   renderer: JobRenderer;
@@ -31,6 +34,8 @@ type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printed
 export class AttemptRunner {
   /** Consecutive transient failures on this printer: the backoff grows with it. */
   #failureStreak = 0;
+  /** Since when every attempt found the printer away (cannot connect, offline); undefined once one got through. */
+  #unreachableSince: number | undefined;
 
   constructor(private readonly setup: AttemptSetup) {}
 
@@ -63,6 +68,7 @@ export class AttemptRunner {
       return;
     }
     this.#failureStreak = 0;
+    this.#unreachableSince = undefined;
     const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: this.setup.printedOn(via) };
     const { printed, next } = await this.#recordPrinted(ref, outcome);
     if (printed) {
@@ -127,6 +133,14 @@ export class AttemptRunner {
     const policy = failurePolicy(error, via);
     const now = this.setup.context.clock.now();
     if (policy.action === 'wait-for-recovery') return this.#waitForRecovery(ref, attemptError, now);
+    const away = policy.action === 'backoff' && !policy.countsTowardGiveUp;
+    if (!away) this.#unreachableSince = undefined;
+    else if (now - (this.#unreachableSince ??= now) >= (this.setup.context.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS)) {
+      // Backing off forever hides a printer that is switched off or unplugged: a person must look.
+      const seconds = Math.round((now - this.#unreachableSince) / 1000);
+      const unreachable = { ...attemptError, code: 'PRINTER_UNREACHABLE', message: `printer unreachable for ${seconds} s: ${failure.message}` };
+      return this.#waitForRecovery(ref, unreachable, now);
+    }
     const counts = policy.action === 'backoff' && policy.countsTowardGiveUp;
     if (policy.action === 'give-up' || (counts && job.failures + 1 >= this.setup.retry.maxFailures)) {
       return this.#fail(ref, attemptError, failure);

@@ -46,3 +46,32 @@ export function describeCause(code: string, printer: string): string {
   };
   return `${what[code] ?? code.toLowerCase().replace(/_/g, ' ')} on ${printer}`;
 }
+
+/** How old a worker's heartbeat may be before `health()` says no worker serves the printer. */
+export const DEFAULT_WORKER_STALE_MS = 15_000;
+
+/**
+ * `health()` across processes: the stored observation counts only while a worker serves the
+ * printer (its lease is live and its heartbeat fresh); else the printer is not ready, `no worker`,
+ * whatever it last looked like. The last observation stays in `status`/`observedAt` for people.
+ */
+export function judgeHealth(
+  printer: string,
+  stored: PrinterHealth | undefined,
+  lease: { holder: string; expiresAt: number } | undefined,
+  now: number,
+  staleAfterMs: number,
+): PrinterHealth {
+  const base = stored ?? unknownHealth(printer);
+  const heartbeatAt = base.heartbeatAt ?? null;
+  const served = lease !== undefined && lease.expiresAt > now && heartbeatAt !== null && now - heartbeatAt <= staleAfterMs;
+  if (served) return { ...base, heartbeatAt, servedBy: lease.holder };
+  return { ...base, ready: false, reason: 'no worker', heartbeatAt, servedBy: null };
+}
+
+/** "no worker serving front since 2026-12-06 04:50:12": why a printer is not ready, for people. */
+export function describeHealth(health: PrinterHealth, formatTime: (at: number) => string): string {
+  if (health.reason !== 'no worker') return health.reason;
+  const since = health.heartbeatAt ?? null;
+  return since === null ? `no worker serving ${health.printer} (none has run)` : `no worker serving ${health.printer} since ${formatTime(since)}`;
+}

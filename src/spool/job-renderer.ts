@@ -5,6 +5,7 @@
  */
 import { OneWayError } from '../errors.js';
 import { profileForModel } from '../escpos/profiles.js';
+import { formatMarkTime } from './mark-time.js';
 import type { PrinterLink } from '../printer/types.js';
 import { encoderRenderer, type Renderer, type ReprintMark } from './render.js';
 import type { Job } from './types.js';
@@ -23,7 +24,7 @@ export class JobRenderer {
     if (job.document === null) throw new Error('the document was purged');
     const { clock, options } = this.context;
     const mark: ReprintMark | undefined = job.marked
-      ? { copy: job.copy, time: new Date(clock.now()).toISOString(), ...(options.markText ? { text: options.markText } : {}) }
+      ? { copy: job.copy, time: formatMarkTime(clock.now(), options.markTime), ...(options.markText ? { text: options.markText } : {}) }
       : undefined;
     const render = this.#renderers.get(via) ?? (await this.#makeRenderer(via));
     return render(job.document, mark);

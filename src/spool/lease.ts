@@ -1,19 +1,44 @@
 /**
  * The worker's lease on its printer: taken before any job is claimed, renewed every third of its
  * time-to-live, given back at a clean stop. Taking it resets jobs left in doubt by the previous
- * holder (or by this worker before a restart), so they print again, marked.
+ * holder (or by this worker before a restart), so they print again, marked. The lease records
+ * the holder's host and pid: a holder on this host whose process is gone (a crash) is replaced
+ * at once instead of after its time-to-live. The holder also leaves a heartbeat (`health` tells a
+ * live worker from a dead one by it).
  */
+import { hostname } from 'node:os';
+import type { LeaseOwner } from './store.js';
 import type { WorkerContext } from './worker-context.js';
+
+/** How often the heartbeat is written at most: every write wakes the store's other watchers. */
+const HEARTBEAT_EVERY_MS = 1000;
+
+/** Whether process `pid` on this host still exists (EPERM: it exists, owned by another user). */
+export function processAlive(pid: number): boolean {
+  // pid 0 or below would address a process group, not the holder: never signal those.
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export class LeaseHolder {
   #held = false;
   #renewTimer: NodeJS.Timeout | undefined;
+  #lastHeartbeat = -Infinity;
+  readonly #owner: LeaseOwner;
 
   constructor(
     private readonly context: WorkerContext,
     readonly holderId: string,
     readonly ttlMs: number,
-  ) {}
+    owner: LeaseOwner = { host: hostname(), pid: process.pid },
+  ) {
+    this.#owner = owner;
+  }
 
   get held(): boolean {
     return this.#held;
@@ -23,7 +48,8 @@ export class LeaseHolder {
   async hold(): Promise<boolean> {
     if (this.#held) return true;
     const { store, printer, clock } = this.context;
-    const acquired = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now());
+    const acquired =
+      (await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner)) || (await this.#takeOverDeadHolder());
     if (!acquired) return false;
     // Whoever held the printer before us (or we, before a restart) may have left jobs half done.
     await store.resetInDoubt(
@@ -58,11 +84,30 @@ export class LeaseHolder {
     this.#held = false;
   }
 
+  /** Records that this worker is alive and serving the printer (throttled; no fsync). */
+  heartbeat(): void {
+    const { store, printer, clock, report } = this.context;
+    const now = clock.now();
+    if (!this.#held || now - this.#lastHeartbeat < HEARTBEAT_EVERY_MS) return;
+    this.#lastHeartbeat = now;
+    store.recordHeartbeat(printer, this.holderId, now).catch(report);
+  }
+
+  /** The holder runs on this host and its process is gone: it crashed, its lease is ours now. */
+  async #takeOverDeadHolder(): Promise<boolean> {
+    const { store, printer, clock } = this.context;
+    const lease = await store.readLease(printer);
+    if (!lease || lease.host !== this.#owner.host || lease.pid === undefined || lease.pid === this.#owner.pid) return false;
+    if (processAlive(lease.pid)) return false;
+    return store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), { ...this.#owner, replacing: lease.holder });
+  }
+
   async #renew(): Promise<void> {
     if (!this.#held) return;
     const { store, printer, clock } = this.context;
     try {
-      this.#held = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now());
+      this.#held = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner);
+      this.heartbeat();
     } catch (error) {
       this.context.report(error); // the claim checks the lease's expiry itself, so a missed renewal is safe
     }

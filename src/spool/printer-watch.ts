@@ -3,7 +3,7 @@
  * answers without I/O), when the printer went into `needs-attention`, and resuming the jobs that
  * wait on it once it reports it is ready again.
  */
-import type { PrinterLink, PrinterStatus } from '../printer/types.js';
+import type { PrinterIdentity, PrinterLink, PrinterStatus } from '../printer/types.js';
 import { healthFromStatus, healthUnreachable, sameHealth } from './health.js';
 import { errorCode, FAILURE_POLICY } from './retry-policy.js';
 import type { Job, PrinterHealth } from './types.js';
@@ -11,9 +11,13 @@ import type { WorkerContext } from './worker-context.js';
 
 export class PrinterWatch {
   #health: PrinterHealth | undefined;
-  #healthRecorded = false;
   #lastStatusPoll = -Infinity;
   #attentionSince: number | undefined;
+  #identity: PrinterIdentity | undefined;
+  #announceFirst!: (health: PrinterHealth) => void;
+  /** Resolves with the first observation of the printer. */
+  readonly firstObservation = new Promise<PrinterHealth>((resolve) => (this.#announceFirst = resolve));
+  #confirmation: PrinterLink['confirmation'] = 'unknown';
 
   constructor(
     private readonly context: WorkerContext,
@@ -48,6 +52,9 @@ export class PrinterWatch {
     this.#lastStatusPoll = clock.now();
     try {
       if (!link.connected) await link.connect();
+      this.#confirmation = link.confirmation;
+      // Once: `status` shows it from this observation instead of opening a second connection.
+      this.#identity ??= await link.identify().catch((): PrinterIdentity => ({}));
       this.#observe(healthFromStatus(printer, await link.status(), clock.now()));
     } catch (error) {
       const reason = errorCode(error) === 'OFFLINE' ? 'offline' : 'not connected';
@@ -81,18 +88,20 @@ export class PrinterWatch {
     return true;
   }
 
-  #observe(health: PrinterHealth): void {
+  #observe(observed: PrinterHealth): void {
+    const { uri } = this.context.options;
+    const health: PrinterHealth = {
+      ...observed,
+      ...(uri === undefined ? {} : { uri }),
+      identity: this.#identity ?? null,
+      confirmation: this.#confirmation,
+    };
     const previous = this.#health;
     this.#health = health;
-    const changed = !sameHealth(previous, health);
-    if (!changed && this.#healthRecorded) return;
-    // A write the store refused is tried again with the next observation.
-    this.#healthRecorded = true;
-    this.context.store.recordHealth(health).catch((error: unknown) => {
-      this.#healthRecorded = false;
-      this.context.report(error);
-    });
-    if (!changed) return;
+    this.#announceFirst(health);
+    // Every observation is recorded (no fsync), so its age in `health` is the poll's, not the last change's.
+    this.context.store.recordHealth(health).catch((error: unknown) => this.context.report(error));
+    if (sameHealth(previous, health)) return;
     this.context.emit('status', health);
     if (health.ready && !previous?.ready) this.wake();
   }

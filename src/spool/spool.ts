@@ -7,12 +7,12 @@ import { CardDataError, InvalidDocumentError, StoreError, UnknownTransactionErro
 import { readReceiptLeniently } from '../document/lenient.js';
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
-import { unknownHealth } from './health.js';
+import { DEFAULT_WORKER_STALE_MS, judgeHealth } from './health.js';
 import { inlineImageFilesLeniently } from './inline-images.js';
 import { isPostgresUrl } from './postgres/connect.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
-import type { SpoolStore } from './store.js';
+import type { OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
 import {
   systemClock,
   type Clock,
@@ -24,6 +24,7 @@ import {
   type SpoolEvents,
   type SubmitResult,
 } from './types.js';
+import { watchHistory, waitForPrinted, type WaitForOptions, type WatchOptions } from './watch.js';
 import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
 
 export const DEFAULT_PRINTER = 'default';
@@ -44,6 +45,8 @@ export interface SpoolOptions {
   busyTimeoutMs?: number;
   /** Cap on the store file's size; submits past it fail with `StoreFullError` (default: the disk's). */
   maxSizeBytes?: number;
+  /** A worker whose heartbeat is older than this no longer serves its printer for `health()` (default 15000). */
+  workerStaleMs?: number;
 }
 
 export interface SubmitOptions {
@@ -91,12 +94,16 @@ export class Spool extends EventEmitter {
   readonly #clock: Clock;
   readonly #allowCardNumbers: boolean;
   readonly #workers = new Set<Worker>();
+  readonly #workerStaleMs: number;
+  /** Wakes `watch()`/`waitFor()` in this process: its own writes do not show in the store's `watch()`. */
+  readonly #localChanges = new Set<() => void>();
 
-  constructor(store: SpoolStore, options: { allowCardNumbers?: boolean; clock?: Clock } = {}) {
+  constructor(store: SpoolStore, options: { allowCardNumbers?: boolean; clock?: Clock; workerStaleMs?: number } = {}) {
     super();
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#allowCardNumbers = options.allowCardNumbers ?? false;
+    this.#workerStaleMs = options.workerStaleMs ?? DEFAULT_WORKER_STALE_MS;
   }
 
   get path(): string {
@@ -131,6 +138,25 @@ export class Spool extends EventEmitter {
     const { job } = await this.#store.insertReprint(transactionId, request, this.#clock.now());
     this.#queued(job);
     return job;
+  }
+
+  /**
+   * Withdraws the transaction's unprinted jobs (original and copies): state `cancelled`, with who
+   * and why in the history. Refused with `JobBusyError` while one is being sent or confirmed.
+   * Returns the cancelled jobs (none when everything had printed).
+   */
+  async cancel(transactionId: string, request: OperatorRequest): Promise<Job[]> {
+    const jobs = await this.#store.cancelJobs(transactionId, request, this.#clock.now());
+    this.#changed();
+    return jobs;
+  }
+
+  /** Sends the transaction's unprinted jobs to another printer (queued there now), audited like `cancel`. */
+  async move(transactionId: string, printer: string, request: OperatorRequest): Promise<Job[]> {
+    const jobs = await this.#store.moveJobs(transactionId, printer, request, this.#clock.now());
+    this.#changed();
+    for (const worker of this.#workers) if (worker.printer === printer) worker.wake();
+    return jobs;
   }
 
   /** Re-queues the transaction's jobs that gave up (`failed`). */
@@ -172,24 +198,44 @@ export class Spool extends EventEmitter {
 
   /**
    * Whether a receipt can print on `printer` now, as its worker last observed it (from this
-   * process's worker, else from the store). No printer I/O: safe to call before taking a payment.
+   * process's running worker, else from the store, and then only while a worker serves the
+   * printer: reason `no worker` otherwise). No printer I/O: safe to call before taking a payment.
    */
   async health(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
     for (const worker of this.#workers) {
-      if (worker.printer === printer && worker.health) return worker.health;
+      if (worker.printer === printer && worker.running && worker.health) return { ...worker.health, servedBy: worker.holderId };
     }
-    return (await this.#store.readHealth(printer)) ?? unknownHealth(printer);
+    const [stored, lease] = await Promise.all([this.#store.readHealth(printer), this.#store.readLease(printer)]);
+    return judgeHealth(printer, stored, lease, this.#clock.now(), this.#workerStaleMs);
   }
 
-  /** `health()` of every printer a worker has reported on through this store. */
+  /** `health()` of every printer a worker has reported on through this store, and of every printer with jobs waiting. */
   async healthAll(): Promise<PrinterHealth[]> {
-    const recorded = await this.#store.listHealth();
-    return Promise.all(recorded.map((health) => this.health(health.printer)));
+    const [recorded, waiting] = await Promise.all([this.#store.listHealth(), this.#store.waitingPrinters()]);
+    const printers = [...new Set([...recorded.map((health) => health.printer), ...waiting.map((entry) => entry.printer)])].sort();
+    return Promise.all(printers.map((printer) => this.health(printer)));
+  }
+
+  /**
+   * The printer as the worker holding it last saw it: `health()` plus its identity, confirmation
+   * mode, URI and `observedAt` (the observation's age). No printer I/O, so no second connection to
+   * a printer a worker holds; `reason: 'no worker'` when no live worker serves it.
+   */
+  status(printer: string = DEFAULT_PRINTER): Promise<PrinterHealth> {
+    return this.health(printer);
+  }
+
+  /** Printers with unfinished jobs: how many and since when (with `health()`, who waits in vain). */
+  waitingPrinters(): Promise<WaitingPrinter[]> {
+    return this.#store.waitingPrinters();
   }
 
   /** A worker for one printer; call `start()`. Events are re-emitted on the spool. */
   createWorker(options: WorkerOptions): Worker {
-    const worker = new Worker(this.#store, options, (event, ...args) => this.emit(event, ...args));
+    const worker = new Worker(this.#store, options, (event, ...args) => {
+      this.emit(event, ...args);
+      this.#changed();
+    });
     this.#workers.add(worker);
     return worker;
   }
@@ -201,7 +247,29 @@ export class Spool extends EventEmitter {
     await this.#store.close();
   }
 
+  /**
+   * Every state change from the store, in order, across processes (history rows, each with its
+   * `id`); pass `after` to resume from a row already seen. Ends when `signal` aborts.
+   */
+  watch(options: WatchOptions = {}): AsyncGenerator<HistoryEntry> {
+    return watchHistory(this.#store, this.#localChanges, options);
+  }
+
+  /**
+   * Resolves with the transaction's original job once it printed, whether this process's worker
+   * or another process's printed it. Rejects with `WaitTimeoutError` after `timeoutMs`,
+   * `JobCancelledError` when it was cancelled, `UnknownTransactionError` when it is not in the store.
+   */
+  waitFor(transactionId: string, options: WaitForOptions = {}): Promise<Job> {
+    return waitForPrinted(this.#store, this.#localChanges, transactionId, options);
+  }
+
+  #changed(): void {
+    for (const wake of [...this.#localChanges]) wake();
+  }
+
   #queued(job: Job): void {
+    this.#changed();
     this.emit('queued', job);
     for (const worker of this.#workers) if (worker.printer === job.printer) worker.wake();
   }

@@ -38,6 +38,31 @@ export interface AttemptError {
   mayHavePrinted: boolean;
 }
 
+/** Who holds a lease, so a worker on the same host can tell a crashed holder from a live one. */
+export interface LeaseOwner {
+  host: string;
+  pid: number;
+}
+
+export interface Lease extends Partial<LeaseOwner> {
+  printer: string;
+  holder: string;
+  expiresAt: number;
+}
+
+/** An operator's request (cancel, move): recorded in the job's history as who and why. */
+export interface OperatorRequest {
+  by: string;
+  reason: string;
+}
+
+/** Open jobs of one printer: what `health` shows for printers that no worker serves. */
+export interface WaitingPrinter {
+  printer: string;
+  jobs: number;
+  oldestCreatedAt: number;
+}
+
 export interface SpoolStore {
   readonly path: string;
 
@@ -109,11 +134,45 @@ export interface SpoolStore {
   /** Drops printed jobs' documents older than `before`; keeps jobs, history and reprint audit. */
   purgeDocuments(before: number, now: number): Promise<number>;
 
-  /** Takes or renews the printer's lease; false while another live holder has it. */
-  acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
-  releaseLease(printer: string, holder: string): Promise<void>;
+  /**
+   * Withdraws the transaction's open jobs (original and copies): state `cancelled`, a history row
+   * naming who and why. Throws `JobBusyError` (changing nothing) while one is `sending`/`confirming`.
+   * Returns the cancelled jobs (none when everything had printed).
+   */
+  cancelJobs(transactionId: string, request: OperatorRequest, now: number): Promise<Job[]>;
+  /**
+   * Moves the transaction's open jobs to `printer`, due now (`queued`), with a history row naming
+   * who and why. Throws `JobBusyError` while one is `sending`/`confirming`. Returns the moved jobs.
+   */
+  moveJobs(transactionId: string, printer: string, request: OperatorRequest, now: number): Promise<Job[]>;
+  /** History rows with `id > afterId`, oldest first (at most `limit`): `spool.watch()` reads them. */
+  historySince(afterId: number, limit: number): Promise<HistoryEntry[]>;
+  /** The id of the newest history row (0 when none). */
+  lastHistoryId(): Promise<number>;
+  /** Printers with open jobs, with how many and since when. */
+  waitingPrinters(): Promise<WaitingPrinter[]>;
 
+  /**
+   * Takes or renews the printer's lease; false while another live holder has it. `owner` records
+   * the holder's host and pid. `replacing`: a holder known dead (same host, process gone) whose
+   * unexpired lease may be taken over at once.
+   */
+  acquireLease(printer: string, holder: string, ttlMs: number, now: number, owner?: LeaseOwner & { replacing?: string }): Promise<boolean>;
+  releaseLease(printer: string, holder: string): Promise<void>;
+  /** The printer's lease row (expired or not), or undefined when none. */
+  readLease(printer: string): Promise<Lease | undefined>;
+
+  /**
+   * Upserts the printer's health row, including the optional observation fields (`uri`,
+   * `identity`, `confirmation`, `servedBy` stored as holder); `heartbeatAt` is left alone.
+   * Informational: need not be durable.
+   */
   recordHealth(health: PrinterHealth): Promise<void>;
+  /**
+   * The worker's sign of life, with each poll: sets `heartbeatAt` and holder (creating the row as
+   * `unknown` if missing). Informational: need not be durable (no fsync).
+   */
+  recordHeartbeat(printer: string, holder: string, now: number): Promise<void>;
   readHealth(printer: string): Promise<PrinterHealth | undefined>;
   listHealth(): Promise<PrinterHealth[]>;
 

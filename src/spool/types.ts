@@ -4,12 +4,12 @@
  */
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
-import type { Guarantee, PrinterStatus } from '../printer/types.js';
+import type { ConfirmationMode, Guarantee, PrinterIdentity, PrinterStatus } from '../printer/types.js';
 
 /**
  * `queued → sending → confirming → printed`, with `retrying` (transient fault, backoff),
- * `needs-attention` (a person must act; resumes by itself on recovery) and `failed`
- * (gave up; `spool.retry()` re-queues it).
+ * `needs-attention` (a person must act; resumes by itself on recovery), `failed`
+ * (gave up; `spool.retry()` re-queues it) and `cancelled` (an operator withdrew it; final).
  */
 export const JobState = {
   queued: 'queued',
@@ -19,6 +19,7 @@ export const JobState = {
   retrying: 'retrying',
   needsAttention: 'needs-attention',
   failed: 'failed',
+  cancelled: 'cancelled',
 } as const;
 export type JobState = (typeof JobState)[keyof typeof JobState];
 
@@ -60,6 +61,8 @@ export interface Job {
 
 /** One row of the append-only audit of state changes and attempts. */
 export interface HistoryEntry {
+  /** Increases with every row across the store: `spool.watch()` reads on from the last one seen. */
+  id: number;
   jobId: number;
   transactionId: string;
   at: number;
@@ -89,6 +92,7 @@ export type HealthReason =
   | 'unrecoverable error'
   | 'offline'
   | 'not connected'
+  | 'no worker'
   | 'unknown';
 
 /** Whether a receipt can print now, as last observed by the printer's worker. */
@@ -99,6 +103,14 @@ export interface PrinterHealth {
   reason: HealthReason;
   observedAt: number | null;
   status: PrinterStatus | null;
+  /** The worker's last sign of life (each poll); null before a worker served the printer. */
+  heartbeatAt?: number | null;
+  /** The worker serving the printer (its lease holder id), while its lease is live. */
+  servedBy?: string | null;
+  /** The printer's URI as its worker opened it. */
+  uri?: string | null;
+  identity?: PrinterIdentity | null;
+  confirmation?: ConfirmationMode | 'unknown' | null;
 }
 
 export interface ListFilter {
@@ -107,6 +119,8 @@ export interface ListFilter {
   /** Jobs created at or after this time. */
   since?: number;
   limit?: number;
+  /** With `limit`: the newest jobs (still returned oldest first). */
+  newest?: boolean;
 }
 
 export interface SubmitResult {

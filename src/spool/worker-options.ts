@@ -1,6 +1,7 @@
 /** What a worker is configured with and the events it emits (re-exported by worker.ts). */
 import type { PrinterProfile } from '../escpos/profiles.js';
 import type { PrinterLink } from '../printer/types.js';
+import type { MarkTimeOptions } from './mark-time.js';
 import type { Renderer } from './render.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { Clock, SpoolEvents } from './types.js';
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   render?: Renderer;
   /** Mark text (default the encoder's `*** REPRINT ***`). */
   markText?: string;
+  /** The mark's time: local time by default; time zone and format configurable. */
+  markTime?: MarkTimeOptions;
   fallback?: FallbackOptions;
   /** Emit `digital-copy-due` once a job has waited this long in `needs-attention` (default: never). */
   digitalCopyAfterMs?: number;
@@ -35,6 +38,13 @@ export interface WorkerOptions {
   /** Status polling while idle or waiting for recovery (default 3000 ms). */
   statusPollMs?: number;
   confirmTimeoutMs?: number;
+  /**
+   * How long every attempt may find the printer unreachable (cannot connect, offline) before the
+   * job becomes `needs-attention` with code `PRINTER_UNREACHABLE` (default 120000).
+   */
+  unreachableAfterMs?: number;
+  /** The printer's URI, recorded with the worker's observations (`status` shows where it looked). */
+  uri?: string;
   /** Accept `sent` (one-way printers) as printed. */
   allowUnconfirmed?: boolean;
   clock?: Clock;

@@ -92,6 +92,14 @@ export class Worker extends EventEmitter {
     return this.#watch.health;
   }
 
+  /**
+   * Resolves with the worker's first observation of the printer (its status polled once it holds
+   * the printer): `health()` before it answers `unknown`/`no worker`.
+   */
+  observed(): Promise<PrinterHealth> {
+    return this.#watch.firstObservation;
+  }
+
   get running(): boolean {
     return this.#loop !== undefined && !this.#stopping;
   }
@@ -196,6 +204,7 @@ export class Worker extends EventEmitter {
       return;
     }
     if (head?.state === 'needs-attention') this.#watch.needsAttentionSince(head.updatedAt);
+    this.#lease.heartbeat();
     await this.#watch.pollIfDue(this.#link!);
     if (await this.#watch.resumeIfRecovered(head)) return;
 

@@ -228,6 +228,22 @@ describe('emulate and fault', () => {
     expect(await emulator.exited).toBe(0);
   });
 
+  // Issue 20: clones answering only some DLE EOT n used to be refused as one-way.
+  for (const flags of [['--dialect', 'clone-eot-1-4'], ['--status-replies', '2', '--no-process-id']]) {
+    it(`print against emulate ${flags.join(' ')}: printed and confirmed "processed"`, async () => {
+      const emulator = startCli(['emulate', '--port', '0', '--control-port', '0', '--json', ...flags]);
+      const listening = JSON.parse(await emulator.waitForLine((line) => line.includes('"listening"'))) as { uri: string };
+      const { db } = tempStore();
+      const printed = await runCli(['print', '-', '--printer', listening.uri, '--db', db, '--json'], { input: receiptJson('D-1') });
+      expect(printed.stderr).toBe('');
+      expect(jsonLines(printed.stdout)[0]).toMatchObject({ ok: true, guarantee: 'processed', job: { state: 'printed' } });
+      const receipt = JSON.parse(await emulator.waitForLine((line) => line.includes('"receipt"'))) as { text: string; complete: boolean };
+      expect(receipt).toMatchObject({ complete: true });
+      expect(receipt.text).toContain('receipt D-1');
+      expect(await stopChild(emulator.child, { signal: 'SIGINT' })).toMatchObject({ code: 0 });
+    });
+  }
+
   it('emulate --pty without socat exits 1 naming socat and how to install it; this process and its parent live on', async () => {
     const { dir } = tempStore(); // an empty directory: a PATH with no socat on it
     const result = await runCli(['emulate', '--pty', '--port', '0', '--control-port', '0'], { env: { PATH: dir } });

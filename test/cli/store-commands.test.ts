@@ -138,10 +138,10 @@ describe('list', () => {
     const table = await runCli(['list', '--db', db]);
     expect(table.code).toBe(0);
     const [header, ...rows] = table.stdout.trim().split('\n');
-    expect(header!.split('\t')).toEqual(['TRANSACTION', 'STATE', 'PRINTER', 'ATTEMPTS', 'AGE', 'LAST ERROR']);
-    expect(rows.map((row) => row.split('\t').slice(0, 4))).toEqual([
-      ['L-1', 'queued', 'default', '0'],
-      ['L-2', 'queued', 'default', '0'],
+    expect(header!.split('\t')).toEqual(['TRANSACTION', 'STATE', 'GUARANTEE', 'PRINTER', 'ATTEMPTS', 'AGE', 'LAST ERROR']);
+    expect(rows.map((row) => row.split('\t').slice(0, 5))).toEqual([
+      ['L-1', 'queued', '', 'default', '0'],
+      ['L-2', 'queued', '', 'default', '0'],
     ]);
 
     const json = jsonLines((await runCli(['list', '--db', db, '--json', '--state', 'queued', '--since', '1h'])).stdout);
@@ -232,14 +232,16 @@ describe('show, reprint, retry, purge, health', () => {
     expect(bad.stderr).toContain('"forever" is not a duration');
   });
 
-  it('health says "unknown" until a worker has observed the printer', async () => {
+  it('health says "no worker" (exit 1) until a worker serves the printer', async () => {
     const { db } = tempStore();
     await runCli(['submit', '-', '--db', db], { input: receiptJson('H-1') });
     const health = await runCli(['health', '--db', db, '--json']);
-    expect(health.code).toBe(0);
-    expect(jsonLines(health.stdout)).toEqual([{ printer: 'default', ready: false, reason: 'unknown', observedAt: null, status: null }]);
+    expect(health.code).toBe(1);
+    expect(jsonLines(health.stdout)).toEqual([
+      { printer: 'default', ready: false, reason: 'no worker', observedAt: null, status: null, heartbeatAt: null, servedBy: null, waitingJobs: 1 },
+    ]);
     const table = await runCli(['health', '--db', db]);
-    expect(table.stdout).toContain('never (no worker has watched it)');
+    expect(table.stdout).toMatch(/default\s+no\s+not ready: no worker serving default \(none has run\)\s+never\s+1/);
   });
 });
 

@@ -122,7 +122,12 @@ describe('rasterBands: GS v 0 raster bit image, Epson ESC/POS reference', () => 
       expect(Array.from(band.subarray(0, 6))).toEqual([0x1d, 0x76, 0x30, 0x00, 72, 0]);
       expect(band.length).toBe(8 + 72 * (band[6]! | (band[7]! << 8)));
     }
-    expect(Buffer.concat(bands.map((band) => band.subarray(8)))).toEqual(Buffer.from(bitmap.data));
+    // The data is the bitmap's, except where a real-time sequence was broken (realtime-safe.ts):
+    // this very logo holds some, each losing one dot (0x10 → 0x00).
+    const sent = Buffer.concat(bands.map((band) => band.subarray(8)));
+    const changed = [...sent.keys()].filter((i) => sent[i] !== bitmap.data[i]);
+    expect(changed.every((i) => bitmap.data[i] === 0x10 && sent[i] === 0x00)).toBe(true);
+    expect(changed.length).toBeLessThan(20);
   });
 
   it('encodes yH for tall bands', () => {

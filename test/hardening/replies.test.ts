@@ -174,7 +174,7 @@ describe('status decoders for every byte value', () => {
         expect(() => statusFault(status)).not.toThrow();
         expect(typeof isJobFault(status)).toBe('boolean');
       }
-      expect({ v, online: n1.online, drawer: n1.drawerOpen, waiting: n1.waitingForRecovery }).toEqual({ v, online: (v & 0x08) === 0, drawer: (v & 0x04) !== 0, waiting: (v & 0x20) !== 0 });
+      expect({ v, online: n1.online, drawer: n1.drawerOpen, waiting: n1.waitingForRecovery }).toEqual({ v, online: (v & 0x08) === 0, drawer: (v & 0x04) === 0, waiting: (v & 0x20) !== 0 });
       expect({ v, cover: n2.coverOpen, feeding: n2.feeding, paperEnd: n2.paperEnd }).toEqual({ v, cover: (v & 0x04) !== 0, feeding: (v & 0x08) !== 0, paperEnd: (v & 0x20) !== 0 });
       expect({ v, cutter: n3.cutterError, rec: n3.recoverableError, unrec: n3.unrecoverableError, auto: n3.autoRecoverableError }).toEqual({
         v,
@@ -183,7 +183,7 @@ describe('status decoders for every byte value', () => {
         unrec: (v & 0x20) !== 0,
         auto: (v & 0x40) !== 0,
       });
-      expect({ v, near: n4.paperNearEnd, end: n4.paperEnd }).toEqual({ v, near: (v & 0x0c) !== 0, end: (v & 0x60) !== 0 });
+      expect({ v, near: n4.paperNearEnd, end: n4.paperEnd }).toEqual({ v, near: (v & 0x0c) !== 0, end: (v & 0x60) === 0x60 });
       // A status with no fault bit set is one the printer can print with.
       if (!isRealtimeStatusByte(v)) continue;
       expect(statusFault(decodeRealtimeStatus(v & ~0x08, ok, ok, ok))).toBeUndefined();
@@ -204,7 +204,7 @@ describe('status decoders for every byte value', () => {
         v,
         online: (v & 0x08) === 0,
         cover: (v & 0x20) !== 0,
-        drawer: (v & 0x04) !== 0,
+        drawer: (v & 0x04) === 0,
         feeding: (v & 0x40) !== 0,
       });
       expect({ v, cutter: b2.cutterError, rec: b2.recoverableError, unrec: b2.unrecoverableError, auto: b2.autoRecoverableError, waiting: b2.waitingForRecovery }).toEqual({
@@ -215,7 +215,7 @@ describe('status decoders for every byte value', () => {
         auto: (v & 0x40) !== 0,
         waiting: (v & 0x01) !== 0,
       });
-      expect({ v, end: b3.paperEnd, near: b3.paperNearEnd }).toEqual({ v, end: (v & 0x0c) !== 0, near: (v & 0x03) !== 0 });
+      expect({ v, end: b3.paperEnd, near: b3.paperNearEnd }).toEqual({ v, end: (v & 0x0c) === 0x0c, near: (v & 0x03) !== 0 });
       // Byte 4 carries nothing this driver decodes: the status equals the all-clear one.
       expect(b4).toEqual(decodeAsb([0x10, 0, 0, 0]));
       if (isAsbFirstByte(v)) expect(statusFault(decodeAsb([v & ~0x28, 0, 0, 0]))).toBeUndefined();

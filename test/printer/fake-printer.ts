@@ -133,7 +133,7 @@ export class FakePrinter {
         i += 3;
       } else if (at(0) === 0x1d && at(1) === 0x49) {
         const text = this.identity[at(2)!];
-        if (text !== undefined) this.send([0x5f, ...ascii(text), 0x00]);
+        if (text !== undefined) this.reply([0x5f, ...ascii(text), 0x00]); // processed in order, like GS r
         i += 3;
       } else {
         i += 1;

@@ -45,6 +45,10 @@ describe('ReplyFramer golden replies', () => {
 
   it('offline response 37 23 cause 00', () => {
     expect(frame(0x37, 0x23, 0x40, 0x48, 0x00)).toEqual([{ type: 'offline-response', cause: bytes(0x40, 0x48) }]);
+    // GS I n = 33 printer information A is a block of its own, not a status byte.
+    expect(frame(0x3d, 0x21, 0x42, 0x40, 0x00)).toEqual([{ type: 'block', header: 0x3d, data: bytes(0x21, 0x42, 0x40) }]);
+    // GS ( H fn 49 with d = 1/49 ("without cause"): no cause bytes at all.
+    expect(frame(0x37, 0x23, 0x00)).toEqual([{ type: 'offline-response', cause: bytes() }]);
   });
 
   it('GS I printer information B 5F "EPSON" 00', () => {

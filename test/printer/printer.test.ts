@@ -76,16 +76,15 @@ describe('connect and probe', () => {
     expect(result.guarantee).toBe('printed');
   });
 
-  it('a printer busy with an earlier job answers the probe late: the mode is upgraded then', async () => {
+  it('a printer busy with an earlier job answers the probe late: the mode stays unknown and is probed again before the job', async () => {
     const { printer, device } = setup();
     device.busy = true;
     await printer.connect();
-    expect(printer.confirmation).toBe('none');
+    expect(printer.confirmation).toBe('unknown');
     device.busy = false;
     device.set({});
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(printer.confirmation).toBe('process-id');
     expect((await printer.print(JOB)).guarantee).toBe('printed');
+    expect(printer.confirmation).toBe('process-id');
   });
 
   it('a transport that cannot open rejects DISCONNECTED', async () => {
@@ -173,7 +172,25 @@ describe('print', () => {
     const from = transport.written.length;
     expect(await printer.print(JOB)).toMatchObject({ guarantee: 'processed' });
     const job = transport.written.slice(from).find((chunk) => chunk[0] === 0x1b)!;
-    expect([...job.subarray(-3)]).toEqual([0x1d, 0x72, 0x31]);
+    // GS r 1, then GS I 66: the maker block (learned at the probe) confirms, a stray byte cannot.
+    expect([...job.subarray(-6)]).toEqual([0x1d, 0x72, 0x31, 0x1d, 0x49, 0x42]);
+  });
+
+  it('gs-r mode: a stray one-byte reply and a stray block during the job do not confirm it', async () => {
+    const { printer, device } = setup({ processId: false });
+    await printer.connect();
+    device.busy = true; // in-order replies wait until the printer is released
+    const result = printer.print(JOB);
+    let settled = false;
+    void result.finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    device.send([0x00, 0x5f, 0x41, 0x00]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    device.busy = false;
+    device.set({});
+    expect(await result).toMatchObject({ guarantee: 'processed' });
+    expect(printer.diagnostics.stale).toBeGreaterThan(0);
   });
 
   it('pre-flight: paper out rejects PAPER_END, mayHavePrinted false, nothing written', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeAsb,
+  decodeRealtimeReplies,
   decodeRealtimeStatus,
   faultNeedsAttention,
   gsrPaperEnd,
@@ -18,7 +19,8 @@ const OK: PrinterStatus = {
   recoverableError: false,
   unrecoverableError: false,
   autoRecoverableError: false,
-  drawerOpen: false,
+  // 0x12 / ASB 0x10: drawer pin 3 LOW, which receiptio and receipt-printer-status read as open.
+  drawerOpen: true,
   waitingForRecovery: false,
   feeding: false,
 };
@@ -26,7 +28,7 @@ const OK: PrinterStatus = {
 // The "typical replies" table of escpos-status.md §1.2: DLE EOT 1–4 and the ASB frame must agree.
 const typical: { state: string; eot: [number, number, number, number]; asb: number[]; status: Partial<PrinterStatus>; code?: string }[] = [
   { state: 'idle, pin 3 low', eot: [0x12, 0x12, 0x12, 0x12], asb: [0x10, 0, 0, 0], status: {} },
-  { state: 'idle, pin 3 high', eot: [0x16, 0x12, 0x12, 0x12], asb: [0x14, 0, 0, 0], status: { drawerOpen: true } },
+  { state: 'idle, pin 3 high', eot: [0x16, 0x12, 0x12, 0x12], asb: [0x14, 0, 0, 0], status: { drawerOpen: false } },
   { state: 'cover open, idle', eot: [0x1a, 0x16, 0x12, 0x12], asb: [0x38, 0, 0, 0], status: { online: false, coverOpen: true }, code: 'COVER_OPEN' },
   { state: 'paper near end only', eot: [0x12, 0x12, 0x12, 0x1e], asb: [0x10, 0, 0x03, 0], status: { paperNearEnd: true } },
   {
@@ -67,7 +69,7 @@ describe('typical replies table', () => {
 describe('decodeRealtimeStatus bit by bit', () => {
   const base = [0x12, 0x12, 0x12, 0x12] as const;
   const cases: [number, number, keyof PrinterStatus, boolean][] = [
-    [0, 0x04, 'drawerOpen', true],
+    [0, 0x04, 'drawerOpen', false],
     [0, 0x08, 'online', false],
     [0, 0x20, 'waitingForRecovery', true],
     [1, 0x04, 'coverOpen', true],
@@ -79,8 +81,10 @@ describe('decodeRealtimeStatus bit by bit', () => {
     [2, 0x40, 'autoRecoverableError', true],
     [3, 0x04, 'paperNearEnd', true],
     [3, 0x08, 'paperNearEnd', true],
-    [3, 0x20, 'paperEnd', true],
-    [3, 0x40, 'paperEnd', true],
+    // Both end-sensor bits (python-escpos RT_MASK_NOPAPER): bit 6 alone is the PPU-231II presenter.
+    [3, 0x20, 'paperEnd', false],
+    [3, 0x40, 'paperEnd', false],
+    [3, 0x60, 'paperEnd', true],
   ];
   for (const [index, mask, field, value] of cases) {
     it(`DLE EOT ${index + 1} bit 0x${mask.toString(16)} → ${field} ${value}`, () => {
@@ -89,6 +93,10 @@ describe('decodeRealtimeStatus bit by bit', () => {
       expect(decodeRealtimeStatus(...bytes)).toEqual({ ...OK, [field]: value });
     });
   }
+  it('a TM with no drawer idles at 0x16: drawer closed, not open (node-escpos#288, receiptio)', () => {
+    expect(decodeRealtimeStatus(0x16, 0x12, 0x12, 0x12)).toEqual({ ...OK, drawerOpen: false });
+  });
+
   it('python-escpos masks: 0x12 online, 0x1A offline (n=1), 0x72 no paper (n=4)', () => {
     expect(decodeRealtimeStatus(0x12, 0x12, 0x12, 0x12).online).toBe(true);
     expect(decodeRealtimeStatus(0x1a, 0x12, 0x12, 0x12).online).toBe(false);
@@ -96,9 +104,31 @@ describe('decodeRealtimeStatus bit by bit', () => {
   });
 });
 
+describe('decodeRealtimeReplies: clones answering a subset of DLE EOT 1-4', () => {
+  it('only n = 1 and 4 (Maxim MOB-58): cover and error fields unknown, not faults', () => {
+    const status = decodeRealtimeReplies({ 1: 0x16, 4: 0x12 });
+    expect(status.unknown).toEqual(expect.arrayContaining(['coverOpen', 'cutterError', 'unrecoverableError', 'feeding']));
+    expect(status.unknown).not.toContain('online');
+    expect(statusFault(status)).toBeUndefined();
+    expect(decodeRealtimeReplies({ 1: 0x1e, 4: 0x72 })).toMatchObject({ online: false, paperEnd: true });
+  });
+
+  it('only n = 2 (Custom P80C): online derived from the offline causes', () => {
+    expect(decodeRealtimeReplies({ 2: 0x12 })).toMatchObject({ online: true });
+    expect(statusFault(decodeRealtimeReplies({ 2: 0x12 }))).toBeUndefined();
+    expect(statusFault(decodeRealtimeReplies({ 2: 0x16 }))?.code).toBe('COVER_OPEN');
+    expect(statusFault(decodeRealtimeReplies({ 2: 0x32 }))?.code).toBe('PAPER_END');
+    expect(decodeRealtimeReplies({ 2: 0x12 }).unknown).toEqual(expect.arrayContaining(['drawerOpen', 'paperNearEnd', 'cutterError']));
+  });
+
+  it('all four known: no unknown list', () => {
+    expect(decodeRealtimeReplies({ 1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12 }).unknown).toBeUndefined();
+  });
+});
+
 describe('decodeAsb bit by bit', () => {
   const cases: [number, number, keyof PrinterStatus, boolean][] = [
-    [0, 0x04, 'drawerOpen', true],
+    [0, 0x04, 'drawerOpen', false],
     [0, 0x08, 'online', false],
     [0, 0x20, 'coverOpen', true],
     [0, 0x40, 'feeding', true],

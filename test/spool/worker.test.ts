@@ -253,7 +253,8 @@ describe('worker', () => {
     const other = openSpool({ path: spool.path });
     try {
       await eventually(async () => (await other.health('front')).reason === 'cover open');
-      expect(await other.health('nowhere')).toMatchObject({ ready: false, reason: 'unknown' });
+      // A printer no worker ever served is not ready, and says why.
+      expect(await other.health('nowhere')).toMatchObject({ ready: false, reason: 'no worker', heartbeatAt: null, servedBy: null });
     } finally {
       await other.close();
     }
@@ -264,7 +265,9 @@ describe('worker', () => {
     link.script.push({ hang: true });
     await spool.submit(receipt('S-1', 'front'));
     const w = worker(link);
-    await eventually(() => link.inFlight === 1);
+    // `confirming` is recorded from onSent, after which the fake link is hung (inFlight alone is
+    // set before the hang: releasing then would release nothing and the stop would time out).
+    await eventually(async () => (await spool.get('S-1'))?.state === 'confirming');
     const stopped = w.stop({ timeoutMs: 5000 });
     link.releaseHung(); // the hang ends with an error: recorded as a marked retry, not lost
     await stopped;

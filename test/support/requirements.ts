@@ -77,6 +77,21 @@ export const postgres = defineRequirement({
   detect: () => Boolean(process.env['RECEIPT_SPOOL_TEST_PG']),
 });
 
+/** Debian's Chromium (or CHROMIUM_PATH), driven by playwright-core for the dashboard's browser tests. */
+export const chromium = defineRequirement({
+  name: 'chromium',
+  skipped: 'dashboard tests in a real browser (playwright-core driving Chromium)',
+  enable: 'apt-get install chromium, or set CHROMIUM_PATH (or run bash .ci/run)',
+  detect: () => chromiumPath() !== undefined,
+});
+
+export function chromiumPath(): string | undefined {
+  const given = process.env['CHROMIUM_PATH'];
+  if (given) return given;
+  const dir = (process.env['PATH'] ?? '').split(delimiter).find((d) => d && onPath('chromium', d));
+  return dir === undefined ? undefined : join(dir, 'chromium');
+}
+
 export function allRequirements(): readonly Requirement[] {
   return registry;
 }

@@ -6,6 +6,8 @@ import net from 'node:net';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
 import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control.js';
+import { dialectOptions, EMULATOR_DIALECT_NAMES } from '../../emulator/dialects.js';
+import type { PrinterModelOptions } from '../../emulator/model-types.js';
 import { renderText } from '../../emulator/render-text.js';
 import { VirtualPrinter } from '../../emulator/virtual-printer.js';
 import { isReceiptSpoolError } from '../../errors.js';
@@ -31,9 +33,36 @@ interface EmulateOptions {
   language?: string;
   processId: boolean;
   oneWay?: boolean;
+  dialect?: string;
+  statusReplies?: number[];
+  realtimeInData?: boolean;
+  zeroAsb?: boolean;
+  gsParenthesis: boolean;
+  drawerPinHigh?: boolean;
   json?: boolean;
   save?: string;
   dots: number;
+}
+
+/** `--status-replies 1,4` → [1, 4]: the DLE EOT n the printer answers. */
+function parseStatusReplies(value: string): number[] {
+  const list = value.split(',').map((part) => part.trim());
+  if (list.length === 0 || list.some((part) => !/^[1-4]$/.test(part))) {
+    throw new CliError(`"${value}" is not a list of DLE EOT n from 1 to 4 (e.g. 1,4).`);
+  }
+  return [...new Set(list.map(Number))];
+}
+
+/** The dialect's options, then each single flag on top. */
+function dialectFromFlags(options: EmulateOptions): PrinterModelOptions {
+  return {
+    ...(options.dialect ? dialectOptions(options.dialect) : {}),
+    ...(options.statusReplies ? { realtimeStatus: options.statusReplies } : {}),
+    ...(options.realtimeInData ? { realtimeInData: true } : {}),
+    ...(options.zeroAsb ? { asbFraming: 'zeros' as const } : {}),
+    ...(options.gsParenthesis ? {} : { unknownCommands: ['GS ('] }),
+    ...(options.drawerPinHigh ? { drawerPinHigh: true } : {}),
+  };
 }
 
 export function registerEmulate(program: Command): void {
@@ -50,6 +79,12 @@ export function registerEmulate(program: Command): void {
     .addOption(new Option('--language <text>', 'font language the printer reports (GS I 69), e.g. "CHINA GB18030" for a Simplified Chinese model'))
     .addOption(new Option('--no-process-id', 'behave like a model without GS ( H (confirms with GS r: "processed")'))
     .addOption(new Option('--one-way', 'never answer anything (confirms nothing: "sent")'))
+    .addOption(new Option('--dialect <name>', 'behave like a kind of printer (single flags below change it further)').choices(EMULATOR_DIALECT_NAMES))
+    .addOption(new Option('--status-replies <list>', 'the DLE EOT n answered, e.g. 1,4 (Maxim MOB-58) or 2 (Custom P80C)').argParser(parseStatusReplies))
+    .addOption(new Option('--realtime-in-data', 'execute DLE EOT/ENQ/DC4 even inside image data, as TM-T88III-era printers do'))
+    .addOption(new Option('--zero-asb', 'send ASB frames as 00 00 00 00 (as escpos-netprinter does)'))
+    .addOption(new Option('--no-gs-parenthesis', 'do not parse GS ( commands: their bytes print as text'))
+    .addOption(new Option('--drawer-pin-high', 'drawer pin 3 high: a TM with no drawer, idle DLE EOT 1 = 0x16'))
     .addOption(new Option('--save <dir>', 'also draw each receipt as it prints into DIR/receipt-N.png, dot for dot'))
     .addOption(new Option('--dots <n>', 'print head width of the --save pictures (576 for 80 mm, 384 for 58 mm)').default(576).argParser(parsePositiveNumber))
     .addOption(jsonOption('one JSON object per event and line: listening, receipt'))
@@ -65,12 +100,14 @@ or write JSON lines to the control port yourself, e.g.
 
 Example:
   $ receipt-spool emulate --port 9100 &
-  $ receipt-spool print order.json --printer tcp://127.0.0.1:9100`,
+  $ receipt-spool print order.json --printer tcp://127.0.0.1:9100
+  $ receipt-spool emulate --dialect clone-eot-1-4      # a clone answering DLE EOT 1 and 4 only`,
     )
     .action(async (options: EmulateOptions) => {
       const out = createOutput();
       if (options.save !== undefined) await ensureDirectory(options.save);
       const printer = new VirtualPrinter({
+        ...dialectFromFlags(options),
         ...(options.save !== undefined ? { pictureDetail: true } : {}),
         ...(options.printRate ? { linesPerSecond: options.printRate } : {}),
         ...(options.model ? { model: options.model } : {}),

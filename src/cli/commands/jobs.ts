@@ -6,9 +6,11 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { getProfile } from '../../escpos/profiles.js';
 import { DEFAULT_PRINTER } from '../../spool/spool.js';
 import { JobState, type Job } from '../../spool/types.js';
-import { CliError, located } from '../errors.js';
+import { CliError, EXIT_FAILURE, located } from '../errors.js';
+import { describeHealth, healthFromStatus } from '../../spool/health.js';
 import {
   allowCardNumbersOption,
+  configOf,
   dbOption,
   jsonOption,
   openStore,
@@ -28,6 +30,7 @@ import {
   historyJson,
   isoTime,
   jobJson,
+  localTime,
   paint,
   paintState,
   printTable,
@@ -48,11 +51,11 @@ export function registerJobCommands(program: Command): void {
     .addOption(strictOption())
     .addOption(jsonOption('print the job as one JSON object'))
     .addHelpText('after', '\nExample:\n  $ receipt-spool submit order-123.json --db /var/lib/pos/spool.db\n  $ cat order.json | receipt-spool submit -')
-    .action(async (file: string, options: { db: string; allowCardNumbers?: boolean; strict?: boolean; json?: boolean }) => {
+    .action(async (file: string, options: { db?: string; config?: string; allowCardNumbers?: boolean; strict?: boolean; json?: boolean }) => {
       const out = createOutput();
       const source = await readSource(file);
       const input = parseJson(source);
-      const spool = openStore(options.db, { create: true });
+      const spool = openStore(options, { create: true });
       try {
         const submitOptions = { baseDir: source.baseDir, allowCardNumbers: options.allowCardNumbers === true, strict: options.strict === true };
         const result = await spool.submit(input, submitOptions).catch((error: unknown) => {
@@ -76,35 +79,39 @@ export function registerJobCommands(program: Command): void {
     .addOption(new Option('--state <state>', `only jobs in this state (${STATES.join(', ')})`).argParser(parseState))
     .addOption(new Option('--since <time>', 'only jobs created since an ISO date or an age (30m, 2h, 7d)').argParser((t) => parseSince(t)))
     .addOption(new Option('--printer <name>', 'only jobs for this logical printer'))
+    .addOption(new Option('--limit <n>', 'the newest N jobs (0: all)').default(50).argParser(parseCount))
     .addOption(jsonOption('one JSON object per job and line (document left out)'))
     .addHelpText(
       'after',
       '\nExamples:\n  $ receipt-spool list --state needs-attention     # authorised but not printed\n  $ receipt-spool list --since 2h --json',
     )
-    .action(async (options: { db: string; state?: JobState; since?: number; printer?: string; json?: boolean }) => {
+    .action(async (options: { db?: string; config?: string; state?: JobState; since?: number; printer?: string; limit: number; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
         const jobs = await spool.list({
           ...(options.state ? { state: options.state } : {}),
           ...(options.since !== undefined ? { since: options.since } : {}),
           ...(options.printer ? { printer: options.printer } : {}),
+          ...(options.limit > 0 ? { limit: options.limit, newest: true } : {}),
         });
         if (options.json) return jobs.forEach((job) => out.json(jobJson(job)));
         if (jobs.length === 0 && out.tty) return out.line('no jobs');
         const now = Date.now();
         printTable(
           out,
-          ['TRANSACTION', 'STATE', 'PRINTER', 'ATTEMPTS', 'AGE', 'LAST ERROR'],
+          ['TRANSACTION', 'STATE', 'GUARANTEE', 'PRINTER', 'ATTEMPTS', 'AGE', 'LAST ERROR'],
           jobs.map((job) => [
             job.kind === 'reprint' ? `${job.transactionId} (reprint)` : job.transactionId,
             paintState(out, job.state),
+            job.guarantee ?? '',
             job.printer,
             String(job.attempts),
             formatAge(job.createdAt, now),
             job.state === 'printed' ? '' : (job.lastErrorMessage ?? ''),
           ]),
         );
+        if (options.limit > 0 && jobs.length === options.limit) out.note(`the ${options.limit} newest jobs shown; --limit 0 shows all.`);
       } finally {
         spool.close();
       }
@@ -118,9 +125,9 @@ export function registerJobCommands(program: Command): void {
     .addOption(jsonOption('one JSON object: job (with document), history, reprints'))
     .addOption(new Option('--png <file>', 'also draw the receipt as the printer printed it (with its reprint mark when marked) into a PNG file'))
     .addHelpText('after', '\nExamples:\n  $ receipt-spool show TXN-000123\n  $ receipt-spool show TXN-000123 --png TXN-000123.png')
-    .action(async (transactionId: string, options: { db: string; profile?: string; json?: boolean; png?: string }) => {
+    .action(async (transactionId: string, options: { db?: string; config?: string; profile?: string; json?: boolean; png?: string }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
         const job = await requireJob(spool, transactionId);
         if (options.png !== undefined) out.note(await writeJobPicture(job, options.png, options.profile));
@@ -172,13 +179,14 @@ export function registerJobCommands(program: Command): void {
     .addOption(dbOption())
     .addOption(new Option('--by <name>', 'who asks for the copy (audit trail)').default(currentUser()))
     .addOption(new Option('--reason <text>', 'why (audit trail)').default('reprint requested'))
+    .addOption(new Option('--printer <name>', "logical printer for the copy (default: the original's)"))
     .addOption(jsonOption('print the queued copy as one JSON object'))
-    .addHelpText('after', '\nExample:\n  $ receipt-spool reprint TXN-000123 --by alice --reason "customer lost the receipt"')
-    .action(async (transactionId: string, options: { db: string; by: string; reason: string; json?: boolean }) => {
+    .addHelpText('after', '\nExample:\n  $ receipt-spool reprint TXN-000123 --by alice --reason "customer lost the receipt" --printer back')
+    .action(async (transactionId: string, options: { db?: string; config?: string; by: string; reason: string; printer?: string; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
-        const copy = await spool.reprint(transactionId, { by: options.by, reason: options.reason });
+        const copy = await spool.reprint(transactionId, { by: options.by, reason: options.reason, ...(options.printer ? { printer: options.printer } : {}) });
         if (options.json) return out.json(jobJson(copy));
         out.line(`reprint queued: ${describeJob(out, copy)}`);
       } finally {
@@ -193,12 +201,12 @@ export function registerJobCommands(program: Command): void {
     .addOption(new Option('--all', 'every failed job'))
     .addOption(jsonOption('one JSON object per re-queued job and line'))
     .addHelpText('after', '\nExamples:\n  $ receipt-spool retry TXN-000123\n  $ receipt-spool retry --all')
-    .action(async (transactionId: string | undefined, options: { db: string; all?: boolean; json?: boolean }) => {
+    .action(async (transactionId: string | undefined, options: { db?: string; config?: string; all?: boolean; json?: boolean }) => {
       if ((transactionId === undefined) === !options.all) {
         throw new CliError('give either a transaction id or --all (not both); see `receipt-spool retry --help`.');
       }
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
         const jobs = transactionId === undefined ? await spool.retryAll() : await spool.retry(transactionId);
         if (options.json) return jobs.forEach((job) => out.json(jobJson(job)));
@@ -215,9 +223,9 @@ export function registerJobCommands(program: Command): void {
     .addOption(new Option('--older-than <age>', 'retention period (e.g. 30d, 12h)').default(parseDuration('30d'), '30d').argParser(parseDuration))
     .addOption(jsonOption('one JSON object: {"purged": N, "olderThanMs": MS}'))
     .addHelpText('after', '\nExample:\n  $ receipt-spool purge --older-than 90d')
-    .action(async (options: { db: string; olderThan: number; json?: boolean }) => {
+    .action(async (options: { db?: string; config?: string; olderThan: number; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
         const purged = await spool.purge({ olderThanMs: options.olderThan });
         if (options.json) return out.json({ purged, olderThanMs: options.olderThan });
@@ -228,32 +236,57 @@ export function registerJobCommands(program: Command): void {
     });
 
   withCommon(program.command('health'))
-    .description("for each printer a worker watches through this store: ready or not, and why (the worker's last observation)")
+    .description("can a receipt print now? For each printer (or --printer NAME): ready or not and why, from the worker's last observation; exit 0 only when all are ready")
     .addOption(dbOption())
+    .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] = []) => [...previous, name]))
     .addOption(jsonOption('one JSON object per printer and line'))
-    .addHelpText('after', '\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db')
-    .action(async (options: { db: string; json?: boolean }) => {
+    .addHelpText('after', '\nExit codes: 0 every printer asked about is ready, 1 otherwise (for monitoring).\n\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db --printer front')
+    .action(async (options: { db?: string; config?: string; printer?: string[]; json?: boolean }) => {
       const out = createOutput();
-      const spool = openStore(options.db, { create: false });
+      const spool = openStore(options, { create: false });
       try {
-        const healths = await spool.healthAll();
-        if (healths.length === 0) healths.push(await spool.health(DEFAULT_PRINTER));
-        if (options.json) return healths.forEach((health) => out.json(healthJson(health)));
+        const configured = Object.keys(configOf(options)?.printers ?? {});
+        const healths = options.printer
+          ? await Promise.all(options.printer.map((name) => spool.health(name)))
+          : await spool.healthAll().then(async (known) => {
+              const missing = configured.filter((name) => !known.some((health) => health.printer === name));
+              const all = [...known, ...(await Promise.all(missing.map((name) => spool.health(name))))];
+              return all.length > 0 ? all : [await spool.health(DEFAULT_PRINTER)];
+            });
+        const waiting = new Map((await spool.waitingPrinters()).map((entry) => [entry.printer, entry]));
+        if (!healths.every((health) => health.ready)) process.exitCode = EXIT_FAILURE;
+        if (options.json) {
+          return healths.forEach((health) => out.json({ ...healthJson(health), heartbeatAt: isoTime(health.heartbeatAt ?? null), waitingJobs: waiting.get(health.printer)?.jobs ?? 0 }));
+        }
         const now = Date.now();
         printTable(
           out,
-          ['PRINTER', 'READY', 'REASON', 'OBSERVED'],
+          ['PRINTER', 'READY', 'WHY', 'LAST OBSERVATION', 'WAITING'],
           healths.map((health) => [
             health.printer,
             health.ready ? paint(out, 'green', 'yes') : paint(out, 'red', 'no'),
-            health.reason,
-            health.observedAt === null ? 'never (no worker has watched it)' : `${formatAge(health.observedAt, now)} ago`,
+            health.ready ? health.reason : `not ready: ${describeHealth(health, localTime)}`,
+            health.observedAt === null
+              ? 'never'
+              : `${formatAge(health.observedAt, now)} ago${health.reason === 'no worker' && health.status ? ` (${healthFromStatus(health.printer, health.status, health.observedAt).reason})` : ''}`,
+            String(waiting.get(health.printer)?.jobs ?? 0),
           ]),
         );
+        for (const health of healths) {
+          const jobs = waiting.get(health.printer)?.jobs ?? 0;
+          if (health.reason === 'no worker' && jobs > 0) {
+            out.note(`${jobs} job${jobs === 1 ? '' : 's'} wait${jobs === 1 ? 's' : ''} for "${health.printer}", which no worker serves: start \`receipt-spool worker --printer URI --name ${health.printer}\`, or \`receipt-spool move\` them.`);
+          }
+        }
       } finally {
         spool.close();
       }
     });
+}
+
+function parseCount(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a count (0, 1, 2, …).`);
+  return Number(text);
 }
 
 function parseState(text: string): JobState {
@@ -269,7 +302,8 @@ async function requireJob(spool: { get(id: string): Promise<Job | undefined> }, 
   return job;
 }
 
-function currentUser(): string {
+/** Who runs the command, for the audit trail's default `--by`. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {

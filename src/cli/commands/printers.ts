@@ -1,10 +1,24 @@
 /** Commands that ask printers directly: `status` (one printer) and `printers` (what is attached). */
-import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
 import type { PrinterIdentity, PrinterStatus } from '../../printer/types.js';
-import { located } from '../errors.js';
+import type { PrinterHealth } from '../../spool/types.js';
+import { EXIT_FAILURE, located } from '../errors.js';
 import { printerLinkFactory, profileFor } from '../links.js';
-import { chosenProfile, jsonOption, printerOption, requirePrinter, withCommon } from '../options.js';
-import { createOutput, paint, printTable, type Output } from '../output.js';
+import {
+  chosenProfile,
+  configOf,
+  dbOption,
+  jsonOption,
+  openStore,
+  printerOption,
+  requirePrinter,
+  storePath,
+  withCommon,
+  type ChosenPrinter,
+  type StoreOptions,
+} from '../options.js';
+import { createOutput, formatAge, isoTime, paint, printTable, type Output } from '../output.js';
 
 const CONFIRMATION_MEANING = {
   'process-id': 'printed (GS ( H process-ID replies)',
@@ -28,14 +42,20 @@ const FAULTS: readonly [keyof PrinterStatus, string][] = [
 
 export function registerPrinterCommands(program: Command): void {
   withCommon(program.command('status'))
-    .description("ask a printer for its status, identity and which confirmation it supports")
+    .description("a printer's status, identity and confirmation mode: from the worker holding it (its live observation), else by connecting; exit 0 only when ready")
     .addOption(printerOption())
-    .addOption(jsonOption('one JSON object: {"uri", "status", "identity", "confirmation", "profile"}; status uses the printer layer\'s field names'))
-    .addHelpText('after', '\nExample:\n  $ receipt-spool status --printer tcp://192.168.1.50:9100')
-    .action(async (options: { printer?: string; profile?: string; json?: boolean }) => {
+    .addOption(dbOption())
+    .addOption(new Option('--direct', 'connect to the printer even when a worker holds it (a second connection; one-way links cannot answer it)'))
+    .addOption(jsonOption('one JSON object: {"uri", "source", "ready", "status", "identity", "confirmation", "profile", "observedAt"}; status uses the printer layer\'s field names'))
+    .addHelpText('after', '\nExit codes: 0 ready, 1 not ready or unreachable.\n\nExample:\n  $ receipt-spool status --printer tcp://192.168.1.50:9100\n  $ receipt-spool status --printer front --direct')
+    .action(async (options: { printer?: string; db?: string; config?: string; direct?: boolean; json?: boolean }) => {
       const out = createOutput();
-      const { uri, target } = requirePrinter(options.printer);
-      const chosen = chosenProfile(undefined, target);
+      const config = configOf(options);
+      const printer = requirePrinter(options.printer, config);
+      const observed = options.direct ? undefined : await workerObservation(options, printer);
+      if (observed) return reportObservation(out, printer.uri, observed, Boolean(options.json));
+      const { uri, target } = printer;
+      const chosen = chosenProfile(undefined, printer.settings?.profile === undefined ? target : { ...target, profile: printer.settings.profile });
       const link = (await printerLinkFactory(target, { reconnect: false }))();
       try {
         await link.connect();
@@ -43,7 +63,9 @@ export function registerPrinterCommands(program: Command): void {
         const identity = await link.identify().catch((): PrinterIdentity => ({}));
         const profile = profileFor(identity, chosen);
         const confirmation = link.confirmation;
-        if (options.json) return out.json({ uri, status, identity, confirmation, profile: profile.name });
+        const ready = status.online && FAULTS.every(([field]) => field === 'paperNearEnd' || !status[field]);
+        if (!ready) process.exitCode = EXIT_FAILURE;
+        if (options.json) return out.json({ uri, source: 'direct', ready, status, identity, confirmation, profile: profile.name });
         printStatus(out, { uri, status, identity, confirmation, profile: profile.name });
       } catch (error) {
         throw located(error, uri);
@@ -95,6 +117,35 @@ export function registerPrinterCommands(program: Command): void {
     });
 }
 
+/** The live observation of the worker serving this printer (by config name or URI), if one does. */
+async function workerObservation(options: StoreOptions, printer: ChosenPrinter): Promise<PrinterHealth | undefined> {
+  const path = storePath(options);
+  if (!existsSync(path)) return undefined;
+  const spool = openStore(options, { create: false });
+  try {
+    const healths = await spool.healthAll();
+    return healths.find((health) => health.servedBy && (health.printer === printer.name || health.uri === printer.uri));
+  } finally {
+    await spool.close();
+  }
+}
+
+function reportObservation(out: Output, uri: string, health: PrinterHealth, json: boolean): void {
+  if (!health.ready) process.exitCode = EXIT_FAILURE;
+  const identity = health.identity ?? {};
+  const confirmation = health.confirmation ?? 'unknown';
+  const profile = profileFor(identity, undefined).name;
+  const ageMs = health.observedAt === null ? null : Date.now() - health.observedAt;
+  if (json) {
+    out.json({ uri, source: 'worker', printer: health.printer, worker: health.servedBy, ready: health.ready, reason: health.reason, status: health.status, identity, confirmation, profile, observedAt: isoTime(health.observedAt), ageMs });
+    return;
+  }
+  const age = health.observedAt === null ? 'not yet observed' : `observed ${formatAge(health.observedAt, Date.now())} ago`;
+  out.line(`from the worker holding ${health.printer} (${health.servedBy}), ${age}; --direct asks the printer itself`);
+  if (health.status) printStatus(out, { uri, status: health.status, identity, confirmation, profile });
+  else out.line(`${uri}: ${paint(out, 'red', health.reason)}`);
+}
+
 function hex4(id: number): string {
   return id.toString(16).padStart(4, '0');
 }
@@ -114,5 +165,5 @@ function printStatus(
   if (identity.language) out.line(`  language      ${identity.language}`);
   out.line(`  confirmation  ${CONFIRMATION_MEANING[report.confirmation]}`);
   out.line(`  profile       ${report.profile}`);
-  out.line(`  drawer        ${status.drawerOpen ? 'pin high' : 'pin low'}`);
+  out.line(`  drawer        ${status.drawerOpen ? 'open (pin 3 low)' : 'closed or none (pin 3 high)'}${status.unknown?.includes('drawerOpen') ? ' (not reported)' : ''}`);
 }

@@ -4,9 +4,9 @@
  * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
  */
 import type { PoolClient } from 'pg';
-import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
-import type { AttemptError, AttemptRef, NewJob } from '../store.js';
+import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { submittedMessage, warningsColumn } from '../new-job.js';
 import { toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
@@ -342,4 +342,48 @@ export async function purgeDocuments(sql: Sql, before: number, now: number): Pro
     [before, now],
   );
   return result.rowCount ?? 0;
+}
+
+/**
+ * The transaction's open jobs, locked, for an operator's cancel or move; refused while one is on
+ * its way to the paper (only its outcome can say whether it printed).
+ */
+async function openJobsOf(sql: Sql, transactionId: string, verb: string): Promise<JobRow[]> {
+  if (!(await findOriginal(sql, transactionId))) throw new UnknownTransactionError(transactionId);
+  const rows = await all<JobRow>(sql, `SELECT * FROM jobs WHERE transaction_id = $1 AND is_open ORDER BY id FOR UPDATE`, [transactionId]);
+  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
+  if (busy) {
+    throw new JobBusyError(
+      transactionId,
+      busy.state,
+      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
+    );
+  }
+  return rows;
+}
+
+export async function cancelJobs(sql: Sql, transactionId: string, request: OperatorRequest, now: number): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (const row of await openJobsOf(sql, transactionId, 'cancel')) {
+    const job = toJob((await one<JobRow>(sql, `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [row.id, now]))!);
+    await appendHistory(sql, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    jobs.push(job);
+  }
+  return jobs;
+}
+
+export async function moveJobs(sql: Sql, transactionId: string, printer: string, request: OperatorRequest, now: number): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (const row of await openJobsOf(sql, transactionId, 'move')) {
+    const job = toJob(
+      (await one<JobRow>(
+        sql,
+        `UPDATE jobs SET printer = $3, state = 'queued', next_attempt_at = $2, failures = 0, updated_at = $2 WHERE id = $1 RETURNING *`,
+        [row.id, now, printer],
+      ))!,
+    );
+    await appendHistory(sql, { job, at: now, from: row.state as JobState, message: `moved from ${row.printer} to ${printer} by ${request.by}: ${request.reason}` });
+    jobs.push(job);
+  }
+  return jobs;
 }

@@ -19,7 +19,7 @@ CREATE TABLE jobs (
   -- JSON array of DocumentWarning, or NULL for none; kept when the document is purged.
   warnings TEXT,
   state TEXT NOT NULL DEFAULT 'queued'
-    CHECK (state IN ('queued', 'sending', 'confirming', 'printed', 'retrying', 'needs-attention', 'failed')),
+    CHECK (state IN ('queued', 'sending', 'confirming', 'printed', 'retrying', 'needs-attention', 'failed', 'cancelled')),
   attempts INTEGER NOT NULL DEFAULT 0,
   failures INTEGER NOT NULL DEFAULT 0,
   marked BOOLEAN NOT NULL DEFAULT false,
@@ -36,7 +36,7 @@ CREATE TABLE jobs (
   printed_at BIGINT,
   purged_at BIGINT,
   -- "open" is defined here once: every state that still owes the transaction a receipt.
-  is_open BOOLEAN GENERATED ALWAYS AS (state NOT IN ('printed', 'failed')) STORED
+  is_open BOOLEAN GENERATED ALWAYS AS (state NOT IN ('printed', 'failed', 'cancelled')) STORED
 );
 CREATE UNIQUE INDEX jobs_transaction ON jobs (transaction_id) WHERE kind = 'original';
 CREATE INDEX jobs_copies ON jobs (transaction_id);
@@ -72,7 +72,9 @@ CREATE INDEX reprints_transaction ON reprints (transaction_id, id);
 CREATE TABLE leases (
   printer TEXT PRIMARY KEY,
   holder TEXT NOT NULL,
-  expires_at BIGINT NOT NULL
+  expires_at BIGINT NOT NULL,
+  host TEXT,
+  pid INTEGER
 );
 
 CREATE TABLE printer_health (
@@ -80,7 +82,12 @@ CREATE TABLE printer_health (
   observed_at BIGINT NOT NULL,
   ready BOOLEAN NOT NULL,
   reason TEXT NOT NULL,
-  status TEXT
+  status TEXT,
+  heartbeat_at BIGINT,
+  holder TEXT,
+  uri TEXT,
+  identity TEXT,
+  confirmation TEXT
 );
 
 -- Wake-ups: every commit that changes jobs or health (or frees a lease) notifies the channel named

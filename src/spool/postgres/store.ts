@@ -5,7 +5,7 @@
  */
 import type { Client, Pool, PoolClient } from 'pg';
 import { StoreError } from '../../errors.js';
-import type { SpoolStore } from '../store.js';
+import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { clientConfig, createPool, loadDriver, parsePostgresUrl, rollback, toStoreError, type PostgresTarget } from './connect.js';
 import * as jobs from './jobs.js';
@@ -110,6 +110,8 @@ export class PostgresStore implements SpoolStore {
   resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) => this.#write((c) => jobs.resetInDoubt(c, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((c) => jobs.resumePrinter(c, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((c) => jobs.requeueFailed(c, txn, now));
+  cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((c) => jobs.cancelJobs(c, txn, request, now));
+  moveJobs: SpoolStore['moveJobs'] = (txn, printer, request, now) => this.#write((c) => jobs.moveJobs(c, txn, printer, request, now));
   /** Autovacuum reclaims the space of purged documents; nothing to do by hand here. */
   purgeDocuments: SpoolStore['purgeDocuments'] = (before, now) => this.#autocommit((c) => jobs.purgeDocuments(c, before, now));
 
@@ -146,8 +148,10 @@ export class PostgresStore implements SpoolStore {
         where.push(`created_at >= $${values.length}`);
       }
       values.push(filter.limit ?? null); // LIMIT NULL: no limit
-      const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT $${values.length}::bigint`;
-      return (await c.query<JobRow>(sql, values)).rows.map(toJob);
+      const order = filter.newest ? 'DESC' : '';
+      const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT $${values.length}::bigint`;
+      const found = (await c.query<JobRow>(sql, values)).rows.map(toJob);
+      return filter.newest ? found.reverse() : found;
     });
   }
 
@@ -163,16 +167,63 @@ export class PostgresStore implements SpoolStore {
     );
   }
 
-  acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    return this.#autocommit(async (c) => {
+  acquireLease: SpoolStore['acquireLease'] = (printer, holder, ttlMs, now, owner) =>
+    this.#autocommit(async (c) => {
       const result = await c.query(
-        `INSERT INTO leases (printer, holder, expires_at) VALUES ($1, $2, $3)
-         ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-         WHERE leases.holder = excluded.holder OR leases.expires_at <= $4`,
-        [printer, holder, now + ttlMs, now],
+        `INSERT INTO leases (printer, holder, expires_at, host, pid) VALUES ($1, $2, $3, $5, $6)
+         ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+           host = excluded.host, pid = excluded.pid
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= $4 OR leases.holder = $7`,
+        [printer, holder, now + ttlMs, now, owner?.host ?? null, owner?.pid ?? null, owner?.replacing ?? null],
       );
       return result.rowCount === 1;
     });
+
+  readLease(printer: string): Promise<Lease | undefined> {
+    return this.#autocommit(async (c) => {
+      const row = (await c.query(`SELECT * FROM leases WHERE printer = $1`, [printer])).rows[0] as
+        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null }
+        | undefined;
+      if (!row) return undefined;
+      return {
+        printer: row.printer,
+        holder: row.holder,
+        expiresAt: row.expires_at,
+        ...(row.host === null ? {} : { host: row.host }),
+        ...(row.pid === null ? {} : { pid: row.pid }),
+      };
+    });
+  }
+
+  historySince(afterId: number, limit: number): Promise<HistoryEntry[]> {
+    return this.#autocommit(async (c) =>
+      (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])).rows.map(toHistoryEntry),
+    );
+  }
+
+  lastHistoryId(): Promise<number> {
+    return this.#autocommit(async (c) => Number((await c.query<{ id: number }>(`SELECT coalesce(max(id), 0) AS id FROM job_history`)).rows[0]!.id));
+  }
+
+  waitingPrinters(): Promise<WaitingPrinter[]> {
+    return this.#autocommit(async (c) =>
+      (
+        await c.query<WaitingPrinter>(
+          `SELECT printer, count(*)::int AS jobs, min(created_at) AS "oldestCreatedAt" FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`,
+        )
+      ).rows,
+    );
+  }
+
+  /** Informational (no WAL flush wait): the next poll writes another. */
+  recordHeartbeat(printer: string, holder: string, now: number): Promise<void> {
+    return this.#write(async (c) => {
+      await c.query(
+        `INSERT INTO printer_health (printer, observed_at, ready, reason, heartbeat_at, holder) VALUES ($1, 0, false, 'unknown', $3, $2)
+         ON CONFLICT (printer) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, holder = excluded.holder`,
+        [printer, holder, now],
+      );
+    }, true);
   }
 
   releaseLease(printer: string, holder: string): Promise<void> {
@@ -184,10 +235,24 @@ export class PostgresStore implements SpoolStore {
   recordHealth(health: PrinterHealth): Promise<void> {
     return this.#write(async (c) => {
       await c.query(
-        `INSERT INTO printer_health (printer, observed_at, ready, reason, status) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO printer_health (printer, observed_at, ready, reason, status, uri, identity, confirmation, holder)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (printer) DO UPDATE SET observed_at = excluded.observed_at, ready = excluded.ready,
-           reason = excluded.reason, status = excluded.status`,
-        [health.printer, health.observedAt ?? 0, health.ready, health.reason, health.status === null ? null : JSON.stringify(health.status)],
+           reason = excluded.reason, status = excluded.status, uri = coalesce(excluded.uri, printer_health.uri),
+           identity = coalesce(excluded.identity, printer_health.identity),
+           confirmation = coalesce(excluded.confirmation, printer_health.confirmation),
+           holder = coalesce(excluded.holder, printer_health.holder)`,
+        [
+          health.printer,
+          health.observedAt ?? 0,
+          health.ready,
+          health.reason,
+          health.status === null ? null : JSON.stringify(health.status),
+          health.uri ?? null,
+          health.identity ? JSON.stringify(health.identity) : null,
+          health.confirmation ?? null,
+          health.servedBy ?? null,
+        ],
       );
     }, true);
   }

@@ -2,9 +2,9 @@
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
  * appends its history row there, so the job and its audit never disagree.
  */
-import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
-import type { AttemptError, AttemptRef, NewJob } from '../store.js';
+import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { submittedMessage, warningsColumn } from '../new-job.js';
 import type { Db } from './open.js';
@@ -296,4 +296,47 @@ export function purgeDocuments(db: Db, before: number, now: number): number {
     `UPDATE jobs SET document = NULL, purged_at = @now
      WHERE state = 'printed' AND printed_at < @before AND document IS NOT NULL`,
   ).run({ before, now }).changes;
+}
+
+/**
+ * The transaction's open jobs for an operator's cancel or move; refused while one is on its way
+ * to the paper (only its outcome can say whether it printed).
+ */
+function openJobsOf(db: Db, transactionId: string, verb: string): JobRow[] {
+  if (!findOriginal(db, transactionId)) throw new UnknownTransactionError(transactionId);
+  const rows = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND is_open ORDER BY id`).all(transactionId) as JobRow[];
+  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
+  if (busy) {
+    throw new JobBusyError(
+      transactionId,
+      busy.state,
+      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
+    );
+  }
+  return rows;
+}
+
+export function cancelJobs(db: Db, transactionId: string, request: OperatorRequest, now: number): Job[] {
+  return openJobsOf(db, transactionId, 'cancel').map((row) => {
+    const updated = statement(
+      db,
+      `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = @now WHERE id = @id RETURNING *`,
+    ).get({ id: row.id, now }) as JobRow;
+    const job = toJob(updated);
+    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    return job;
+  });
+}
+
+export function moveJobs(db: Db, transactionId: string, printer: string, request: OperatorRequest, now: number): Job[] {
+  return openJobsOf(db, transactionId, 'move').map((row) => {
+    const updated = statement(
+      db,
+      `UPDATE jobs SET printer = @printer, state = 'queued', next_attempt_at = @now, failures = 0, updated_at = @now
+       WHERE id = @id RETURNING *`,
+    ).get({ id: row.id, printer, now }) as JobRow;
+    const job = toJob(updated);
+    appendHistory(db, { job, at: now, from: row.state as JobState, message: `moved from ${row.printer} to ${printer} by ${request.by}: ${request.reason}` });
+    return job;
+  });
 }

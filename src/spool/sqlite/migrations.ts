@@ -88,10 +88,65 @@ const m0003_job_warnings = `
 ALTER TABLE jobs ADD COLUMN warnings TEXT;
 `;
 
+/**
+ * Operator truth (issue 15): the `cancelled` state (SQLite cannot alter a CHECK, so `jobs` is
+ * rebuilt), who holds a lease (host and pid, for same-host crash takeover), and the worker's
+ * heartbeat and last observation of its printer (identity, confirmation mode, URI).
+ */
+const m0004_operator_truth = `
+CREATE TABLE jobs_v4 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_id TEXT NOT NULL,
+  printer TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'original' CHECK (kind IN ('original', 'reprint')),
+  document TEXT,
+  state TEXT NOT NULL DEFAULT 'queued'
+    CHECK (state IN ('queued', 'sending', 'confirming', 'printed', 'retrying', 'needs-attention', 'failed', 'cancelled')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  failures INTEGER NOT NULL DEFAULT 0,
+  marked INTEGER NOT NULL DEFAULT 0,
+  must_mark INTEGER NOT NULL DEFAULT 0,
+  maybe_printed INTEGER NOT NULL DEFAULT 0,
+  copy INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error_code TEXT,
+  last_error_message TEXT,
+  guarantee TEXT,
+  printed_on TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  printed_at INTEGER,
+  purged_at INTEGER,
+  warnings TEXT,
+  is_open INTEGER GENERATED ALWAYS AS (state NOT IN ('printed', 'failed', 'cancelled')) VIRTUAL
+);
+INSERT INTO jobs_v4 (id, transaction_id, printer, kind, document, state, attempts, failures, marked, must_mark,
+  maybe_printed, copy, next_attempt_at, last_error_code, last_error_message, guarantee, printed_on, created_at,
+  updated_at, printed_at, purged_at, warnings)
+SELECT id, transaction_id, printer, kind, document, state, attempts, failures, marked, must_mark,
+  maybe_printed, copy, next_attempt_at, last_error_code, last_error_message, guarantee, printed_on, created_at,
+  updated_at, printed_at, purged_at, warnings FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v4 RENAME TO jobs;
+CREATE UNIQUE INDEX jobs_transaction ON jobs(transaction_id) WHERE kind = 'original';
+CREATE INDEX jobs_copies ON jobs(transaction_id);
+CREATE INDEX jobs_open ON jobs(printer, id) WHERE is_open;
+CREATE INDEX jobs_state ON jobs(state, created_at);
+
+ALTER TABLE leases ADD COLUMN host TEXT;
+ALTER TABLE leases ADD COLUMN pid INTEGER;
+ALTER TABLE printer_health ADD COLUMN heartbeat_at INTEGER;
+ALTER TABLE printer_health ADD COLUMN holder TEXT;
+ALTER TABLE printer_health ADD COLUMN uri TEXT;
+ALTER TABLE printer_health ADD COLUMN identity TEXT;
+ALTER TABLE printer_health ADD COLUMN confirmation TEXT;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m0001_initial },
   { version: 2, name: 'leases_health_retention', sql: m0002_leases_health_retention },
   { version: 3, name: 'job_warnings', sql: m0003_job_warnings },
+  { version: 4, name: 'operator_truth', sql: m0004_operator_truth },
 ];
 
 export const latestVersion = migrations.length;

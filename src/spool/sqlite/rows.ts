@@ -55,6 +55,7 @@ export function toJob(row: JobRow): Job {
 }
 
 export interface HistoryRow {
+  id: number;
   job_id: number;
   transaction_id: string;
   at: number;
@@ -69,6 +70,7 @@ export interface HistoryRow {
 
 export function toHistoryEntry(row: HistoryRow): HistoryEntry {
   return {
+    id: row.id,
     jobId: row.job_id,
     transactionId: row.transaction_id,
     at: row.at,
@@ -106,6 +108,11 @@ export interface HealthRow {
   ready: number;
   reason: string;
   status: string | null;
+  heartbeat_at: number | null;
+  holder: string | null;
+  uri: string | null;
+  identity: string | null;
+  confirmation: string | null;
 }
 
 export function toHealth(row: HealthRow): PrinterHealth {
@@ -113,8 +120,14 @@ export function toHealth(row: HealthRow): PrinterHealth {
     printer: row.printer,
     ready: row.ready === 1,
     reason: row.reason as HealthReason,
-    observedAt: row.observed_at,
+    // 0: a heartbeat created the row before any observation.
+    observedAt: row.observed_at === 0 ? null : row.observed_at,
     status: row.status === null ? null : (JSON.parse(row.status) as PrinterHealth['status']),
+    heartbeatAt: row.heartbeat_at,
+    servedBy: row.holder,
+    uri: row.uri,
+    identity: row.identity === null ? null : (JSON.parse(row.identity) as PrinterHealth['identity']),
+    confirmation: row.confirmation as PrinterHealth['confirmation'],
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { StoreMissingError } from '../../errors.js';
-import type { SpoolStore } from '../store.js';
+import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { storeCall } from './errors.js';
 import * as jobs from './jobs.js';
@@ -99,6 +99,28 @@ export class SqliteStore implements SpoolStore {
     this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((db) => jobs.resumePrinter(db, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((db) => jobs.requeueFailed(db, txn, now));
+  cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((db) => jobs.cancelJobs(db, txn, request, now));
+  moveJobs: SpoolStore['moveJobs'] = (txn, printer, request, now) => this.#write((db) => jobs.moveJobs(db, txn, printer, request, now));
+
+  historySince(afterId: number, limit: number): Promise<HistoryEntry[]> {
+    return this.#read((db) =>
+      (statement(db, `SELECT * FROM job_history WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as HistoryRow[]).map(toHistoryEntry),
+    );
+  }
+
+  lastHistoryId(): Promise<number> {
+    return this.#read((db) => (statement(db, `SELECT coalesce(max(id), 0) AS id FROM job_history`).get() as { id: number }).id);
+  }
+
+  waitingPrinters(): Promise<WaitingPrinter[]> {
+    return this.#read(
+      (db) =>
+        statement(
+          db,
+          `SELECT printer, count(*) AS jobs, min(created_at) AS oldestCreatedAt FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`,
+        ).all() as WaitingPrinter[],
+    );
+  }
 
   /**
    * Clearing a document shrinks its row inside its page but frees no page, so a full store stays
@@ -148,8 +170,10 @@ export class SqliteStore implements SpoolStore {
         params.since = filter.since;
       }
       params.limit = filter.limit ?? -1;
-      const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT @limit`;
-      return (db.prepare(sql).all(params) as JobRow[]).map(toJob);
+      const order = filter.newest ? 'DESC' : '';
+      const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id ${order} LIMIT @limit`;
+      const found = (db.prepare(sql).all(params) as JobRow[]).map(toJob);
+      return filter.newest ? found.reverse() : found;
     });
   }
 
@@ -169,16 +193,50 @@ export class SqliteStore implements SpoolStore {
     );
   }
 
-  acquireLease(printer: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
-    return this.#write(
+  acquireLease: SpoolStore['acquireLease'] = (printer, holder, ttlMs, now, owner) =>
+    this.#write(
       (db) =>
         statement(
           db,
-          `INSERT INTO leases (printer, holder, expires_at) VALUES (@printer, @holder, @expires)
-           ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-           WHERE leases.holder = excluded.holder OR leases.expires_at <= @now`,
-        ).run({ printer, holder, expires: now + ttlMs, now }).changes === 1,
+          `INSERT INTO leases (printer, holder, expires_at, host, pid) VALUES (@printer, @holder, @expires, @host, @pid)
+           ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
+             host = excluded.host, pid = excluded.pid
+           WHERE leases.holder = excluded.holder OR leases.expires_at <= @now OR leases.holder = @replacing`,
+        ).run({
+          printer,
+          holder,
+          expires: now + ttlMs,
+          now,
+          host: owner?.host ?? null,
+          pid: owner?.pid ?? null,
+          replacing: owner?.replacing ?? null,
+        }).changes === 1,
     );
+
+  readLease(printer: string): Promise<Lease | undefined> {
+    return this.#read((db) => {
+      const row = statement(db, `SELECT * FROM leases WHERE printer = ?`).get(printer) as
+        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null }
+        | undefined;
+      if (!row) return undefined;
+      return {
+        printer: row.printer,
+        holder: row.holder,
+        expiresAt: row.expires_at,
+        ...(row.host === null ? {} : { host: row.host }),
+        ...(row.pid === null ? {} : { pid: row.pid }),
+      };
+    });
+  }
+
+  recordHeartbeat(printer: string, holder: string, now: number): Promise<void> {
+    return this.#writeInformational((db) => {
+      statement(
+        db,
+        `INSERT INTO printer_health (printer, observed_at, ready, reason, heartbeat_at, holder) VALUES (@printer, 0, 0, 'unknown', @now, @holder)
+         ON CONFLICT (printer) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, holder = excluded.holder`,
+      ).run({ printer, holder, now });
+    });
   }
 
   releaseLease(printer: string, holder: string): Promise<void> {
@@ -191,10 +249,17 @@ export class SqliteStore implements SpoolStore {
     return this.#writeInformational((db) => {
       statement(
         db,
-        `INSERT INTO printer_health (printer, observed_at, ready, reason, status) VALUES (@printer, @observedAt, @ready, @reason, @status)
+        `INSERT INTO printer_health (printer, observed_at, ready, reason, status, uri, identity, confirmation, holder)
+         VALUES (@printer, @observedAt, @ready, @reason, @status, @uri, @identity, @confirmation, @holder)
          ON CONFLICT (printer) DO UPDATE SET observed_at = excluded.observed_at, ready = excluded.ready,
-           reason = excluded.reason, status = excluded.status`,
+           reason = excluded.reason, status = excluded.status, uri = coalesce(excluded.uri, uri),
+           identity = coalesce(excluded.identity, identity), confirmation = coalesce(excluded.confirmation, confirmation),
+           holder = coalesce(excluded.holder, holder)`,
       ).run({
+        uri: health.uri ?? null,
+        identity: health.identity ? JSON.stringify(health.identity) : null,
+        confirmation: health.confirmation ?? null,
+        holder: health.servedBy ?? null,
         printer: health.printer,
         observedAt: health.observedAt ?? 0,
         ready: health.ready ? 1 : 0,
