@@ -4,7 +4,7 @@
  * fires on another connection's commit.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DocumentPurgedError, UnknownTransactionError } from '../../src/errors.js';
+import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../src/errors.js';
 import { readyStatus } from '../../src/printer/status.js';
 import type { DocumentWarning } from '../../src/document/warnings.js';
 import type { AttemptError, SpoolStore } from '../../src/spool/store.js';
@@ -65,7 +65,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(job.document).toEqual(receipt('T1', 'front'));
         expect(await store.getJob(job.id)).toEqual(job);
         expect(await store.history('T1')).toEqual([
-          { jobId: job.id, transactionId: 'T1', at: T0, fromState: null, toState: 'queued', attempt: 0, bytesSent: null, guarantee: null, errorCode: null, message: 'submitted' },
+          { id: expect.any(Number), jobId: job.id, transactionId: 'T1', at: T0, fromState: null, toState: 'queued', attempt: 0, bytesSent: null, guarantee: null, errorCode: null, message: 'submitted' },
         ]);
       });
 
@@ -375,12 +375,90 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.recordHealth({ printer: 'front', ready: true, reason: 'ok', observedAt: T0, status });
         await store.recordHealth({ printer: 'back', ready: false, reason: 'paper out', observedAt: T0, status: null });
         await store.recordHealth({ printer: 'front', ready: false, reason: 'cover open', observedAt: T0 + 1, status: null });
-        expect(await store.readHealth('front')).toEqual({ printer: 'front', ready: false, reason: 'cover open', observedAt: T0 + 1, status: null });
+        expect(await store.readHealth('front')).toEqual({
+          printer: 'front', ready: false, reason: 'cover open', observedAt: T0 + 1, status: null,
+          heartbeatAt: null, servedBy: null, uri: null, identity: null, confirmation: null,
+        });
         await store.recordHealth({ printer: 'front', ready: true, reason: 'ok', observedAt: T0 + 2, status });
         expect((await store.readHealth('front'))?.status).toEqual(status);
         expect((await store.listHealth()).map((h) => [h.printer, h.reason])).toEqual([['back', 'paper out'], ['front', 'ok']]);
         const other = await subject.openAnother();
         expect(await other.readHealth('back')).toMatchObject({ ready: false, reason: 'paper out' });
+      });
+    });
+
+    describe('operator commands, heartbeats, lease owners and the history feed', () => {
+      it('cancelJobs cancels the open jobs of a transaction (original and copies) with a history row each', async () => {
+        const job = await claimed('C1');
+        await store.completeJob({ jobId: job.id, attempt: 1 }, outcome, T0 + 1);
+        const { job: copy } = await store.insertReprint('C1', { by: 'a', reason: 'b', printer: 'back' }, T0 + 2);
+        const cancelled = await store.cancelJobs('C1', { by: 'bob', reason: 'wrong order' }, T0 + 3);
+        expect(cancelled.map((j) => [j.id, j.state])).toEqual([[copy.id, 'cancelled']]);
+        expect((await store.history('C1')).at(-1)).toMatchObject({ jobId: copy.id, fromState: 'queued', toState: 'cancelled', errorCode: 'CANCELLED', message: 'cancelled by bob: wrong order' });
+        expect(await store.headJob('back')).toBeUndefined();
+        expect(await store.cancelJobs('C1', { by: 'bob', reason: 'again' }, T0 + 4)).toEqual([]);
+        await expect(store.cancelJobs('nope', { by: 'a', reason: 'b' }, T0)).rejects.toBeInstanceOf(UnknownTransactionError);
+      });
+
+      it('cancel and move refuse, changing nothing, while a job is on its way to the paper', async () => {
+        await claimed('C2');
+        await expect(store.cancelJobs('C2', { by: 'a', reason: 'b' }, T0 + 1)).rejects.toBeInstanceOf(JobBusyError);
+        await expect(store.moveJobs('C2', 'back', { by: 'a', reason: 'b' }, T0 + 1)).rejects.toBeInstanceOf(JobBusyError);
+        expect(await store.findJob('C2')).toMatchObject({ state: 'sending', printer: 'front' });
+      });
+
+      it('moveJobs re-queues the open jobs on another printer, due now, failures reset', async () => {
+        const job = await claimed('M1');
+        await store.retryJob({ jobId: job.id, attempt: 1 }, mayHavePrinted, { nextAttemptAt: T0 + 9999, countsTowardGiveUp: true }, T0 + 1);
+        const moved = await store.moveJobs('M1', 'back', { by: 'eve', reason: 'front broken' }, T0 + 2);
+        expect(moved.map((j) => [j.printer, j.state, j.failures, j.nextAttemptAt])).toEqual([['back', 'queued', 0, T0 + 2]]);
+        expect((await store.history('M1')).at(-1)?.message).toBe('moved from front to back by eve: front broken');
+        expect((await store.headJob('back'))?.transactionId).toBe('M1');
+      });
+
+      it('historySince feeds history rows in id order after a given id; lastHistoryId is the newest', async () => {
+        expect(await store.lastHistoryId()).toBe(0);
+        await submit('H1');
+        await submit('H2');
+        const rows = await store.historySince(0, 10);
+        expect(rows.map((h) => h.transactionId)).toEqual(['H1', 'H2']);
+        expect(rows[1]!.id).toBeGreaterThan(rows[0]!.id);
+        expect(await store.lastHistoryId()).toBe(rows[1]!.id);
+        expect((await store.historySince(rows[0]!.id, 10)).map((h) => h.transactionId)).toEqual(['H2']);
+        expect(await store.historySince(rows[0]!.id, 0)).toEqual([]);
+      });
+
+      it('waitingPrinters groups open jobs by printer', async () => {
+        await submit('P1', 'front', T0 + 5);
+        await submit('P2', 'back', T0 + 7);
+        await submit('P3', 'front', T0 + 9);
+        expect(await store.waitingPrinters()).toEqual([
+          { printer: 'back', jobs: 1, oldestCreatedAt: T0 + 7 },
+          { printer: 'front', jobs: 2, oldestCreatedAt: T0 + 5 },
+        ]);
+      });
+
+      it('lists the newest jobs, oldest first', async () => {
+        for (const txn of ['N1', 'N2', 'N3']) await submit(txn);
+        expect((await store.listJobs({ limit: 2, newest: true })).map((j) => j.transactionId)).toEqual(['N2', 'N3']);
+      });
+
+      it('records the lease owner and lets a same-host worker replace a dead holder', async () => {
+        expect(await store.readLease('front')).toBeUndefined();
+        expect(await store.acquireLease('front', 'w1', TTL, T0, { host: 'till-1', pid: 41 })).toBe(true);
+        expect(await store.readLease('front')).toEqual({ printer: 'front', holder: 'w1', expiresAt: T0 + TTL, host: 'till-1', pid: 41 });
+        expect(await store.acquireLease('front', 'w2', TTL, T0 + 1, { host: 'till-1', pid: 42 })).toBe(false);
+        expect(await store.acquireLease('front', 'w2', TTL, T0 + 1, { host: 'till-1', pid: 42, replacing: 'w1' })).toBe(true);
+        expect(await store.readLease('front')).toMatchObject({ holder: 'w2', pid: 42 });
+      });
+
+      it('heartbeats create or update the printer health row without changing the observation', async () => {
+        await store.recordHeartbeat('front', 'w1', T0);
+        expect(await store.readHealth('front')).toMatchObject({ ready: false, reason: 'unknown', observedAt: null, heartbeatAt: T0, servedBy: 'w1' });
+        await store.recordHealth({ printer: 'front', ready: true, reason: 'ok', observedAt: T0 + 1, status: null, uri: 'tcp://10.0.0.5:9100', confirmation: 'process-id' });
+        await store.recordHeartbeat('front', 'w1', T0 + 2);
+        await store.recordHealth({ printer: 'front', ready: true, reason: 'ok', observedAt: T0 + 3, status: null });
+        expect(await store.readHealth('front')).toMatchObject({ observedAt: T0 + 3, heartbeatAt: T0 + 2, servedBy: 'w1', uri: 'tcp://10.0.0.5:9100', confirmation: 'process-id' });
       });
     });
 
