@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part...] [--smoke]`: runs the parts (all eight by default) one after the
+ * `npm run bench [-- part...] [--smoke]`: runs the parts (all nine by default) one after the
  * other, prints a table for each and writes bench/results.json. `--smoke` or BENCH_SMOKE=1 runs
  * every part at tiny sizes (to keep the harness working in CI; the numbers mean nothing).
  */
@@ -9,6 +9,7 @@ import { submitPart } from './submit.js';
 import { firstBytePart } from './first-byte.js';
 import { linkPart } from './link.js';
 import { scalePart } from './scale.js';
+import { cliStartupPart } from './cli-startup.js';
 import { previewPart } from './preview.js';
 import { fleetPart } from './fleet.js';
 import { parseOptions, runBench, type Part } from './lib/cli.js';
@@ -20,6 +21,7 @@ const ALL: [string, Part][] = [
   ['first-byte', firstBytePart],
   ['link', linkPart],
   ['scale', scalePart],
+  ['cli-startup', cliStartupPart],
   ['preview', previewPart],
   ['fleet', fleetPart],
 ];

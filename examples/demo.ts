@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSpool, receipt, type Job, type Spool, type VirtualPrinter } from '../src/index.js';
+import type { VirtualPrinter } from '../src/exports/emulator.js';
+import { openSpool, receipt, type Job, type Spool } from '../src/index.js';
 import { explainGuarantee, nextEvent, say, showReceipt, waitUntil } from './support/console.js';
 import { printerAt, startVirtualPrinter } from './support/printers.js';
 

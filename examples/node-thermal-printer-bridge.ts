@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
-import { linkInterface, openSpool, spoolInterface } from '../src/index.js';
+import { linkInterface, spoolInterface } from '../src/exports/node-thermal-printer.js';
+import { openSpool } from '../src/index.js';
 import { explainGuarantee, nextEvent, reportFailure, say } from './support/console.js';
 import { finish, openExamplePrinter, uriArgument } from './support/printers.js';
 

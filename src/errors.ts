@@ -2,25 +2,52 @@
  * Every error receipt-spool throws is a `ReceiptSpoolError` with a stable `code`
  * that callers branch on (never on the message). One class per code, each with a
  * default message and context fields, in the manner of undici's `errors.js`.
+ *
+ * The codes themselves, and which need a person, are in error-codes.ts (re-exported here).
  */
 
-const brand = Symbol.for('receipt-spool.error');
+import { needsAPerson, type ErrorCode } from './error-codes.js';
+
+export { IN_DOUBT, UNKNOWN, isErrorCode, needsAPerson, type ErrorCode } from './error-codes.js';
 
 export type ErrorContext = Record<string, unknown>;
 
+/** One brand per class, shared by every copy of the package (`Symbol.for`). */
+function brandOf(errorClass: { name: string }): symbol {
+  return Symbol.for(`receipt-spool.error.${errorClass.name}`);
+}
+
 export class ReceiptSpoolError extends Error {
-  readonly code: string = 'RECEIPT_SPOOL_ERROR';
-  readonly [brand] = true;
+  readonly code: ErrorCode = 'RECEIPT_SPOOL_ERROR';
+
+  /**
+   * `instanceof` by brand (as undici does), so it holds when two copies of the package meet:
+   * an error from one copy is an instance of the other copy's class of the same name.
+   */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (typeof value !== 'object' || value === null) return false;
+    // The brand, or else the prototype chain (so `Sub.prototype instanceof Base` still answers as usual).
+    return (value as Record<symbol, unknown>)[brandOf(this)] === true || Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  /** True when a person must act (paper, cover, cutter, a device held by another program…) before printing resumes. */
+  get needsAttention(): boolean {
+    return needsAPerson(this.code);
+  }
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+    // The brand of every class in the chain: a PaperEndError is also a PrinterError.
+    for (let proto: object | null = new.target.prototype; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+      Object.defineProperty(this, brandOf((proto as { constructor: { name: string } }).constructor), { value: true });
+    }
   }
 }
 
 /** True for any error raised by receipt-spool, across copies of the package. */
 export function isReceiptSpoolError(value: unknown): value is ReceiptSpoolError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return value instanceof ReceiptSpoolError;
 }
 
 // ---------------------------------------------------------------- input
@@ -34,7 +61,7 @@ export interface ValidationIssue {
 
 /** A receipt document (or other input) failed validation. Nothing was accepted. */
 export class InvalidDocumentError extends ReceiptSpoolError {
-  override readonly code: string = 'INVALID_DOCUMENT';
+  override readonly code: ErrorCode = 'INVALID_DOCUMENT';
   constructor(
     readonly issues: readonly ValidationIssue[],
     options?: { cause?: unknown },
@@ -77,7 +104,7 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
 
 /** Base for link-level failures. */
 export class TransportError extends ReceiptSpoolError {
-  override readonly code: string = 'TRANSPORT_ERROR';
+  override readonly code: ErrorCode = 'TRANSPORT_ERROR';
 }
 
 /** A write or read was pending when the transport was closed on purpose. Not a printer fault. */
@@ -106,20 +133,18 @@ export class DeviceNotFoundError extends TransportError {
  */
 export class DeviceBusyError extends TransportError {
   override readonly code = 'DEVICE_BUSY';
-  readonly needsAttention = true;
 }
 
 /** The OS binds the device to a driver the USB library cannot use (Windows usbprint.sys instead of WinUSB). */
 export class UsbDriverError extends TransportError {
   override readonly code = 'USB_DRIVER';
-  readonly needsAttention = true;
 }
 
 // ---------------------------------------------------------------- printer faults
 
 export interface PrinterErrorContext {
-  /** The job's transaction id, when the error concerns a job. */
-  jobId?: string | undefined;
+  /** The transaction id of the job the error concerns, if any. */
+  transactionId?: string | undefined;
   /**
    * False only when the job provably never reached the printer (rejected at pre-flight,
    * nothing written). True or unknown means a reprint must be marked.
@@ -130,22 +155,21 @@ export interface PrinterErrorContext {
 
 /** Base for everything that stops a receipt from being printed and confirmed. */
 export class PrinterError extends ReceiptSpoolError {
-  override readonly code: string = 'PRINTER_ERROR';
-  /** True when a person must act (paper, cover, cutter, unrecoverable) before printing resumes. */
-  readonly needsAttention: boolean = false;
-  readonly jobId: string | undefined;
+  override readonly code: ErrorCode = 'PRINTER_ERROR';
+  /** The transaction id of the job the error concerns, if any. */
+  readonly transactionId: string | undefined;
   readonly mayHavePrinted: boolean;
 
   constructor(message: string, context: PrinterErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
-    this.jobId = context.jobId;
+    this.transactionId = context.transactionId;
     this.mayHavePrinted = context.mayHavePrinted ?? true;
   }
+
 }
 
 export class PaperEndError extends PrinterError {
   override readonly code = 'PAPER_END';
-  override readonly needsAttention = true;
   constructor(message = 'paper out: load a new roll', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -153,7 +177,6 @@ export class PaperEndError extends PrinterError {
 
 export class CoverOpenError extends PrinterError {
   override readonly code = 'COVER_OPEN';
-  override readonly needsAttention = true;
   constructor(message = 'printer cover is open: close it', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -161,7 +184,6 @@ export class CoverOpenError extends PrinterError {
 
 export class CutterError extends PrinterError {
   override readonly code = 'CUTTER_ERROR';
-  override readonly needsAttention = true;
   constructor(message = 'autocutter error: clear the paper jam', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -169,7 +191,6 @@ export class CutterError extends PrinterError {
 
 export class UnrecoverableError extends PrinterError {
   override readonly code = 'UNRECOVERABLE';
-  override readonly needsAttention = true;
   constructor(message = 'unrecoverable printer error: switch the printer off and on', context?: PrinterErrorContext) {
     super(message, context);
   }
@@ -229,7 +250,7 @@ export class OneWayError extends PrinterError {
 // ---------------------------------------------------------------- store
 
 export class StoreError extends ReceiptSpoolError {
-  override readonly code: string = 'STORE_ERROR';
+  override readonly code: ErrorCode = 'STORE_ERROR';
   constructor(
     message: string,
     readonly path?: string,
@@ -283,6 +304,11 @@ export class DocumentPurgedError extends ReceiptSpoolError {
 /** The encoder could not render a stored document for this printer; retrying cannot help. */
 export class RenderError extends ReceiptSpoolError {
   override readonly code = 'RENDER_FAILED';
+}
+
+/** The printer did not answer a request in time (internal to the printer layer's reply queue). */
+export class ReplyTimeoutError extends ReceiptSpoolError {
+  override readonly code = 'REPLY_TIMEOUT';
 }
 
 /** An operator's cancel or move was refused: the job is on its way to the paper (or already there). */

@@ -1,6 +1,11 @@
 /**
- * receipt-spool's public face. Every export is listed on purpose, grouped by layer,
- * lower layers first.
+ * receipt-spool's public face: spool, printer, transports and URIs, documents and encoder,
+ * errors. Every export is listed on purpose, grouped by layer, lower layers first; the API
+ * report (api/receipt-spool.api.md, `npm run api`) changes only on purpose. Importing it loads
+ * no native module: serialport, usb and better-sqlite3 load when first used.
+ *
+ * Elsewhere: `receipt-spool/emulator` (the virtual printer), `receipt-spool/testing` (the
+ * in-memory printer for tests), `receipt-spool/node-thermal-printer` (the bridge).
  */
 
 // errors
@@ -23,7 +28,8 @@ export { receiptJsonSchema } from './document/json-schema.js';
 export { encode, encodeCommands, defaultMarkText } from './escpos/encoder.js';
 export type { EncodeOptions, EncodeResult, EncodeCommandsResult, ReprintMark } from './escpos/encoder.js';
 export type { EncodeWarning, EncodeWarningCode, EncodedCommand } from './escpos/sink.js';
-export { profiles, getProfile, profileForModel, printerProfileSchema } from './escpos/profiles.js';
+export { profiles, getProfile, profileForModel } from './escpos/profiles.js';
+export { printerProfileSchema } from './escpos/profile-schema.js';
 export type { PrinterProfile, CodeTable } from './escpos/profiles.js';
 export { displayWidth } from './escpos/width.js';
 /** ESC/POS command builders (each returns the bytes of one Epson command). */
@@ -33,8 +39,8 @@ export * as commands from './escpos/commands.js';
 export { decodePng, decodeImageDataUri, toBitmap, rasterBands } from './escpos/image.js';
 export type { Bitmap, GrayImage, DitherMode, ToBitmapOptions } from './escpos/image.js';
 
-// transport (the list is in src/transport/index.ts: URIs, openTransport/createTransport, the five
-// transports incl. MemoryTransport for tests, USB discovery helpers, listPrinters)
+// transport (the list is in src/transport/index.ts: URIs, openTransport/createTransport, the
+// tcp/serial/usb/file transports, USB discovery helpers, listPrinters)
 export * from './transport/index.js';
 
 // printer
@@ -69,25 +75,5 @@ export type { WaitForOptions, WatchOptions } from './spool/watch.js';
 export { formatMarkTime, type MarkTimeOptions } from './spool/mark-time.js';
 export type { Renderer } from './spool/render.js';
 
-// bridge: node-thermal-printer custom interfaces (one-line adoption for NTP programs)
-export { spoolInterface, linkInterface, ntpDocument, contentTransactionId } from './bridge/node-thermal-printer.js';
-export type { NtpInterface, NtpExecuteOptions, SpoolInterfaceOptions, LinkInterfaceOptions } from './bridge/node-thermal-printer.js';
-
 // preview: receipts as pictures, drawn from the bytes by the emulator's interpreter (1-bit PNG at the print head's width)
 export { renderReceipt, renderItems, type RenderOptions as PreviewOptions } from './preview/index.js';
-
-// emulator: a virtual Epson TM printer (TCP, pty, in-memory) with fault injection
-export { VirtualPrinter, runEmulatorConsole, ManualClock as EmulatorClock, renderText as renderEmulatedReceipt } from './emulator/index.js';
-export type {
-  VirtualPrinterOptions,
-  ListenOptions as EmulatorListenOptions,
-  ListenResult as EmulatorListenResult,
-  PrinterSnapshot as EmulatorState,
-  EmulatorConsoleOptions,
-  Journal as EmulatorJournal,
-  Receipt as EmulatedReceipt,
-  JournalItem as EmulatedItem,
-  ReceiptEnd as EmulatedReceiptEnd,
-  InterruptionCause as EmulatedInterruption,
-  ControlRequest as EmulatorControlRequest,
-} from './emulator/index.js';

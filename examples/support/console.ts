@@ -2,7 +2,7 @@
  * Shared by the examples and the demo: narrated log lines, receipts drawn as the virtual
  * printer printed them, and waits that always end (with a clear message) instead of hanging.
  */
-import { renderEmulatedReceipt, type EmulatedReceipt } from '../../src/index.js';
+import { renderEmulatedReceipt, type EmulatedReceipt } from '../../src/exports/emulator.js';
 
 const started = Date.now();
 

@@ -8,10 +8,9 @@ import {
   parsePrinterUri,
   Printer,
   profileForModel,
-  VirtualPrinter,
   type PrinterProfile,
-  type VirtualPrinterOptions,
 } from '../../src/index.js';
+import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/exports/emulator.js';
 import { reportFailure, showReceipt } from './console.js';
 
 export interface ExamplePrinter {

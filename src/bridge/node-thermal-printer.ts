@@ -183,7 +183,7 @@ function watchOutcome(spool: Spool, transactionId: string, timeoutMs: number) {
       cancel();
       void spool.get(transactionId).then((job) => {
         const message = `${transactionId} was not printed within ${timeoutMs} ms; it stays in the spool (${job?.state ?? 'unknown'}) and prints when the printer is ready`;
-        reject(new ConfirmTimeoutError(message, { jobId: transactionId, mayHavePrinted: true }));
+        reject(new ConfirmTimeoutError(message, { transactionId, mayHavePrinted: true }));
       }, reject);
     }, timeoutMs);
     cancel = () => {

@@ -2,29 +2,29 @@
  * How the CLI turns any failure into one sentence on stderr and an exit code:
  * 0 success, 1 runtime failure (printer, store), 2 bad usage or bad input.
  */
-import { InvalidDocumentError, isReceiptSpoolError, type ReceiptSpoolError } from '../errors.js';
+import { InvalidDocumentError, isReceiptSpoolError, ReceiptSpoolError, type ErrorCode } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /** A failure the CLI itself detected (bad argument, missing option); `exitCode` decides 1 or 2. */
-export class CliError extends Error {
+export class CliError extends ReceiptSpoolError {
+  override readonly code = 'USAGE';
   constructor(
     message: string,
     readonly exitCode: 1 | 2 = EXIT_USAGE,
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'CliError';
   }
 }
 
 /** Library error codes that mean the input was wrong, not the printer or the store. */
-const BAD_INPUT_CODES = new Set(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUMENT', 'INVALID_PRINTER_URI', 'UNKNOWN_TRANSACTION', 'CONFIG_INVALID']);
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUMENT', 'INVALID_PRINTER_URI', 'UNKNOWN_TRANSACTION', 'CONFIG_INVALID']);
 
 /** What to do next, by error code; appended to the library's message. */
-const NEXT_STEP: Record<string, string> = {
+const NEXT_STEP = {
   INVALID_DOCUMENT: 'fix the document and try again',
   CARD_DATA: 'mask card numbers (first 6 and last 4 digits at most), or pass --allow-card-numbers if this receipt must carry them; without --strict the spool masks them itself',
   INVALID_PRINTER_URI: 'use tcp://HOST[:PORT], serial:/dev/ttyUSB0?baudRate=N, usb://VID:PID or file:/dev/usb/lp0',
@@ -44,7 +44,7 @@ const NEXT_STEP: Record<string, string> = {
   NOT_ACCEPTING: 'check the paper and that the printer is online; the job stays queued',
   DEVICE_BUSY: 'free the printer from the program holding it (README: "USB on Linux, macOS and Windows")',
   USB_DRIVER: 'install WinUSB for the printer with Zadig, or use its COM port or network port',
-};
+} as const satisfies Partial<Record<ErrorCode, string>>;
 
 export function exitCodeOf(error: unknown): 1 | 2 {
   if (error instanceof CliError) return error.exitCode;
@@ -57,7 +57,7 @@ export function describeError(error: unknown, where?: string): string {
   if (error instanceof CliError) return error.message;
   if (isReceiptSpoolError(error)) {
     const spoolError = error as ReceiptSpoolError;
-    const next = NEXT_STEP[spoolError.code];
+    const next: string | undefined = (NEXT_STEP as Partial<Record<ErrorCode, string>>)[spoolError.code];
     const what = error instanceof InvalidDocumentError && where ? `invalid receipt in ${where}: ${spoolError.message}` : spoolError.message;
     const place = where && !(error instanceof InvalidDocumentError) ? ` (${where})` : '';
     return `${what}${place}${next ? `; ${next}` : ''}.`;

@@ -2,7 +2,7 @@
  * From a printer URI to the library's `Printer`, and the profile to encode for.
  */
 import { getProfile, profileForModel, type PrinterProfile } from '../escpos/profiles.js';
-import { Printer } from '../printer/printer.js';
+import type { Printer } from '../printer/printer.js';
 import type { PrinterIdentity } from '../printer/types.js';
 import type { PrinterTarget } from '../transport/uri.js';
 
@@ -18,7 +18,8 @@ export interface LinkOptions {
  * USB bindings are native modules that commands without a printer never need.
  */
 export async function printerLinkFactory(target: PrinterTarget, options: LinkOptions = {}): Promise<() => Printer> {
-  const { createTransport } = await import('../transport/open.js');
+  // Loaded here, not at startup: commands that never open a printer never load the printer layer.
+  const [{ createTransport }, { Printer }] = await Promise.all([import('../transport/open.js'), import('../printer/printer.js')]);
   return () =>
     new Printer({
       transport: () => createTransport(target),

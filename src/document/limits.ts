@@ -42,3 +42,6 @@ export const QR_CAPACITY = {
   Q: { numeric: 3993, alphanumeric: 2420, byte: 1663 },
   H: { numeric: 3057, alphanumeric: 1852, byte: 1273 },
 } as const;
+
+/** How an inlined PNG image starts (kept here, free of the schema's zod, so the encoder loads without it). */
+export const PNG_DATA_URI_PREFIX = 'data:image/png;base64,';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { barcodeProblem, BARCODE_SYMBOLOGIES } from './barcode-rules.js';
-import { LIMITS } from './limits.js';
+import { LIMITS, PNG_DATA_URI_PREFIX } from './limits.js';
 import { qrCapacityProblem } from './qr-rules.js';
 import { textProblem, utf8Length, type TextRuleOptions } from './text-rules.js';
 import type { ReceiptDocument } from './types.js';
@@ -128,7 +128,7 @@ const pdf417Block = z
   })
   .meta({ title: 'pdf417' });
 
-export const PNG_DATA_URI_PREFIX = 'data:image/png;base64,';
+export { PNG_DATA_URI_PREFIX };
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Checks the URI form and the PNG header (signature, IHDR size) without decoding pixels. */

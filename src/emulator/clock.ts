@@ -1,60 +1,12 @@
 /** Timers behind the print speed and timed faults; tests inject `ManualClock` to stay deterministic. */
 
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock } from '../clock.js';
+
+/** The one clock interface and the manual clock live in src/clock.ts. */
+export { ManualClock, type Clock } from '../clock.js';
 
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
-
-interface ManualTimer {
-  at: number;
-  seq: number;
-  callback: () => void;
-}
-
-/** A clock that moves only when told to: `advance(ms)` runs due timers in time order. */
-export class ManualClock implements Clock {
-  private time = 0;
-  private seq = 0;
-  private timers = new Set<ManualTimer>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const timer = { at: this.time + Math.max(0, ms), seq: this.seq++, callback };
-    this.timers.add(timer);
-    return timer;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as ManualTimer);
-  }
-
-  /** Number of timers waiting. */
-  get pending(): number {
-    return this.timers.size;
-  }
-
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      let next: ManualTimer | undefined;
-      for (const timer of this.timers) {
-        if (timer.at <= until && (!next || timer.at < next.at || (timer.at === next.at && timer.seq < next.seq))) next = timer;
-      }
-      if (!next) break;
-      this.timers.delete(next);
-      this.time = next.at;
-      next.callback();
-    }
-    this.time = until;
-  }
-}

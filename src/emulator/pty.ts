@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { childStarted, stopChild } from '../child-process.js';
 import { MissingProgramError } from '../errors.js';
 import type { PrinterModel } from './printer-model.js';
@@ -53,7 +53,9 @@ export class PtyLink {
       throw new Error(`cannot start socat for the pseudo-terminal: ${spawnError?.message ?? 'unknown error'}`, { cause: spawnError });
     }
     await waitForPaths([hostPath, emulatorPath], socat);
-    const port = new SerialPort({ path: emulatorPath, baudRate: 38400, lock: false, autoOpen: false });
+    // serialport is native: loaded when a pty emulator starts, not when the package is imported.
+    const { SerialPort: SerialPortClass } = await import('serialport');
+    const port = new SerialPortClass({ path: emulatorPath, baudRate: 38400, lock: false, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     this.port = port;
     port.on('error', () => undefined);

@@ -5,8 +5,7 @@
  */
 import { PNG } from 'pngjs';
 import { InvalidDocumentError } from '../errors.js';
-import { LIMITS } from '../document/limits.js';
-import { PNG_DATA_URI_PREFIX } from '../document/schema.js';
+import { LIMITS, PNG_DATA_URI_PREFIX } from '../document/limits.js';
 import { breakRealtimeSequences, safeBandRows } from './realtime-safe.js';
 
 export interface Bitmap {

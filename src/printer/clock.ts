@@ -1,10 +1,9 @@
-/** Time as a parameter, so tests can drive timeouts and backoff deterministically. */
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Time as a parameter, so tests can drive timeouts and backoff deterministically (the interface: src/clock.ts). */
+import { delay, type Clock } from '../clock.js';
 
+export { delay, type Clock };
+
+/** The printer's real clock: its timers never keep a process alive on their own. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => {
@@ -16,9 +15,6 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export function delay(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
 
 /** Resolves with the promise's value, or undefined after `ms` or when it rejects. */
 export function settleWithin<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T | undefined> {

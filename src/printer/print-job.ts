@@ -63,13 +63,13 @@ export class JobRunner {
   async run(connection: Connection | undefined, bytes: Uint8Array, options: PrintOptions): Promise<PrintResult> {
     const { clock, status } = this.settings;
     const jobId = options.jobId;
-    if (!connection) throw new DisconnectedError('printer is not connected', { jobId, mayHavePrinted: false });
+    if (!connection) throw new DisconnectedError('printer is not connected', { transactionId: jobId, mayHavePrinted: false });
 
     if (connection.answersStatus && !this.knownReady(connection)) {
       const current = await status.query(connection, this.settings.statusTimeoutMs).catch((error: unknown) => {
         throw withJob(error, jobId, false);
       });
-      const fault = statusFault(current, { jobId, mayHavePrinted: false });
+      const fault = statusFault(current, { transactionId: jobId, mayHavePrinted: false });
       if (fault) throw fault;
       if (connection.mode === 'unknown') {
         await this.settings.probe.probeConfirmation(connection, true).catch((error: unknown) => {
@@ -103,7 +103,7 @@ export class JobRunner {
     const deadline = (message: string) =>
       new Promise<never>((_, reject) => {
         clock.clearTimeout(timer);
-        timer = clock.setTimeout(() => reject(new ConfirmTimeoutError(message, { jobId, mayHavePrinted: true })), timeoutMs);
+        timer = clock.setTimeout(() => reject(new ConfirmTimeoutError(message, { transactionId: jobId, mayHavePrinted: true })), timeoutMs);
       });
     try {
       // A link that stops taking bytes (a hung printer behind a full buffer) gets the same time,
@@ -138,7 +138,7 @@ export class JobRunner {
     } catch (reason) {
       if (reason instanceof JobFault) {
         await this.clearAfterFault(connection);
-        throw statusFault(reason.status, { jobId, mayHavePrinted: true }) ?? new PaperEndError(undefined, { jobId });
+        throw statusFault(reason.status, { transactionId: jobId, mayHavePrinted: true }) ?? new PaperEndError(undefined, { transactionId: jobId });
       }
       throw withJob(reason, jobId, true);
     } finally {
@@ -165,7 +165,7 @@ export class JobRunner {
   private async sendUnconfirmed(connection: Connection, bytes: Uint8Array, options: PrintOptions): Promise<PrintResult> {
     if (!options.allowUnconfirmed) {
       // Nothing is written: an unconfirmable copy printed now would be a silent duplicate later.
-      throw new OneWayError(undefined, { jobId: options.jobId, mayHavePrinted: false });
+      throw new OneWayError(undefined, { transactionId: options.jobId, mayHavePrinted: false });
     }
     const payload = frameJob(bytes, connection.asbMask, new Uint8Array(0));
     await connection.write(payload).catch((error: unknown) => {

@@ -7,7 +7,7 @@
  * probe.ts (probe and confirmation mode), print-job.ts (the job path), status-tracker.ts (DLE EOT
  * and the last known status), status-poller.ts and reconnector.ts (timers while connected / after a drop).
  */
-import { EventEmitter } from 'node:events';
+import { SafeEmitter } from '../safe-emitter.js';
 import { DisconnectedError, OneWayError, TransportClosedError } from '../errors.js';
 import type { Transport } from '../transport/interface.js';
 import { systemClock, type Clock } from './clock.js';
@@ -85,7 +85,7 @@ export class Printer implements PrinterLink {
   private readonly makeTransport: () => Transport;
   private readonly clock: Clock;
   private readonly timeouts: Required<PrinterTimeouts>;
-  private readonly emitter = new EventEmitter();
+  private readonly emitter = new SafeEmitter();
   private readonly statusTracker: StatusTracker;
   private readonly probe: ConnectionProbe;
   private readonly jobs: JobRunner;

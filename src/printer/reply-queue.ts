@@ -4,6 +4,7 @@
  * reply, so that reply is never taken for the next request's answer; a tombstone expires after
  * `lateWindowMs`, in case the printer never answers it at all.
  */
+import { ReplyTimeoutError } from '../errors.js';
 import type { Clock } from './clock.js';
 
 interface Entry<T> {
@@ -14,7 +15,8 @@ interface Entry<T> {
   expiresAt?: number;
 }
 
-export class ReplyTimeoutError extends Error {}
+/** Re-exported where the printer layer always found it; the class lives in errors.ts. */
+export { ReplyTimeoutError };
 
 export interface PendingReply<T> {
   promise: Promise<T>;

@@ -4,6 +4,7 @@
  */
 import {
   CoverOpenError,
+  needsAPerson,
   CutterError,
   OfflineError,
   PaperEndError,
@@ -140,12 +141,8 @@ export function isJobFault(status: PrinterStatus): boolean {
   );
 }
 
-const ATTENTION_CODES: ReadonlySet<string> = new Set(['PAPER_END', 'COVER_OPEN', 'CUTTER_ERROR', 'UNRECOVERABLE']);
-
-/** True for error codes a person must act on (load paper, close the cover, clear a jam). */
-export function faultNeedsAttention(code: string): boolean {
-  return ATTENTION_CODES.has(code);
-}
+/** True for error codes a person must act on (load paper, close the cover, clear a jam); defined in errors.ts. */
+export const faultNeedsAttention: (code: string) => boolean = needsAPerson;
 
 export function sameStatus(a: PrinterStatus | undefined, b: PrinterStatus | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;

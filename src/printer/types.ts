@@ -2,6 +2,7 @@
  * What the printer layer promises the spool above it. The spool only sees these types,
  * so tests can swap a real `Printer` for any object that keeps the same promises.
  */
+import type { ListenerErrorReport } from '../safe-emitter.js';
 
 /** Decoded printer state, from DLE EOT 1–4 or an ASB frame. Field names are part of the CLI's JSON. */
 export interface PrinterStatus {
@@ -82,6 +83,8 @@ export interface PrinterEvents {
   connected: () => void;
   /** The link went down; the printer layer keeps trying to reconnect. */
   disconnected: (error: Error | undefined) => void;
+  /** A listener of one of these events threw; it was ignored (safe-emitter.ts). */
+  'listener-error': (report: ListenerErrorReport) => void;
 }
 
 /**

@@ -1,17 +1,18 @@
 /**
  * One claimed job's attempt: render it (marked when an earlier attempt may have printed), print
- * it, wait for the confirmation and record the outcome. A failure is classified by the retry
- * policy: wait for the printer to recover, back off, or give up. Every record goes through the
- * context's `persist`, so an outcome is never dropped.
+ * it, wait for the confirmation, then ask the state machine (state-machine.ts) which transition
+ * follows and record it. Every record goes through the context's `persist`, so an outcome is
+ * never dropped.
  */
 import { DisconnectedError, RenderError, StoreError } from '../errors.js';
 import type { PrinterLink, PrintResult } from '../printer/types.js';
 import { describeCause } from './health.js';
 import type { JobRenderer } from './job-renderer.js';
-import { backoffDelay, errorCode, failureAction, mayHavePrinted, type FailureAction, type RetryOptions } from './retry-policy.js';
+import { backoffDelay, errorCode, mayHavePrinted, type RetryOptions } from './retry-policy.js';
+import { decide, type Decision } from './state-machine.js';
 import type { AttemptError, AttemptRef } from './store.js';
 import type { Job } from './types.js';
-import type { Claim, Claimed, Via, WorkerContext } from './worker-context.js';
+import type { Claim, Claimed, PrintTarget, WorkerContext } from './worker-context.js';
 
 /** How long a printer may stay unreachable before its job needs a person (WorkerOptions.unreachableAfterMs). */
 export const DEFAULT_UNREACHABLE_AFTER_MS = 120_000;
@@ -20,9 +21,6 @@ export interface AttemptSetup {
   context: WorkerContext;
   renderer: JobRenderer;
   retry: RetryOptions;
-  linkFor(via: Via): PrinterLink;
-  /** Recorded as the job's `printedOn`. */
-  printedOn(via: Via): string;
   /** The printer needs a person since `at` (the fallback's wait starts then). */
   needsAttentionSince(at: number): void;
   /** How to claim the next job in the commit that records this one; undefined when the worker must not. */
@@ -40,36 +38,35 @@ export class AttemptRunner {
   constructor(private readonly setup: AttemptSetup) {}
 
   /** Prints one claimed job and records the outcome; returns the next job when it was claimed with it. */
-  async run(job: Job, via: Via): Promise<Claimed | undefined> {
+  async run(job: Job, target: PrintTarget): Promise<Claimed | undefined> {
     const { context, renderer } = this.setup;
     const ref: AttemptRef = { jobId: job.id, attempt: job.attempts };
     context.emit('printing', job);
-    const link = this.setup.linkFor(via);
     try {
-      await this.#connect(link, job);
+      await this.#connect(target.link, job);
     } catch (error) {
-      await this.#recordFailure(job, ref, error, via);
+      await this.#recordFailure(job, ref, error, target);
       return;
     }
     // Rendered once connected: a profile chosen from the printer's answers needs the printer.
     let bytes: Uint8Array;
     try {
-      bytes = renderer.takeRenderedAhead(job, via) ?? (await renderer.render(job, via));
+      bytes = renderer.takeRenderedAhead(job, target) ?? (await renderer.render(job, target));
     } catch (error) {
       const failure = new RenderError(`cannot render ${job.transactionId}: ${(error as Error).message}`, { cause: error });
-      await this.#fail(ref, { code: failure.code, message: failure.message, mayHavePrinted: false }, failure);
+      await this.#recordFailure(job, ref, failure, target, false);
       return;
     }
     let result: PrintResult;
     try {
-      result = await this.#print(link, bytes, job, ref, via);
+      result = await this.#print(target, bytes, job, ref);
     } catch (error) {
-      await this.#recordFailure(job, ref, error, via);
+      await this.#recordFailure(job, ref, error, target);
       return;
     }
     this.#failureStreak = 0;
     this.#unreachableSince = undefined;
-    const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: this.setup.printedOn(via) };
+    const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: target.name };
     const { printed, next } = await this.#recordPrinted(ref, outcome);
     if (printed) {
       context.emit('printed', printed);
@@ -84,14 +81,14 @@ export class AttemptRunner {
       await link.connect();
     } catch (error) {
       // Nothing was written: connecting failed before the job.
-      throw new DisconnectedError((error as Error).message, { jobId: job.transactionId, mayHavePrinted: false, cause: error });
+      throw new DisconnectedError((error as Error).message, { transactionId: job.transactionId, mayHavePrinted: false, cause: error });
     }
   }
 
-  async #print(link: PrinterLink, bytes: Uint8Array, job: Job, ref: AttemptRef, via: Via): Promise<PrintResult> {
+  async #print(target: PrintTarget, bytes: Uint8Array, job: Job, ref: AttemptRef): Promise<PrintResult> {
     const { context, renderer } = this.setup;
-    await this.#connect(link, job); // the link may have dropped while rendering
-    return link.print(bytes, {
+    await this.#connect(target.link, job); // the link may have dropped while rendering
+    return target.link.print(bytes, {
       jobId: job.transactionId,
       ...(context.options.confirmTimeoutMs === undefined ? {} : { confirmTimeoutMs: context.options.confirmTimeoutMs }),
       allowUnconfirmed: context.options.allowUnconfirmed ?? false,
@@ -100,7 +97,7 @@ export class AttemptRunner {
         context
           .persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now()))
           .catch((error: unknown) => context.report(error));
-        renderer.renderAhead(job, via);
+        renderer.renderAhead(job, target);
       },
     });
   }
@@ -117,7 +114,7 @@ export class AttemptRunner {
     if (claim) {
       try {
         const { printed, next } = await store.completeAndClaim(ref, outcome, claim.request, clock.now());
-        return { printed, next: next && { job: next, via: claim.via } };
+        return { printed, next: next && { job: next, target: claim.target } };
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
         report(error);
@@ -127,25 +124,32 @@ export class AttemptRunner {
     return { printed, next: undefined };
   }
 
-  async #recordFailure(job: Job, ref: AttemptRef, error: unknown, via: Via): Promise<void> {
+  /** Asks the state machine what follows the failure and records it. */
+  async #recordFailure(job: Job, ref: AttemptRef, error: unknown, target: PrintTarget, printed = mayHavePrinted(error)): Promise<void> {
     const failure = error instanceof Error ? error : new Error(String(error));
-    const attemptError: AttemptError = { code: errorCode(error), message: failure.message, mayHavePrinted: mayHavePrinted(error) };
-    const policy = failurePolicy(error, via);
+    const attemptError: AttemptError = { code: errorCode(error), message: failure.message, mayHavePrinted: printed };
+    const policy = { maxFailures: this.setup.retry.maxFailures, watchesRecovery: target.watchesRecovery };
+    const decision: Decision = decide(job, { kind: 'attempt-failed', error: attemptError, policy });
     const now = this.setup.context.clock.now();
-    if (policy.action === 'wait-for-recovery') return this.#waitForRecovery(ref, attemptError, now);
-    const away = policy.action === 'backoff' && !policy.countsTowardGiveUp;
-    if (!away) this.#unreachableSince = undefined;
-    else if (now - (this.#unreachableSince ??= now) >= (this.setup.context.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS)) {
-      // Backing off forever hides a printer that is switched off or unplugged: a person must look.
-      const seconds = Math.round((now - this.#unreachableSince) / 1000);
-      const unreachable = { ...attemptError, code: 'PRINTER_UNREACHABLE', message: `printer unreachable for ${seconds} s: ${failure.message}` };
-      return this.#waitForRecovery(ref, unreachable, now);
+    if (decision.transition === 'retry' && !decision.countsTowardGiveUp) {
+      const since = (this.#unreachableSince ??= now);
+      if (now - since >= (this.setup.context.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS)) {
+        // Backing off forever hides a printer that is switched off or unplugged: a person must look.
+        const seconds = Math.round((now - since) / 1000);
+        const unreachable = { ...attemptError, code: 'PRINTER_UNREACHABLE', message: `printer unreachable for ${seconds} s: ${failure.message}` };
+        return this.#waitForRecovery(ref, unreachable, now);
+      }
+    } else if (decision.transition !== 'needsAttention') this.#unreachableSince = undefined;
+    switch (decision.transition) {
+      case 'needsAttention':
+        return this.#waitForRecovery(ref, attemptError, now);
+      case 'fail':
+        return this.#fail(ref, attemptError, failure);
+      case 'retry':
+        return this.#retry(ref, attemptError, failure, decision.countsTowardGiveUp, now);
+      default:
+        throw new Error(`the state machine answered ${decision.transition} for a failed attempt`);
     }
-    const counts = policy.action === 'backoff' && policy.countsTowardGiveUp;
-    if (policy.action === 'give-up' || (counts && job.failures + 1 >= this.setup.retry.maxFailures)) {
-      return this.#fail(ref, attemptError, failure);
-    }
-    return this.#retry(ref, attemptError, failure, counts, now);
   }
 
   async #waitForRecovery(ref: AttemptRef, attemptError: AttemptError, now: number): Promise<void> {
@@ -172,11 +176,4 @@ export class AttemptRunner {
     );
     if (retrying) emit('retrying', { job: retrying, error: failure, delayMs });
   }
-}
-
-/** The retry policy's answer for `error`; the fallback has no recovery watch of its own, so its faults back off instead. */
-function failurePolicy(error: unknown, via: Via): FailureAction {
-  const policy = failureAction(error);
-  if (via === 'fallback' && policy.action === 'wait-for-recovery') return { action: 'backoff', countsTowardGiveUp: false };
-  return policy;
 }

@@ -1,4 +1,5 @@
 /** Turns what the worker observed of a printer into the answer `spool.health()` gives. */
+import type { ErrorCode } from '../errors.js';
 import type { PrinterStatus } from '../printer/types.js';
 import type { HealthReason, PrinterHealth } from './types.js';
 
@@ -38,15 +39,17 @@ export function sameHealth(a: PrinterHealth | undefined, b: PrinterHealth): bool
 
 /** "paper out on front": the cause as a cashier reads it. */
 export function describeCause(code: string, printer: string): string {
-  const what: Record<string, string> = {
-    PAPER_END: 'paper out',
-    COVER_OPEN: 'cover open',
-    CUTTER_ERROR: 'cutter jammed',
-    UNRECOVERABLE: 'unrecoverable error (switch the printer off and on)',
-  };
-  return `${what[code] ?? code.toLowerCase().replace(/_/g, ' ')} on ${printer}`;
+  const what: string | undefined = (CAUSE as Partial<Record<string, string>>)[code];
+  return `${what ?? code.toLowerCase().replace(/_/g, ' ')} on ${printer}`;
 }
 
+/** The causes a cashier reads; other codes read as themselves ("offline", "confirm timeout"). */
+const CAUSE = {
+  PAPER_END: 'paper out',
+  COVER_OPEN: 'cover open',
+  CUTTER_ERROR: 'cutter jammed',
+  UNRECOVERABLE: 'unrecoverable error (switch the printer off and on)',
+} as const satisfies Partial<Record<ErrorCode, string>>;
 /** How old a worker's heartbeat may be before `health()` says no worker serves the printer. */
 export const DEFAULT_WORKER_STALE_MS = 15_000;
 

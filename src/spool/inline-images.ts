@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidDocumentError, type ValidationIssue } from '../errors.js';
-import { LIMITS } from '../document/limits.js';
-import { PNG_DATA_URI_PREFIX } from '../document/schema.js';
+import { LIMITS, PNG_DATA_URI_PREFIX } from '../document/limits.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Largest file whose base64 form still fits in LIMITS.maxImageDataUriBytes. */

@@ -27,7 +27,8 @@ export function processAlive(pid: number): boolean {
 
 export class LeaseHolder {
   #held = false;
-  #renewTimer: NodeJS.Timeout | undefined;
+  #renewTimer: unknown;
+  #renewing = false;
   #lastHeartbeat = -Infinity;
   readonly #owner: LeaseOwner;
 
@@ -47,11 +48,21 @@ export class LeaseHolder {
   /** True once this worker holds the lease (taking it now if it is free). */
   async hold(): Promise<boolean> {
     if (this.#held) return true;
+    return this.resetInDoubt();
+  }
+
+  /**
+   * Takes (or renews) the lease and, holding it, re-queues the printer's jobs left in doubt by
+   * whoever held it before (or by this worker before a restart, or an attempt whose outcome was
+   * lost): they print again, marked. False, and nothing reset, if another holder has the printer:
+   * the lease's fencing leaves that holder's job alone.
+   */
+  async resetInDoubt(): Promise<boolean> {
     const { store, printer, clock } = this.context;
+    this.#held = false;
     const acquired =
       (await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner)) || (await this.#takeOverDeadHolder());
     if (!acquired) return false;
-    // Whoever held the printer before us (or we, before a restart) may have left jobs half done.
     await store.resetInDoubt(
       printer,
       `in doubt: the attempt was interrupted; ${this.holderId} took the printer and reprints it marked`,
@@ -61,21 +72,22 @@ export class LeaseHolder {
     return true;
   }
 
-  /**
-   * Forgets the lease without giving it back, so the next `hold()` takes it again and resets the
-   * printer's jobs in doubt (the lease's fencing leaves another holder's job alone).
-   */
-  forget(): void {
-    this.#held = false;
-  }
-
+  /** Renews every third of the time-to-live on the worker's clock (a test advances it). */
   startRenewing(): void {
-    this.#renewTimer = setInterval(() => void this.#renew(), Math.max(10, this.ttlMs / 3));
-    this.#renewTimer.unref();
+    this.#renewing = true;
+    this.#scheduleRenewal();
   }
 
   stopRenewing(): void {
-    clearInterval(this.#renewTimer);
+    this.#renewing = false;
+    this.context.clock.clearTimeout(this.#renewTimer);
+  }
+
+  #scheduleRenewal(): void {
+    if (!this.#renewing) return;
+    this.#renewTimer = this.context.clock.setTimeout(() => {
+      void this.#renew().finally(() => this.#scheduleRenewal());
+    }, Math.max(10, this.ttlMs / 3));
   }
 
   /** Gives the lease back (when `handBack`, i.e. nothing is left in flight), else lets it expire. */

@@ -1,6 +1,6 @@
 /** Keeps an outcome from being dropped: a store write is tried until the store takes it. */
+import { delay, type Clock } from '../clock.js';
 import { StoreError } from '../errors.js';
-import { delay } from './wakeup.js';
 
 /**
  * Retries `write` while it fails with a `StoreError` (other errors are thrown). Gives up, with
@@ -11,6 +11,7 @@ export async function persistUntilStored<T>(
   write: () => Promise<T>,
   report: (error: unknown) => void,
   abandoned: () => boolean,
+  clock: Clock,
 ): Promise<T | undefined> {
   for (let failures = 0; ; failures++) {
     try {
@@ -19,7 +20,7 @@ export async function persistUntilStored<T>(
       if (!(error instanceof StoreError)) throw error;
       report(error);
       if (abandoned()) return undefined;
-      await delay(Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
+      await delay(clock, Math.min(5000, 50 * 2 ** Math.min(failures, 7)));
       if (abandoned()) return undefined;
     }
   }

@@ -5,7 +5,8 @@
  */
 import type { PrinterIdentity, PrinterLink, PrinterStatus } from '../printer/types.js';
 import { healthFromStatus, healthUnreachable, sameHealth } from './health.js';
-import { errorCode, FAILURE_POLICY } from './retry-policy.js';
+import { errorCode } from './retry-policy.js';
+import { decide } from './state-machine.js';
 import type { Job, PrinterHealth } from './types.js';
 import type { WorkerContext } from './worker-context.js';
 
@@ -73,10 +74,7 @@ export class PrinterWatch {
   async resumeIfRecovered(head: Job | undefined): Promise<boolean> {
     const health = this.#health;
     if (!health?.ready || health.observedAt === null) return false;
-    const waitingForPrinter =
-      head !== undefined &&
-      health.observedAt >= head.updatedAt &&
-      (head.state === 'needs-attention' || (head.state === 'retrying' && waitsForPrinter(head.lastErrorCode)));
+    const waitingForPrinter = head !== undefined && decide(head, { kind: 'printer-ready', observedAt: health.observedAt }).transition === 'resume';
     const wasInAttention = this.#attentionSince !== undefined && health.observedAt >= this.#attentionSince;
     if (!waitingForPrinter && !wasInAttention) return false;
     const { store, printer, clock, emit } = this.context;
@@ -105,10 +103,4 @@ export class PrinterWatch {
     this.context.emit('status', health);
     if (health.ready && !previous?.ready) this.wake();
   }
-}
-
-/** Backoff for a printer that was away (not the job's fault): its return ends the wait. */
-function waitsForPrinter(code: string | null): boolean {
-  const policy = FAILURE_POLICY[code ?? ''];
-  return policy?.action === 'backoff' && !policy.countsTowardGiveUp;
 }

@@ -2,7 +2,7 @@
  * What the worker does after a failed attempt, as a table keyed by error code (in the manner of
  * graphile-worker's RETRYABLE_ERROR_CODES), plus the backoff schedule.
  */
-import { isReceiptSpoolError } from '../errors.js';
+import { isErrorCode, needsAPerson, UNKNOWN, type ErrorCode } from '../errors.js';
 
 export type FailureAction =
   /** A person must act: `needs-attention`, resumed when the printer reports recovery. No attempt used up. */
@@ -12,11 +12,12 @@ export type FailureAction =
   /** Retrying cannot help (bad configuration, unprintable document): `failed` until `retry`. */
   | { action: 'give-up' };
 
-export const FAILURE_POLICY: Readonly<Record<string, FailureAction>> = {
-  PAPER_END: { action: 'wait-for-recovery' },
-  COVER_OPEN: { action: 'wait-for-recovery' },
-  CUTTER_ERROR: { action: 'wait-for-recovery' },
-  UNRECOVERABLE: { action: 'wait-for-recovery' },
+const WAIT_FOR_RECOVERY: FailureAction = { action: 'wait-for-recovery' };
+/** A code not listed below (or none): bounded by `maxFailures`, as the fault may be the job's own. */
+const UNKNOWN_FAILURE: FailureAction = { action: 'backoff', countsTowardGiveUp: true };
+
+/** The faults no person clears (those that need one wait for recovery: `needsAPerson`). */
+export const FAILURE_POLICY = {
   // The printer is away, not the job's fault: retried for as long as it takes.
   DISCONNECTED: { action: 'backoff', countsTowardGiveUp: false },
   OFFLINE: { action: 'backoff', countsTowardGiveUp: false },
@@ -25,30 +26,26 @@ export const FAILURE_POLICY: Readonly<Record<string, FailureAction>> = {
   TRANSPORT_CLOSED: { action: 'backoff', countsTowardGiveUp: false },
   // The printer held data back past the write's deadline (paper out on a one-way printer, offline).
   NOT_ACCEPTING: { action: 'backoff', countsTowardGiveUp: false },
-  // Someone else holds the device, or the OS gave it the wrong driver: a person must act.
-  DEVICE_BUSY: { action: 'wait-for-recovery' },
-  USB_DRIVER: { action: 'wait-for-recovery' },
   // May be the job itself (a document the printer chokes on): bounded by `maxFailures`.
   CONFIRM_TIMEOUT: { action: 'backoff', countsTowardGiveUp: true },
   ONE_WAY: { action: 'give-up' },
   RENDER_FAILED: { action: 'give-up' },
-};
+} as const satisfies Partial<Record<ErrorCode, FailureAction>>;
 
-const UNKNOWN_FAILURE: FailureAction = { action: 'backoff', countsTowardGiveUp: true };
-
-export function failureAction(error: unknown): FailureAction {
-  const code = errorCode(error);
-  const listed = FAILURE_POLICY[code];
-  if (listed) return listed;
-  if (isReceiptSpoolError(error) && (error as { needsAttention?: unknown }).needsAttention === true) {
-    return { action: 'wait-for-recovery' };
-  }
-  return UNKNOWN_FAILURE;
+/** What the worker does after a failure with `code` (as recorded on the job). */
+export function failureActionForCode(code: string | null): FailureAction {
+  if (code === null || !isErrorCode(code)) return UNKNOWN_FAILURE;
+  if (needsAPerson(code)) return WAIT_FOR_RECOVERY;
+  return (FAILURE_POLICY as Partial<Record<ErrorCode, FailureAction>>)[code] ?? UNKNOWN_FAILURE;
 }
 
-export function errorCode(error: unknown): string {
+export function failureAction(error: unknown): FailureAction {
+  return failureActionForCode(errorCode(error));
+}
+
+export function errorCode(error: unknown): ErrorCode {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
+  return isErrorCode(code) ? code : UNKNOWN;
 }
 
 /** `false` only when the error proves nothing reached the paper. */

@@ -2,18 +2,17 @@
  * The spool's public face: `openSpool()` gives a `Spool` that accepts receipts (durably,
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
-import { EventEmitter } from 'node:events';
 import { CardDataError, InvalidDocumentError, StoreError, UnknownTransactionError, type ValidationIssue } from '../errors.js';
-import { readReceiptLeniently } from '../document/lenient.js';
+import { SafeEmitter } from '../safe-emitter.js';
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import { DEFAULT_WORKER_STALE_MS, judgeHealth } from './health.js';
-import { inlineImageFilesLeniently } from './inline-images.js';
 import { isPostgresUrl } from './postgres/connect.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
 import {
+  DEFAULT_PRINTER,
   systemClock,
   type Clock,
   type HistoryEntry,
@@ -27,7 +26,7 @@ import {
 import { watchHistory, waitForPrinted, type WaitForOptions, type WatchOptions } from './watch.js';
 import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
 
-export const DEFAULT_PRINTER = 'default';
+export { DEFAULT_PRINTER };
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface SpoolOptions {
@@ -89,7 +88,7 @@ function openStore(options: SpoolOptions): SpoolStore {
   });
 }
 
-export class Spool extends EventEmitter {
+export class Spool extends SafeEmitter {
   readonly #store: SpoolStore;
   readonly #clock: Clock;
   readonly #allowCardNumbers: boolean;
@@ -118,6 +117,8 @@ export class Spool extends EventEmitter {
    * returns the stored job (`created: false`) and prints nothing more.
    */
   async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
+    // Loaded at the first submit: a program (or CLI command) that only reads the spool never loads the reader.
+    const [{ inlineImageFilesLeniently }, { readReceiptLeniently }] = await Promise.all([import('./inline-images.js'), import('../document/lenient.js')]);
     const inlined = await inlineImageFilesLeniently(input, options.baseDir ?? process.cwd());
     const read = readReceiptLeniently(inlined.document, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
     if (!read.ok) throw read.error;

@@ -5,6 +5,7 @@
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import type { ConfirmationMode, Guarantee, PrinterIdentity, PrinterStatus } from '../printer/types.js';
+import type { ListenerErrorReport } from '../safe-emitter.js';
 
 /**
  * `queued → sending → confirming → printed`, with `retrying` (transient fault, backoff),
@@ -25,6 +26,9 @@ export type JobState = (typeof JobState)[keyof typeof JobState];
 
 /** `original`: the receipt as submitted; `reprint`: an operator's marked copy. */
 export type JobKind = 'original' | 'reprint';
+
+/** The logical printer of a document that names none. */
+export const DEFAULT_PRINTER = 'default';
 
 export interface Job {
   id: number;
@@ -133,11 +137,8 @@ export interface SubmitResult {
   warnings: DocumentWarning[];
 }
 
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+/** The spool's clock: `now` for its records, timers for its sleeps, lease and retries (src/clock.ts). */
+export { systemClock, type Clock } from '../clock.js';
 
 /** Event payloads, on the spool and on each worker. */
 export interface SpoolEvents {
@@ -158,4 +159,6 @@ export interface SpoolEvents {
   status: (health: PrinterHealth) => void;
   /** The store refused an operation; the worker keeps running and tries again. */
   'store-error': (error: Error) => void;
+  /** A listener of one of these events threw; it was ignored and printing went on (safe-emitter.ts). */
+  'listener-error': (report: ListenerErrorReport) => void;
 }

@@ -1,7 +1,12 @@
 /** A sleep that ends early when woken; a wake with nobody asleep ends the next sleep at once. */
+import type { Clock } from '../clock.js';
+
 export class Wakeup {
   #pending = false;
   #wakeSleeper: (() => void) | undefined;
+
+  /** Sleeps run on `clock`'s timers: a test drives them by advancing its clock. */
+  constructor(private readonly clock: Clock) {}
 
   wake(): void {
     if (this.#wakeSleeper) this.#wakeSleeper();
@@ -15,16 +20,12 @@ export class Wakeup {
     }
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.#wakeSleeper = undefined;
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
+      const timer = this.clock.setTimeout(done, Math.max(0, ms));
       this.#wakeSleeper = done;
     });
   }
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,12 +1,22 @@
 /** What the worker shares with its helpers (lease, attempt, watch, renderer): nothing else is shared. */
+import type { PrinterLink } from '../printer/types.js';
+import type { TargetRenderer } from './job-renderer.js';
 import type { SpoolStore } from './store.js';
 import type { Clock, Job } from './types.js';
 import type { WorkerEvents, WorkerOptions } from './worker-options.js';
 
 export type Emit = <E extends keyof WorkerEvents>(event: E, ...args: Parameters<WorkerEvents[E]>) => void;
 
-/** Which link a job goes to: the printer's own, or its fallback after a long `needs-attention`. */
-export type Via = 'primary' | 'fallback';
+/** Where a job prints: the printer's own link, or its fallback after a long `needs-attention`. */
+export interface PrintTarget {
+  /** Recorded as the job's `printedOn`. */
+  readonly name: string;
+  readonly link: PrinterLink;
+  /** This target's bytes for a job (its configured renderer, or the encoder for its profile). */
+  readonly renderer: TargetRenderer;
+  /** False on the fallback: nothing watches it for recovery, so its faults back off instead of waiting. */
+  readonly watchesRecovery: boolean;
+}
 
 export interface ClaimRequest {
   printer: string;
@@ -17,12 +27,12 @@ export interface ClaimRequest {
 /** How the worker would claim its next job now, and where that job would print. */
 export interface Claim {
   request: ClaimRequest;
-  via: Via;
+  target: PrintTarget;
 }
 
 export interface Claimed {
   job: Job;
-  via: Via;
+  target: PrintTarget;
 }
 
 export interface WorkerContext {

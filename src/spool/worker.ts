@@ -5,23 +5,24 @@
  * long `needs-attention` its jobs go to the fallback (fallback.ts). This file is the lifecycle
  * and the loop; every store write that records an outcome goes through `#persist`.
  */
-import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreError } from '../errors.js';
+import { SafeEmitter, type ListenerErrorReport } from '../safe-emitter.js';
 import type { PrinterLink } from '../printer/types.js';
 import { AttemptRunner } from './attempt.js';
 import { DigitalCopyWatch } from './digital-copy.js';
 import { Fallback } from './fallback.js';
-import { JobRenderer } from './job-renderer.js';
+import { JobRenderer, TargetRenderer } from './job-renderer.js';
 import { LeaseHolder } from './lease.js';
 import { persistUntilStored } from './persist.js';
 import { PrinterWatch } from './printer-watch.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
+import { decide } from './state-machine.js';
 import type { SpoolStore } from './store.js';
 import { systemClock, type Clock, type PrinterHealth } from './types.js';
 import { Wakeup } from './wakeup.js';
-import type { Claim, Claimed, Emit, Via, WorkerContext } from './worker-context.js';
+import type { Claim, Claimed, Emit, PrintTarget, WorkerContext } from './worker-context.js';
 import type { WorkerEvents, WorkerOptions } from './worker-options.js';
 
 export type { FallbackOptions, WorkerEvents, WorkerOptions } from './worker-options.js';
@@ -32,20 +33,23 @@ export interface Worker {
   off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
 }
 
-export class Worker extends EventEmitter {
+export class Worker extends SafeEmitter {
   readonly printer: string;
   readonly holderId: string;
   readonly #store: SpoolStore;
   readonly #options: WorkerOptions;
   readonly #clock: Clock;
   readonly #forward: Emit;
-  readonly #wakeup = new Wakeup();
+  readonly #wakeup: Wakeup;
   readonly #pollMs: number;
   readonly #lease: LeaseHolder;
   readonly #watch: PrinterWatch;
   readonly #fallback: Fallback | undefined;
   readonly #digitalCopy: DigitalCopyWatch | undefined;
   readonly #attempts: AttemptRunner;
+  /** The printer's own link, and the fallback's (when configured). */
+  readonly #primary: PrintTarget;
+  readonly #fallbackTarget: PrintTarget | undefined;
   #link: PrinterLink | undefined;
   #loop: Promise<void> | undefined;
   #stopping = false;
@@ -60,6 +64,7 @@ export class Worker extends EventEmitter {
     this.printer = options.printer;
     this.holderId = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#clock = options.clock ?? systemClock;
+    this.#wakeup = new Wakeup(this.#clock);
     this.#forward = forward;
     this.#pollMs = options.pollMs ?? 1000;
     const context: WorkerContext = {
@@ -75,13 +80,28 @@ export class Worker extends EventEmitter {
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
     if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
-    const linkFor = (via: Via): PrinterLink => (via === 'fallback' ? this.#fallback!.link : this.#link!);
+    const primaryLink = (): PrinterLink => this.#link!;
+    this.#primary = {
+      name: this.printer,
+      get link() {
+        return primaryLink();
+      },
+      renderer: new TargetRenderer(primaryLink, options.render, options.profile),
+      watchesRecovery: true,
+    };
+    const fallback = this.#fallback;
+    this.#fallbackTarget = fallback && {
+      name: fallback.name,
+      get link() {
+        return fallback.link;
+      },
+      renderer: new TargetRenderer(() => fallback.link, options.render, options.fallback?.profile),
+      watchesRecovery: false,
+    };
     this.#attempts = new AttemptRunner({
       context,
-      renderer: new JobRenderer(context, linkFor),
+      renderer: new JobRenderer(context),
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      linkFor,
-      printedOn: (via) => (via === 'fallback' ? this.#fallback!.name : this.printer),
       needsAttentionSince: (at) => this.#watch.needsAttentionSince(at),
       nextClaim: () => (!this.#stopping && this.#lease.held ? this.#claim() : undefined),
     });
@@ -135,16 +155,22 @@ export class Worker extends EventEmitter {
     this.#stopping = true;
     this.#lease.stopRenewing();
     this.#wakeup.wake();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    let timer: unknown;
+    const timedOut = new Promise<boolean>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), timeoutMs)));
     const finished = await Promise.race([this.#loop.then(() => true), timedOut]);
-    clearTimeout(timer);
+    this.#clock.clearTimeout(timer);
     this.#abandoned = !finished;
     this.#unwatch?.();
     this.#link?.off('status', this.#watch.onStatus);
     await this.#lease.release(finished);
     if (typeof this.#options.link === 'function') await this.#link?.close().catch(() => {});
     await this.#fallback?.close();
+  }
+
+  /** A failure of this worker's own listener is announced on the spool too. */
+  protected override listenerFailed(report: ListenerErrorReport): void {
+    super.listenerFailed(report);
+    this.#forward('listener-error', report);
   }
 
   #emit: Emit = (event, ...args) => {
@@ -161,7 +187,7 @@ export class Worker extends EventEmitter {
         if (next) {
           const claimed = next;
           next = undefined;
-          next = await this.#attempts.run(claimed.job, claimed.via);
+          next = await this.#attempts.run(claimed.job, claimed.target);
           continue;
         }
         this.#store.check();
@@ -172,7 +198,7 @@ export class Worker extends EventEmitter {
         const claim = this.#claim();
         const job = await this.#store.claimJob(claim.request, this.#clock.now());
         storeFailures = 0;
-        if (job) next = await this.#attempts.run(job, claim.via);
+        if (job) next = await this.#attempts.run(job, claim.target);
         else await this.#idle();
       } catch (error) {
         storeFailures++;
@@ -181,7 +207,7 @@ export class Worker extends EventEmitter {
       }
     }
     // Stopped with a job claimed but not sent: it goes back untouched (no mark for it).
-    if (next) {
+    if (next && decide(next.job, { kind: 'not-sent' }).transition === 'return') {
       const ref = { jobId: next.job.id, attempt: next.job.attempts };
       await this.#persist(() => this.#store.returnJob(ref, this.#clock.now())).catch((error: unknown) => this.#report(error));
     }
@@ -189,18 +215,18 @@ export class Worker extends EventEmitter {
 
   /** The claim for the printer's next job: from the fallback, with the jobs waiting on the printer, once it took over. */
   #claim(): Claim {
-    const via: Via = this.#fallback?.isActive(this.#watch.attentionSince) ? 'fallback' : 'primary';
-    return { request: { printer: this.printer, holder: this.holderId, includeAttention: via === 'fallback' }, via };
+    const onFallback = this.#fallbackTarget !== undefined && this.#fallback!.isActive(this.#watch.attentionSince);
+    const target = onFallback ? this.#fallbackTarget! : this.#primary;
+    return { request: { printer: this.printer, holder: this.holderId, includeAttention: onFallback }, target };
   }
 
   /** No job to take: watch the printer, resume jobs waiting on it, and sleep until something may change. */
   async #idle(): Promise<void> {
     const head = await this.#store.headJob(this.printer);
-    if (head && (head.state === 'sending' || head.state === 'confirming')) {
+    if (head && decide(head, { kind: 'outcome-lost' }).transition === 'inDoubt') {
       // Nothing is in flight while idle, so its outcome was lost (not a store error: those are
-      // retried by persistUntilStored). Taking the lease again re-queues it in doubt, marked,
-      // instead of leaving it to block the queue.
-      this.#lease.forget();
+      // retried by persistUntilStored): re-queued in doubt, marked, instead of blocking the queue.
+      await this.#lease.resetInDoubt();
       return;
     }
     if (head?.state === 'needs-attention') this.#watch.needsAttentionSince(head.updatedAt);
@@ -221,7 +247,7 @@ export class Worker extends EventEmitter {
 
   /** Every store write that records an outcome: retried until it lands, or the worker was abandoned at stop. */
   #persist<T>(write: () => Promise<T>): Promise<T | undefined> {
-    return persistUntilStored(write, (error) => this.#report(error), () => this.#abandoned);
+    return persistUntilStored(write, (error) => this.#report(error), () => this.#abandoned, this.#clock);
   }
 
   #report(error: unknown): void {

@@ -1,4 +1,4 @@
-/** The transport layer's public surface (re-exported by `src/index.ts`). */
+/** The transport layer's public surface (re-exported by `src/index.ts`; the in-memory test double is in `receipt-spool/testing`). */
 export type { PortStatus, Transport, TransportKind, TransportOptions, WriteOptions } from './interface.js';
 export {
   DEFAULT_TCP_PORT,
@@ -15,7 +15,6 @@ export {
   type UsbTarget,
 } from './uri.js';
 export { createTransport, openTransport, type CreateTransportOptions } from './open.js';
-export { MemoryPrinter, MemoryTransport, type MemoryPrinterOptions } from './memory.js';
 export { TcpTransport, type TcpTransportOptions } from './tcp.js';
 export { SerialTransport, XOFF, XON, type SerialPortLike, type SerialPortSettings, type SerialTransportOptions } from './serial.js';
 export {

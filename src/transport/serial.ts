@@ -15,7 +15,6 @@
  * "Inappropriate ioctl for device") work as well as real ports.
  */
 import { stat } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
 import {
   AccessDeniedError,
   DeviceNotFoundError,
@@ -25,7 +24,7 @@ import {
 } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
 import { TransportBase, copyBytes } from './link.js';
-import { hangupAwareBinding, type OpeningBinding } from './serial-hangup.js';
+import type { OpeningBinding } from './serial-hangup.js';
 import { SERIAL_DEFAULTS, unsupportedSerialSetting, type SerialFlowControl, type SerialParity } from './uri.js';
 
 export const XON = 0x11;
@@ -77,19 +76,24 @@ export interface SerialTransportOptions extends TransportOptions {
 
 const DEFAULT_OPEN_TIMEOUT_MS = 5000;
 
-/** Outside Windows, ports read through `hangupAwareBinding`: a hung-up tty is a disconnect, not a busy loop. */
-const unixBinding = process.platform === 'win32' ? undefined : hangupAwareBinding(SerialPort.binding as unknown as OpeningBinding);
-
-function createSerialPort(settings: SerialPortSettings): SerialPortLike {
-  return new SerialPort({
-    ...settings,
-    ...(unixBinding === undefined ? {} : { binding: unixBinding as typeof SerialPort.binding }),
-    // The OS must not interpret XON/XOFF (see the file comment).
-    xon: false,
-    xoff: false,
-    xany: false,
-    autoOpen: false,
-  });
+/**
+ * serialport (native) and the hang-up-aware binding load at the first serial port, not when the
+ * package is imported. Outside Windows, ports read through `hangupAwareBinding`: a hung-up tty is
+ * a disconnect, not a busy loop.
+ */
+async function loadPortFactory(): Promise<(settings: SerialPortSettings) => SerialPortLike> {
+  const [{ SerialPort }, { hangupAwareBinding }] = await Promise.all([import('serialport'), import('./serial-hangup.js')]);
+  const unixBinding = process.platform === 'win32' ? undefined : hangupAwareBinding(SerialPort.binding as unknown as OpeningBinding);
+  return (settings) =>
+    new SerialPort({
+      ...settings,
+      ...(unixBinding === undefined ? {} : { binding: unixBinding as typeof SerialPort.binding }),
+      // The OS must not interpret XON/XOFF (see the file comment).
+      xon: false,
+      xoff: false,
+      xany: false,
+      autoOpen: false,
+    });
 }
 
 export class SerialTransport extends TransportBase implements Transport {
@@ -134,7 +138,7 @@ export class SerialTransport extends TransportBase implements Transport {
 
   async #openPort(): Promise<void> {
     const options = this.#options;
-    const port = (options.createPort ?? createSerialPort)({
+    const port = (options.createPort ?? (await loadPortFactory()))({
       path: options.path,
       baudRate: options.baudRate ?? SERIAL_DEFAULTS.baudRate,
       dataBits: options.dataBits ?? SERIAL_DEFAULTS.dataBits,

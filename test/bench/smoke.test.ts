@@ -1,5 +1,5 @@
 /**
- * The bench harness keeps working: `bench/run.ts --smoke` runs all eight parts at tiny sizes and
+ * The bench harness keeps working: `bench/run.ts --smoke` runs all nine parts at tiny sizes and
  * writes results.json with every part's figures as numbers with units. No timing is asserted. The
  * fleet part needs PostgreSQL (RECEIPT_SPOOL_TEST_PG); without it, it must say how to run it.
  */
@@ -23,7 +23,7 @@ it('bench smoke run writes every part with numeric figures and units', () => {
     const results = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
     expect(results.smoke).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(results.parts).sort()).toEqual(['encoding', 'first-byte', 'fleet', 'images', 'link', 'preview', 'scale', 'submit']);
+    expect(Object.keys(results.parts).sort()).toEqual(['cli-startup', 'encoding', 'first-byte', 'fleet', 'images', 'link', 'preview', 'scale', 'submit']);
     for (const part of Object.values(results.parts)) {
       if (part.part === 'fleet' && !postgres.available) {
         expect(part.notes.join(' ')).toContain('scripts/pg-test-cluster.sh run -- npm run bench fleet');

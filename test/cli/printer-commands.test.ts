@@ -175,7 +175,9 @@ describe('worker', () => {
     expect(copies.some((r) => r.complete)).toBe(true);
     // At most one unmarked copy: every copy after the first carries the reprint mark.
     expect(copies.filter((r) => !r.text.includes('REPRINT')).length).toBeLessThanOrEqual(1);
-    if (copies.length > 1) expect(copies.at(-1)!.text).toContain('REPRINT');
+    // The job was in flight when the worker died: the restarted worker's copy is the last, complete and marked.
+    expect(copies.at(-1)).toMatchObject({ complete: true });
+    expect(copies.at(-1)!.text).toContain('REPRINT');
   });
 
   it('exits 2 for a bad printer URI or a bad --fallback', async () => {

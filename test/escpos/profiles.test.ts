@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { getProfile, printerProfileSchema, profileForModel, profiles } from '../../src/escpos/profiles.js';
+import { printerProfileSchema } from '../../src/escpos/profile-schema.js';
+import { getProfile, profileForModel, profiles } from '../../src/escpos/profiles.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 
 describe('printer profiles (data validated against the schema)', () => {

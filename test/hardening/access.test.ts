@@ -4,6 +4,7 @@
  * text; the default retention is 30 days and keeps the reprint audit; every server the project
  * opens (virtual printer data port, control port, `receipt-spool emulate`) listens on 127.0.0.1.
  */
+import { systemClock } from '../../src/clock.js';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import { join } from 'node:path';
@@ -109,7 +110,7 @@ describe('retention', () => {
     expect(DEFAULT_RETENTION_MS).toBe(30 * 24 * 60 * 60 * 1000);
     const dir = scratch();
     let now = Date.UTC(2026, 0, 31);
-    const spool = openSpool({ path: join(dir, 'spool.db'), clock: { now: () => now } });
+    const spool = openSpool({ path: join(dir, 'spool.db'), clock: { ...systemClock, now: () => now } });
     const day = 24 * 60 * 60 * 1000;
     for (const id of ['OLD', 'YOUNG', 'QUEUED']) await spool.submit({ transactionId: id, content: ['x'] });
     await spool.reprint('OLD', { by: 'alice', reason: 'customer asked' });

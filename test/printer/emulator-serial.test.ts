@@ -29,7 +29,7 @@ describe.skipIf(!socat.available)('Printer ↔ virtual printer over a pty with t
     const error = await rejection(printer.print(receiptBytes('SER-6', 30), { jobId: 'SER-6', confirmTimeoutMs: 1500 }));
     // Unlike TCP (DISCONNECTED): the pty does not close, and the printer comes back with ASB off
     // and its buffer (the process-ID request with it) lost, so only the confirmation deadline ends the job.
-    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'SER-6' });
+    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, transactionId: 'SER-6' });
     expect(completeWith(vp, 'SER-6')).toHaveLength(0);
   });
 

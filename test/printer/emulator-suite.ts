@@ -143,7 +143,7 @@ export function testPrinterOverLink(name: string, { start: startPlain, dialect }
       vp.paperOut();
       await reported; // announced by ASB before the job, so the pre-flight sees it
       const error = await rejection(printer.print(receiptBytes('PRE-1'), { jobId: 'PRE-1' }));
-      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'PRE-1' });
+      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, transactionId: 'PRE-1' });
       vp.loadPaper();
       await printer.status();
       expect(vp.journal.receipts).toHaveLength(0);
@@ -154,7 +154,7 @@ export function testPrinterOverLink(name: string, { start: startPlain, dialect }
       const { vp, printer } = await start({ linesPerSecond: 40 });
       onJobBytes(vp, 'MID-1', () => vp.paperOut());
       const error = await rejection(printer.print(receiptBytes('MID-1', 30), { jobId: 'MID-1' }));
-      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true, jobId: 'MID-1' });
+      expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true, transactionId: 'MID-1' });
       vp.loadPaper();
       await pause(1000); // longer than the whole receipt would take to print
       await printer.status();

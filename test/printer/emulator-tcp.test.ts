@@ -63,7 +63,7 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     const reconnected = new Promise<void>((resolve) => printer.on('disconnected', () => printer.on('connected', resolve)));
     onJobBytes(vp, 'PWR-1', () => vp.powerCycle({ offMs: 200 }));
     const error = await rejection(printer.print(receiptBytes('PWR-1', 30), { jobId: 'PWR-1' }));
-    expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, jobId: 'PWR-1' });
+    expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, transactionId: 'PWR-1' });
     await reconnected;
     expect(completeWith(vp, 'PWR-1')).toHaveLength(0);
     expect((await printer.print(receiptBytes('PWR-2', 3))).guarantee).toBe('printed');
@@ -81,7 +81,7 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     const { vp, printer } = await start({ linesPerSecond: 40 });
     onJobBytes(vp, 'HNG-1', () => vp.hang(3000));
     const error = await rejection(printer.print(receiptBytes('HNG-1', 20), { jobId: 'HNG-1', confirmTimeoutMs: 300 }));
-    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'HNG-1' });
+    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, transactionId: 'HNG-1' });
   });
 
   it('a one-way printer: ONE_WAY without printing, or sent with allowUnconfirmed', async () => {

@@ -199,7 +199,7 @@ describe('print', () => {
     device.set({ paperEnd: true });
     const from = transport.written.length;
     const error = await rejection(printer.print(JOB, { jobId: 'TXN-2' }));
-    expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, jobId: 'TXN-2' });
+    expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: false, transactionId: 'TXN-2' });
     expect(contains(transport.writtenSince(from), [0x1b, 0x40])).toBe(false);
   });
 
@@ -253,7 +253,7 @@ describe('print', () => {
       device.nextJob = behaviour;
       const from = transport.written.length;
       const error = await rejection(printer.print(JOB, { jobId: 'TXN-3' }));
-      expect(error).toMatchObject({ code, mayHavePrinted: true, jobId: 'TXN-3' });
+      expect(error).toMatchObject({ code, mayHavePrinted: true, transactionId: 'TXN-3' });
       const after = transport.writtenSince(from);
       expect(contains(after, [...CLEAR, 0x1b, 0x40, 0x1d, 0x61, 0x0f])).toBe(true);
       expect(device.held).toEqual([]);
@@ -283,7 +283,7 @@ describe('print', () => {
     await printer.connect();
     device.nextJob = 'hang';
     const error = await rejection(printer.print(JOB, { jobId: 'TXN-4', confirmTimeoutMs: 50 }));
-    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, jobId: 'TXN-4' });
+    expect(error).toMatchObject({ code: 'CONFIRM_TIMEOUT', mayHavePrinted: true, transactionId: 'TXN-4' });
   });
 
   it('a link that stops accepting the job: CONFIRM_TIMEOUT in doubt, onSent never called', async () => {
@@ -348,7 +348,7 @@ describe('link drops and close', () => {
     const disconnected = once(printer, 'disconnected');
     const reconnected = new Promise<void>((resolve) => disconnected.then(() => printer.on('connected', resolve)));
     const error = await rejection(printer.print(JOB, { jobId: 'TXN-6' }));
-    expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, jobId: 'TXN-6' });
+    expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, transactionId: 'TXN-6' });
     await reconnected;
     expect(transport.opens).toBe(2);
     expect(printer.connected).toBe(true);

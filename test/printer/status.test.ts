@@ -160,8 +160,8 @@ describe('faults', () => {
   });
 
   it('carries job context', () => {
-    const error = statusFault({ ...OK, online: false, paperEnd: true }, { jobId: 'TXN-1', mayHavePrinted: false });
-    expect(error).toMatchObject({ code: 'PAPER_END', jobId: 'TXN-1', mayHavePrinted: false, needsAttention: true });
+    const error = statusFault({ ...OK, online: false, paperEnd: true }, { transactionId: 'TXN-1', mayHavePrinted: false });
+    expect(error).toMatchObject({ code: 'PAPER_END', transactionId: 'TXN-1', mayHavePrinted: false, needsAttention: true });
   });
 
   it('job faults exclude pauses that clear by themselves', () => {

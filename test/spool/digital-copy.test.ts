@@ -3,6 +3,7 @@
  * the worker emit `digital-copy-due` once for the waiting job, which keeps waiting and prints
  * when paper is loaded.
  */
+import { systemClock } from '../../src/clock.js';
 import path from 'node:path';
 import fs from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ const MINUTE = 60_000;
 let dir: string;
 let spool: Spool;
 let now: number;
-const clock = { now: () => now };
+/** `now` is driven by the test; timers are real. */
+const clock = { ...systemClock, now: () => now };
 
 beforeEach(() => {
   now = Date.now();

@@ -3,6 +3,7 @@
  * and move (refused while sending), same-host takeover of a dead holder's lease, a printer that
  * stays unreachable becoming `needs-attention`, waitFor/watch, and the reprint mark's local time.
  */
+import { systemClock } from '../../src/clock.js';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -18,9 +19,12 @@ import { eventually, FakeLink, receipt, testRender, useTempSpool } from './helpe
 
 const context = useTempSpool();
 
+/** Only `now` is driven here (`at`); timers are real. */
 class ManualClock {
   constructor(public at = 1_000_000) {}
   now = (): number => this.at;
+  setTimeout = systemClock.setTimeout;
+  clearTimeout = systemClock.clearTimeout;
 }
 
 /** A pid that existed and is gone: a child that already exited. */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CardDataError, DocumentPurgedError, InvalidDocumentError, UnknownTransactionError } from '../../src/errors.js';
+import { systemClock } from '../../src/clock.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
 import { latestVersion } from '../../src/spool/sqlite/migrations.js';
 import { SqliteStore } from '../../src/spool/sqlite/store.js';
@@ -14,7 +15,8 @@ const Database = require('better-sqlite3') as typeof import('better-sqlite3');
 let dir: string;
 let spool: Spool;
 let now = 1_000_000;
-const clock = { now: () => now };
+/** Only `now` is driven: these tests run no worker, so no timer is set. */
+const clock = { ...systemClock, now: () => now };
 
 beforeEach(() => {
   dir = tempDir();

@@ -2,7 +2,7 @@
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
  * appends its history row there, so the job and its audit never disagree.
  */
-import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, IN_DOUBT, JobBusyError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
@@ -256,11 +256,11 @@ export function resetInDoubt(db: Db, printer: string, reason: string, now: numbe
     const updated = statement(
       db,
       `UPDATE jobs SET state = 'queued', must_mark = 1, next_attempt_at = @now, updated_at = @now,
-         last_error_code = 'IN_DOUBT', last_error_message = @reason
+         last_error_code = @code, last_error_message = @reason
        WHERE id = @id RETURNING *`,
-    ).get({ id: row.id, now, reason }) as JobRow;
+    ).get({ id: row.id, now, reason, code: IN_DOUBT }) as JobRow;
     const job = toJob(updated);
-    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: 'IN_DOUBT', message: reason });
+    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: IN_DOUBT, message: reason });
     return job;
   });
 }

@@ -11,8 +11,10 @@ import { toStoreError } from './errors.js';
 import { latestVersion, migrations } from './migrations.js';
 import { explainBindingError } from './native.js';
 
-const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof BetterSqlite3;
+/** better-sqlite3 is native: loaded when a store is first opened, not when the package is imported. */
+function loadDatabase(): typeof BetterSqlite3 {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+}
 
 export type Db = BetterSqlite3.Database;
 
@@ -27,6 +29,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   createPrivateFile(path);
   let db: Db | undefined;
   try {
+    const Database = loadDatabase();
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -1,0 +1,139 @@
+/**
+ * The job state machine as a table: every state × every happening, and every error code after a
+ * failed attempt, with the transition expected. Each answer must be allowed by TRANSITIONS.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../src/errors.js';
+import { canMove, decide, TRANSITIONS, type Decision, type Happening } from '../../src/spool/state-machine.js';
+import { JobState, type Job } from '../../src/spool/types.js';
+
+const STATES = Object.values(JobState);
+type Kind = Happening['kind'];
+
+function job(state: JobState, extra: Partial<Job> = {}): Pick<Job, 'state' | 'failures' | 'lastErrorCode' | 'updatedAt'> {
+  return { state, failures: 0, lastErrorCode: null, updatedAt: 1000, ...extra };
+}
+
+const policy = { maxFailures: 3, watchesRecovery: true };
+const HAPPENINGS: Record<Kind, Happening> = {
+  sent: { kind: 'sent' },
+  confirmed: { kind: 'confirmed' },
+  'attempt-failed': { kind: 'attempt-failed', error: { code: 'CONFIRM_TIMEOUT', message: 'm', mayHavePrinted: true }, policy },
+  'not-sent': { kind: 'not-sent' },
+  'outcome-lost': { kind: 'outcome-lost' },
+  'printer-ready': { kind: 'printer-ready', observedAt: 2000 },
+};
+
+// prettier-ignore
+/** state → happening → expected transition (`none`: nothing changes). */
+const TABLE: Record<JobState, Record<Kind, Decision['transition']>> = {
+  queued:            { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
+  sending:           { sent: 'sent', confirmed: 'printed', 'attempt-failed': 'retry', 'not-sent': 'return', 'outcome-lost': 'inDoubt', 'printer-ready': 'none' },
+  confirming:        { sent: 'none', confirmed: 'printed', 'attempt-failed': 'retry', 'not-sent': 'return', 'outcome-lost': 'inDoubt', 'printer-ready': 'none' },
+  printed:           { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
+  retrying:          { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
+  'needs-attention': { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'resume' },
+  cancelled:         { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
+  failed:            { sent: 'none', confirmed: 'none',    'attempt-failed': 'none',  'not-sent': 'none',   'outcome-lost': 'none',    'printer-ready': 'none' },
+};
+
+/** After a failed attempt (job in `sending`, 0 failures so far, recovery watched): by code. */
+// prettier-ignore
+const AFTER_FAILURE: Record<ErrorCode, Decision> = {
+  PAPER_END: { transition: 'needsAttention' },
+  COVER_OPEN: { transition: 'needsAttention' },
+  CUTTER_ERROR: { transition: 'needsAttention' },
+  UNRECOVERABLE: { transition: 'needsAttention' },
+  DEVICE_BUSY: { transition: 'needsAttention' },
+  USB_DRIVER: { transition: 'needsAttention' },
+  NOT_ACCEPTING: { transition: 'retry', countsTowardGiveUp: false },
+  DISCONNECTED: { transition: 'retry', countsTowardGiveUp: false },
+  OFFLINE: { transition: 'retry', countsTowardGiveUp: false },
+  DEVICE_NOT_FOUND: { transition: 'retry', countsTowardGiveUp: false },
+  ACCESS_DENIED: { transition: 'retry', countsTowardGiveUp: false },
+  TRANSPORT_CLOSED: { transition: 'retry', countsTowardGiveUp: false },
+  CONFIRM_TIMEOUT: { transition: 'retry', countsTowardGiveUp: true },
+  ONE_WAY: { transition: 'fail' },
+  RENDER_FAILED: { transition: 'fail' },
+  // Anything else may be the job's own fault: backoff, bounded by maxFailures.
+  RECEIPT_SPOOL_ERROR: { transition: 'retry', countsTowardGiveUp: true },
+  INVALID_DOCUMENT: { transition: 'retry', countsTowardGiveUp: true },
+  CARD_DATA: { transition: 'retry', countsTowardGiveUp: true },
+  INVALID_ARGUMENT: { transition: 'retry', countsTowardGiveUp: true },
+  INVALID_PRINTER_URI: { transition: 'retry', countsTowardGiveUp: true },
+  USAGE: { transition: 'retry', countsTowardGiveUp: true },
+  TRANSPORT_ERROR: { transition: 'retry', countsTowardGiveUp: true },
+  PRINTER_ERROR: { transition: 'retry', countsTowardGiveUp: true },
+  REPLY_TIMEOUT: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_ERROR: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_FULL: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_READONLY: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_CORRUPT: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_LOCKED: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_MISSING: { transition: 'retry', countsTowardGiveUp: true },
+  PRINTER_UNREACHABLE: { transition: 'needsAttention' },
+  JOB_BUSY: { transition: 'retry', countsTowardGiveUp: true },
+  JOB_CANCELLED: { transition: 'retry', countsTowardGiveUp: true },
+  WAIT_TIMEOUT: { transition: 'retry', countsTowardGiveUp: true },
+  CONFIG_INVALID: { transition: 'retry', countsTowardGiveUp: true },
+  STORE_DIRECTORY_MISSING: { transition: 'retry', countsTowardGiveUp: true },
+  MISSING_PROGRAM: { transition: 'retry', countsTowardGiveUp: true },
+  NATIVE_MODULE_UNAVAILABLE: { transition: 'retry', countsTowardGiveUp: true },
+  UNKNOWN_TRANSACTION: { transition: 'retry', countsTowardGiveUp: true },
+  DOCUMENT_PURGED: { transition: 'retry', countsTowardGiveUp: true },
+  IN_DOUBT: { transition: 'retry', countsTowardGiveUp: true },
+  UNKNOWN: { transition: 'retry', countsTowardGiveUp: true },
+};
+
+describe('job state machine', () => {
+  it.each(STATES.flatMap((state) => (Object.keys(HAPPENINGS) as Kind[]).map((kind) => ({ state, kind }))))(
+    '$state + $kind',
+    ({ state, kind }) => {
+      const decision = decide(job(state), HAPPENINGS[kind]);
+      expect(decision.transition).toBe(TABLE[state][kind]);
+      if (decision.transition !== 'none') {
+        const rule = TRANSITIONS[decision.transition];
+        expect((rule.from as readonly JobState[]).includes(state)).toBe(true);
+        expect(canMove(state, rule.to)).toBe(true);
+      }
+    },
+  );
+
+  it.each(Object.entries(AFTER_FAILURE))('failed attempt with %s', (code, expected) => {
+    const failed = (failures: number, watchesRecovery: boolean) =>
+      decide(job('confirming', { failures }), {
+        kind: 'attempt-failed',
+        error: { code, message: 'm', mayHavePrinted: true },
+        policy: { maxFailures: 3, watchesRecovery },
+      });
+    expect(failed(0, true)).toEqual(expected);
+    // The last failure that counts gives up; one that does not count never does.
+    const counts = expected.transition === 'retry' && expected.countsTowardGiveUp;
+    expect(failed(2, true)).toEqual(counts ? { transition: 'fail' } : expected);
+    expect(failed(1, true)).toEqual(expected);
+    // On the fallback nothing watches for recovery: what would wait backs off, without counting.
+    expect(failed(0, false)).toEqual(expected.transition === 'needsAttention' ? { transition: 'retry', countsTowardGiveUp: false } : expected);
+  });
+
+  it('a code the package does not know is UNKNOWN: bounded backoff', () => {
+    const decision = decide(job('sending'), { kind: 'attempt-failed', error: { code: 'ECONNRESET', message: 'm', mayHavePrinted: true }, policy });
+    expect(decision).toEqual({ transition: 'retry', countsTowardGiveUp: true });
+  });
+
+  it('a ready printer resumes a job retrying because the printer was away, not one backing off for its own fault, nor before it was seen', () => {
+    const ready = (observedAt: number) => ({ kind: 'printer-ready', observedAt }) as const;
+    expect(decide(job('retrying', { lastErrorCode: 'DISCONNECTED' }), ready(2000)).transition).toBe('resume');
+    expect(decide(job('retrying', { lastErrorCode: 'OFFLINE' }), ready(1000)).transition).toBe('resume');
+    expect(decide(job('retrying', { lastErrorCode: 'CONFIRM_TIMEOUT' }), ready(2000)).transition).toBe('none');
+    expect(decide(job('retrying', { lastErrorCode: null }), ready(2000)).transition).toBe('none');
+    expect(decide(job('needs-attention'), ready(999)).transition).toBe('none');
+  });
+
+  it('the table of transitions: printed and cancelled are ends; failed is left only by an operator requeue', () => {
+    expect(STATES.filter((to) => canMove('printed', to))).toEqual([]);
+    expect(STATES.filter((to) => canMove('failed', to))).toEqual(['queued']);
+    expect(STATES.filter((to) => canMove('cancelled', to))).toEqual([]);
+    expect(STATES.filter((to) => canMove('queued', to)).sort()).toEqual(['cancelled', 'queued', 'sending']);
+    expect(STATES.filter((to) => canMove('sending', to)).sort()).toEqual(['confirming', 'failed', 'needs-attention', 'printed', 'queued', 'retrying']);
+  });
+});
