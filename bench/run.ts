@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part...] [--smoke]`: runs the parts (all seven by default) one after the
+ * `npm run bench [-- part...] [--smoke]`: runs the parts (all nine by default) one after the
  * other, prints a table for each and writes bench/results.json. `--smoke` or BENCH_SMOKE=1 runs
  * every part at tiny sizes (to keep the harness working in CI; the numbers mean nothing).
  */
@@ -11,6 +11,7 @@ import { linkPart } from './link.js';
 import { scalePart } from './scale.js';
 import { cliStartupPart } from './cli-startup.js';
 import { previewPart } from './preview.js';
+import { fleetPart } from './fleet.js';
 import { parseOptions, runBench, type Part } from './lib/cli.js';
 
 const ALL: [string, Part][] = [
@@ -22,6 +23,7 @@ const ALL: [string, Part][] = [
   ['scale', scalePart],
   ['cli-startup', cliStartupPart],
   ['preview', previewPart],
+  ['fleet', fleetPart],
 ];
 
 const options = parseOptions(process.argv.slice(2));

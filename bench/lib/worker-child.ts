@@ -1,6 +1,6 @@
 /**
  * A worker in its own process, for the cross-process and scale parts:
- *   node --import tsx bench/lib/worker-child.ts DB PORT [EXIT_AFTER]
+ *   node --import tsx bench/lib/worker-child.ts DB PORT [EXIT_AFTER]   (DB: a SQLite file or a postgres:// URL)
  * Prints `opening <abs ms>` just before opening the store, `started`, `printed <txn>` per job,
  * and after EXIT_AFTER printed jobs `rss <bytes> <peak bytes>` and exits.
  */
@@ -13,7 +13,7 @@ const [dbPath, port, exitAfter] = process.argv.slice(2);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 say(`opening ${absoluteNow()}`);
-const spool = openSpool({ path: dbPath! });
+const spool = openSpool(/^postgres(ql)?:\/\//i.test(dbPath!) ? { url: dbPath! } : { path: dbPath! });
 const link = new Printer({ transport: () => new TcpTransport({ host: '127.0.0.1', port: Number(port) }), pollIntervalMs: 0 });
 const worker = spool.createWorker({ printer: 'default', link, profile: 'epson-tm-t88', statusPollMs: 60_000 });
 let printed = 0;

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { getProfile, type PrinterProfile } from '../escpos/profiles.js';
 import { parsePrinterUri, type PrinterTarget } from '../transport/uri.js';
+import { isPostgresUrl } from '../spool/postgres/connect.js';
 import { openSpool, type Spool } from '../spool/spool.js';
 import { CONFIG_FILE_NAME, loadConfig, type PrinterConfig, type SpoolConfig } from './config.js';
 import { CliError, EXIT_USAGE, located } from './errors.js';
@@ -15,7 +16,10 @@ import { CliError, EXIT_USAGE, located } from './errors.js';
 export const DEFAULT_DB = './receipt-spool.db';
 
 export function dbOption(): Option {
-  return new Option('--db <path>', `spool store file (default: the config file's "db", else ${DEFAULT_DB})`).env('RECEIPT_SPOOL_DB');
+  return new Option(
+    '--db <path|url>',
+    `spool store: a SQLite file, or a shared PostgreSQL store postgres://user@host/db (default: the config file's "db", else ${DEFAULT_DB})`,
+  ).env('RECEIPT_SPOOL_DB');
 }
 
 export function printerOption(description = 'printer URI (e.g. tcp://192.168.1.50:9100) or a printer name from the config file'): Option {
@@ -181,9 +185,19 @@ export function storePath(options: StoreOptions, config = configOf(options)): st
   return options.db ?? config?.db ?? DEFAULT_DB;
 }
 
-/** Opens the store; commands that only read or change existing jobs refuse to create one. */
+/**
+ * Opens the store: a SQLite file, or PostgreSQL for a postgres:// URL. Commands that only read or
+ * change existing jobs refuse to create a SQLite file (a PostgreSQL schema is created on first use).
+ */
 export function openStore(storeOptions: StoreOptions, options: { create: boolean }): Spool {
   const path = storePath(storeOptions);
+  if (isPostgresUrl(path)) {
+    try {
+      return openSpool({ url: path });
+    } catch (error) {
+      throw located(error, path.replace(/:[^:@/]*@/, ':***@'));
+    }
+  }
   if (!options.create && !existsSync(path)) {
     throw new CliError(`no spool store at ${path}: pass --db PATH or set RECEIPT_SPOOL_DB to the store the worker uses.`);
   }

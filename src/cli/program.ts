@@ -33,7 +33,8 @@ export function createProgram(): Command {
       `
 Environment:
   RECEIPT_SPOOL_CONFIG    default for --config (else ./receipt-spool.json if present)
-  RECEIPT_SPOOL_DB        default for --db (else the config file's "db", else ./receipt-spool.db)
+  RECEIPT_SPOOL_DB        default for --db (else the config file's "db", else ./receipt-spool.db);
+                          postgres://user@host/db for a shared store
   RECEIPT_SPOOL_PRINTER   default for --printer
   NO_COLOR                no colour even on a terminal
 

@@ -2,11 +2,13 @@
  * The spool's public face: `openSpool()` gives a `Spool` that accepts receipts (durably,
  * idempotently), answers questions about them, takes operator commands and creates workers.
  */
-import { CardDataError, InvalidDocumentError, UnknownTransactionError, type ValidationIssue } from '../errors.js';
+import { CardDataError, InvalidDocumentError, StoreError, UnknownTransactionError, type ValidationIssue } from '../errors.js';
 import { SafeEmitter } from '../safe-emitter.js';
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import { DEFAULT_WORKER_STALE_MS, judgeHealth } from './health.js';
+import { isPostgresUrl } from './postgres/connect.js';
+import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
 import type { OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
 import {
@@ -28,8 +30,13 @@ export { DEFAULT_PRINTER };
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface SpoolOptions {
-  /** The SQLite store file (created mode 0600). */
-  path: string;
+  /** The SQLite store file (created mode 0600): the embedded default. Give this or `url`. */
+  path?: string;
+  /**
+   * A shared PostgreSQL store, `postgres://user@host/db` (optionally `?schema=name`, default
+   * `receipt_spool`). Connects on first use; tables are created by numbered migrations.
+   */
+  url?: string;
   /** Keep full card numbers in documents (default false: masked to first 6 / last 4, with a warning). */
   allowCardNumbers?: boolean;
   clock?: Clock;
@@ -59,13 +66,26 @@ export interface Spool {
   off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
 }
 
-/** Opens (creating and migrating if needed) the store at `options.path`. */
+/** Opens (creating and migrating if needed) the SQLite store at `options.path`, or the PostgreSQL store at `options.url`. */
 export function openSpool(options: SpoolOptions): Spool {
-  const store = new SqliteStore(options.path, {
+  return new Spool(openStore(options), options);
+}
+
+function openStore(options: SpoolOptions): SpoolStore {
+  if (options.url !== undefined && options.path !== undefined) {
+    throw new StoreError('openSpool: give either path (SQLite file) or url (postgres://...), not both');
+  }
+  if (options.url !== undefined) {
+    if (!isPostgresUrl(options.url)) {
+      throw new StoreError(`openSpool: url must start with postgres:// or postgresql:// (for a SQLite file use path): "${options.url}"`);
+    }
+    return new PostgresStore(options.url);
+  }
+  if (options.path === undefined) throw new StoreError('openSpool: give path (a SQLite file) or url (postgres://...)');
+  return new SqliteStore(options.path, {
     ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     ...(options.maxSizeBytes === undefined ? {} : { maxSizeBytes: options.maxSizeBytes }),
   });
-  return new Spool(store, options);
 }
 
 export class Spool extends SafeEmitter {
@@ -225,7 +245,7 @@ export class Spool extends SafeEmitter {
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     await Promise.all([...this.#workers].map((worker) => worker.stop(options)));
     this.#workers.clear();
-    this.#store.close();
+    await this.#store.close();
   }
 
   /**

@@ -178,10 +178,11 @@ export interface SpoolStore {
 
   /**
    * Calls `listener` soon after another process changed the store (SQLite: `PRAGMA data_version`
-   * polling; PostgreSQL would LISTEN). Returns the unsubscribe function.
+   * polling; PostgreSQL: LISTEN/NOTIFY). Returns the unsubscribe function.
    */
   watch(listener: () => void): () => void;
   /** Throws a `StoreError` if the store file is gone or unusable (cheap; no write). */
   check(): void;
-  close(): void;
+  /** Idempotent; a networked store resolves once its connections are closed. */
+  close(): void | Promise<void>;
 }

@@ -6,6 +6,7 @@
  *                         CRASH_AT=claimed|sent|printed|retrying|needs-attention: SIGKILL itself there
  *   lock DB               holds an exclusive lock until stdin closes
  *   open DB               tries to open the spool; prints `ok` or the error code
+ * DB is a SQLite file, or a postgres:// URL for submit and worker (another "host" of a fleet).
  */
 import { createRequire } from 'node:module';
 import { openSpool } from '../../src/spool/spool.js';
@@ -16,6 +17,7 @@ import { FakeLink, testRender } from './helpers.js';
 
 const [mode, dbPath, ...rest] = process.argv.slice(2);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const storeOf = (db: string) => (/^postgres(ql)?:\/\//i.test(db) ? { url: db } : { path: db });
 const crash = (): never => {
   process.kill(process.pid, 'SIGKILL');
   throw new Error('unreachable');
@@ -23,7 +25,7 @@ const crash = (): never => {
 
 async function main(): Promise<void> {
   if (mode === 'submit') {
-    const spool = openSpool({ path: dbPath! });
+    const spool = openSpool(storeOf(dbPath!));
     for (const txn of rest) {
       await spool.submit({ transactionId: txn, content: [`receipt ${txn}`, { cut: true }] });
       say(`submitted ${txn}`);
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
 
 async function runWorker(printer: string): Promise<void> {
   const crashAt = process.env.CRASH_AT;
-  const spool = openSpool({ path: dbPath! });
+  const spool = openSpool(storeOf(dbPath!));
   const fake = process.env.FAKE === '1';
   const link: PrinterLink = fake
     ? new StdoutLink()

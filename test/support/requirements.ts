@@ -70,6 +70,15 @@ export const udevadm = defineRequirement({
   detect: () => onPath('udevadm'),
 });
 
+/** A PostgreSQL server for the PostgreSQL store's tests: its URL in RECEIPT_SPOOL_TEST_PG (a throwaway database is fine). */
+export const postgres = defineRequirement({
+  name: 'postgres',
+  skipped: 'PostgreSQL store tests (store contract, CLI --db postgres://, wake-ups across connections)',
+  enable:
+    'apt-get install postgresql, then scripts/pg-test-cluster.sh run -- npm test (or set RECEIPT_SPOOL_TEST_PG=postgres://user@127.0.0.1:PORT/DB)',
+  detect: () => Boolean(process.env['RECEIPT_SPOOL_TEST_PG']),
+});
+
 /** Debian's Chromium (or CHROMIUM_PATH), driven by playwright-core for the dashboard's browser tests. */
 export const chromium = defineRequirement({
   name: 'chromium',

@@ -6,6 +6,7 @@ import { DocumentPurgedError, IN_DOUBT, JobBusyError, UnknownTransactionError } 
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
+import { submittedMessage, warningsColumn } from '../new-job.js';
 import type { Db } from './open.js';
 import { statement, toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
 
@@ -66,18 +67,6 @@ export function jobAfter(db: Db, printer: string, jobId: number): Job | undefine
     jobId,
   }) as JobRow | undefined;
   return row && toJob(row);
-}
-
-function warningsColumn(warnings: NewJob['warnings']): string | null {
-  return warnings && warnings.length > 0 ? JSON.stringify(warnings) : null;
-}
-
-/** The history line of a new job: its warnings by code and path (never their data). */
-function submittedMessage(job: NewJob): string {
-  const what = job.kind === 'reprint' ? 'reprint requested' : 'submitted';
-  const warnings = job.warnings ?? [];
-  if (warnings.length === 0) return what;
-  return `${what} with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings.map((w) => `${w.code} at ${w.path || '(document)'}`).join(', ')}`;
 }
 
 export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created: boolean } {
