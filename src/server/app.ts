@@ -155,8 +155,8 @@ export function createApp(spool: Spool, options: ServiceOptions): Hono<Env> {
   });
 
   app.post('/api/receipts/:transactionId/retry', async (c) => {
-    operatorRequest(await jsonBody(c), {});
-    const jobs = await spool.retry(c.req.param('transactionId'));
+    const request = operatorRequest(await jsonBody(c), {});
+    const jobs = await spool.retry(c.req.param('transactionId'), request);
     return c.json({ jobs: jobs.map((job) => jobView(job, false)) });
   });
 

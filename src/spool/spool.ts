@@ -160,10 +160,10 @@ export class Spool extends SafeEmitter {
     return jobs;
   }
 
-  /** Re-queues the transaction's jobs that gave up (`failed`). */
-  async retry(transactionId: string): Promise<Job[]> {
+  /** Re-queues the transaction's jobs that gave up (`failed`); who asked and why go into the history. */
+  async retry(transactionId: string, request?: OperatorRequest): Promise<Job[]> {
     if (!(await this.#store.findJob(transactionId))) throw new UnknownTransactionError(transactionId);
-    const jobs = await this.#store.requeueFailed(transactionId, this.#clock.now());
+    const jobs = await this.#store.requeueFailed(transactionId, this.#clock.now(), request);
     jobs.forEach((job) => this.#queued(job));
     return jobs;
   }

@@ -129,8 +129,8 @@ export interface SpoolStore {
   resetInDoubt(printer: string, reason: string, now: number): Promise<Job[]>;
   /** The printer recovered: its waiting jobs (`needs-attention`, `retrying`) are ready now. */
   resumePrinter(printer: string, now: number): Promise<number>;
-  /** Re-queues `failed` jobs (of one transaction, or all). */
-  requeueFailed(transactionId: string | undefined, now: number): Promise<Job[]>;
+  /** Re-queues `failed` jobs (of one transaction, or all); an operator's request is recorded in the history row. */
+  requeueFailed(transactionId: string | undefined, now: number, request?: OperatorRequest): Promise<Job[]>;
   /** Drops printed jobs' documents older than `before`; keeps jobs, history and reprint audit. */
   purgeDocuments(before: number, now: number): Promise<number>;
 

@@ -257,6 +257,13 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect((await store.history('T1')).at(-1)?.message).toBe('retry requested');
       });
 
+      it('requeueFailed records who asked and why', async () => {
+        const job = await claimed('T1');
+        await store.failJob({ jobId: job.id, attempt: 1 }, mayHavePrinted, T0 + 1);
+        await store.requeueFailed('T1', T0 + 2, { by: 'ana', reason: 'printer fixed' });
+        expect((await store.history('T1')).at(-1)).toMatchObject({ toState: 'queued', message: 'retry requested by ana: printer fixed' });
+      });
+
       it('requeueFailed without a transaction re-queues every failed job', async () => {
         const one = await claimed('T1');
         await store.failJob({ jobId: one.id, attempt: 1 }, mayHavePrinted, T0);

@@ -8,7 +8,7 @@ import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../.
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
-import { submittedMessage, warningsColumn } from '../new-job.js';
+import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
 import { toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
@@ -328,12 +328,12 @@ export async function resumePrinter(sql: Sql, printer: string, now: number): Pro
   return (await updateEach(sql, select, REQUEUE, now, { message: 'printer recovered' })).length;
 }
 
-export function requeueFailed(sql: Sql, transactionId: string | undefined, now: number): Promise<Job[]> {
+export function requeueFailed(sql: Sql, transactionId: string | undefined, now: number, request?: OperatorRequest): Promise<Job[]> {
   const select =
     transactionId === undefined
       ? { where: `state = 'failed'`, values: [] }
       : { where: `state = 'failed' AND transaction_id = $1`, values: [transactionId] };
-  return updateEach(sql, select, REQUEUE, now, { message: 'retry requested' });
+  return updateEach(sql, select, REQUEUE, now, { message: retryMessage(request) });
 }
 
 export async function purgeDocuments(sql: Sql, before: number, now: number): Promise<number> {

@@ -109,7 +109,7 @@ export class PostgresStore implements SpoolStore {
   returnJob: SpoolStore['returnJob'] = (ref, now) => this.#autocommit((c) => jobs.returnJob(c, ref, now));
   resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) => this.#write((c) => jobs.resetInDoubt(c, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((c) => jobs.resumePrinter(c, printer, now));
-  requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((c) => jobs.requeueFailed(c, txn, now));
+  requeueFailed: SpoolStore['requeueFailed'] = (txn, now, request) => this.#write((c) => jobs.requeueFailed(c, txn, now, request));
   cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((c) => jobs.cancelJobs(c, txn, request, now));
   moveJobs: SpoolStore['moveJobs'] = (txn, printer, request, now) => this.#write((c) => jobs.moveJobs(c, txn, printer, request, now));
   /** Autovacuum reclaims the space of purged documents; nothing to do by hand here. */

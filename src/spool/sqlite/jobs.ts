@@ -6,7 +6,7 @@ import { DocumentPurgedError, IN_DOUBT, JobBusyError, UnknownTransactionError } 
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
-import { submittedMessage, warningsColumn } from '../new-job.js';
+import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
 import type { Db } from './open.js';
 import { statement, toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
 
@@ -284,10 +284,11 @@ export function resumePrinter(db: Db, printer: string, now: number): number {
     .length;
 }
 
-export function requeueFailed(db: Db, transactionId: string | undefined, now: number): Job[] {
+export function requeueFailed(db: Db, transactionId: string | undefined, now: number, request?: OperatorRequest): Job[] {
+  const message = retryMessage(request);
   return transactionId === undefined
-    ? requeue(db, `state = 'failed'`, {}, now, 'retry requested')
-    : requeue(db, `state = 'failed' AND transaction_id = @transactionId`, { transactionId }, now, 'retry requested');
+    ? requeue(db, `state = 'failed'`, {}, now, message)
+    : requeue(db, `state = 'failed' AND transaction_id = @transactionId`, { transactionId }, now, message);
 }
 
 export function purgeDocuments(db: Db, before: number, now: number): number {

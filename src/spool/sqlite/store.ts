@@ -98,7 +98,7 @@ export class SqliteStore implements SpoolStore {
   resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) =>
     this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((db) => jobs.resumePrinter(db, printer, now));
-  requeueFailed: SpoolStore['requeueFailed'] = (txn, now) => this.#write((db) => jobs.requeueFailed(db, txn, now));
+  requeueFailed: SpoolStore['requeueFailed'] = (txn, now, request) => this.#write((db) => jobs.requeueFailed(db, txn, now, request));
   cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((db) => jobs.cancelJobs(db, txn, request, now));
   moveJobs: SpoolStore['moveJobs'] = (txn, printer, request, now) => this.#write((db) => jobs.moveJobs(db, txn, printer, request, now));
 
