@@ -41,7 +41,8 @@ Example:
     .action((options: ServeOptions) =>
       runWorkers(options, async (spool, log) => {
         const { createServer, loadToken } = await import('../../server/index.js');
-        const tokenFile = options.tokenFile ?? join(dirname(spool.path), 'receipt-spool.token');
+        // Beside a store file; with a PostgreSQL store (a URL, no directory) in the working directory.
+        const tokenFile = options.tokenFile ?? join(spool.path.includes('://') ? '.' : dirname(spool.path), 'receipt-spool.token');
         const token = loadToken({ file: tokenFile, ...(options.rotateToken ? { rotate: true } : {}) });
         const printers = configOf(options)?.printers ?? {};
         const service = createServer(spool, {
