@@ -9,7 +9,7 @@ import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
-import { toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
+import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
 

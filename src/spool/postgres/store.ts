@@ -9,7 +9,7 @@ import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { clientConfig, createPool, loadDriver, parsePostgresUrl, rollback, toStoreError, type PostgresTarget } from './connect.js';
 import * as jobs from './jobs.js';
-import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from './rows.js';
+import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from '../rows.js';
 
 export interface PostgresStoreOptions {
   /** The schema holding the spool's tables (default: the URL's `schema` parameter, else `receipt_spool`). */

@@ -8,7 +8,8 @@ import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
 import type { Db } from './open.js';
-import { statement, toJob, toReprintRecord, type JobRow, type ReprintRow } from './rows.js';
+import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
+import { statement } from './rows.js';
 
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
 const READY = `(state IN ('queued', 'retrying') AND coalesce(next_attempt_at, 0) <= @now)`;

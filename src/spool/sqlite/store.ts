@@ -9,17 +9,8 @@ import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from
 import { storeCall } from './errors.js';
 import * as jobs from './jobs.js';
 import { openDatabase, type Db, type OpenOptions } from './open.js';
-import {
-  statement,
-  toHealth,
-  toHistoryEntry,
-  toJob,
-  toReprintRecord,
-  type HealthRow,
-  type HistoryRow,
-  type JobRow,
-  type ReprintRow,
-} from './rows.js';
+import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from '../rows.js';
+import { statement } from './rows.js';
 
 export interface SqliteStoreOptions extends OpenOptions {
   /** How often `watch` polls `PRAGMA data_version` for other processes' commits (default 25 ms). */

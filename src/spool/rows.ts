@@ -1,6 +1,13 @@
-/** PostgreSQL row shapes and their mapping to the spool's types (BIGINT arrives as a number: see connect.ts). */
-import type { Guarantee } from '../../printer/types.js';
-import type { HealthReason, HistoryEntry, Job, JobKind, JobState, PrinterHealth, ReprintRecord } from '../types.js';
+/**
+ * Row shapes of the spool's tables and their mapping to the spool's types, one for every store.
+ * A boolean column arrives as 0/1 from SQLite and as true/false from PostgreSQL (`Flag`); BIGINT
+ * times arrive as numbers from both.
+ */
+import type { Guarantee } from '../printer/types.js';
+import type { HealthReason, HistoryEntry, Job, JobKind, JobState, PrinterHealth, ReprintRecord } from './types.js';
+
+/** How a store returns a boolean column. */
+export type Flag = number | boolean;
 
 export interface JobRow {
   id: number;
@@ -12,8 +19,8 @@ export interface JobRow {
   state: string;
   attempts: number;
   failures: number;
-  marked: boolean;
-  must_mark: boolean;
+  marked: Flag;
+  must_mark: Flag;
   copy: number;
   next_attempt_at: number | null;
   last_error_code: string | null;
@@ -35,8 +42,8 @@ export function toJob(row: JobRow): Job {
     state: row.state as JobState,
     attempts: row.attempts,
     failures: row.failures,
-    marked: row.marked,
-    mustMark: row.must_mark,
+    marked: Boolean(row.marked),
+    mustMark: Boolean(row.must_mark),
     copy: row.copy,
     document: row.document === null ? null : (JSON.parse(row.document) as Job['document']),
     warnings: row.warnings === null ? [] : (JSON.parse(row.warnings) as Job['warnings']),
@@ -97,7 +104,7 @@ export function toReprintRecord(row: ReprintRow): ReprintRecord {
 export interface HealthRow {
   printer: string;
   observed_at: number;
-  ready: boolean;
+  ready: Flag;
   reason: string;
   status: string | null;
   heartbeat_at: number | null;
@@ -110,7 +117,7 @@ export interface HealthRow {
 export function toHealth(row: HealthRow): PrinterHealth {
   return {
     printer: row.printer,
-    ready: row.ready,
+    ready: Boolean(row.ready),
     reason: row.reason as HealthReason,
     // 0: a heartbeat created the row before any observation.
     observedAt: row.observed_at === 0 ? null : row.observed_at,
