@@ -3,14 +3,15 @@
  * `--config FILE`, then `$RECEIPT_SPOOL_CONFIG`, then `./receipt-spool.json`; without one, every
  * command works with URIs as before. Validated with zod; each error names its JSON path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { getProfile } from '../escpos/profiles.js';
 import { parsePrinterUri } from '../transport/uri.js';
+import { findConfigFile } from './config-file.js';
 
-export const CONFIG_FILE_NAME = 'receipt-spool.json';
+export { CONFIG_FILE_NAME, findConfigFile } from './config-file.js';
 
 const printerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a printer name is letters, digits, ".", "_" or "-" (up to 64)');
 
@@ -43,14 +44,6 @@ const ConfigSchema = z
 
 export type PrinterConfig = z.infer<typeof PrinterConfigSchema>;
 export type SpoolConfig = z.infer<typeof ConfigSchema> & { file: string };
-
-/** The config file to read, or undefined when none is named and none is in the working directory. */
-export function findConfigFile(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | undefined {
-  const named = flag ?? (env['RECEIPT_SPOOL_CONFIG'] || undefined);
-  if (named !== undefined) return resolve(cwd, named);
-  const local = resolve(cwd, CONFIG_FILE_NAME);
-  return existsSync(local) ? local : undefined;
-}
 
 export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SpoolConfig | undefined {
   const file = findConfigFile(flag, env, cwd);

@@ -5,15 +5,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { registerEmulate } from './commands/emulate.js';
-import { registerJobCommands } from './commands/jobs.js';
-import { registerOperatorCommands } from './commands/operator.js';
-import { registerPreview } from './commands/preview.js';
-import { registerPrintCommands } from './commands/print.js';
-import { registerPrinterCommands } from './commands/printers.js';
-import { registerServe } from './commands/serve.js';
-import { registerWorker } from './commands/worker.js';
+import { addCommand } from './command.js';
+import { cancel } from './commands/cancel.js';
+import { emulate } from './commands/emulate.js';
+import { fault } from './commands/fault.js';
+import { health } from './commands/health.js';
+import { list } from './commands/list.js';
+import { move } from './commands/move.js';
+import { preview } from './commands/preview.js';
+import { print } from './commands/print.js';
+import { printers } from './commands/printers.js';
+import { purge } from './commands/purge.js';
+import { reprint } from './commands/reprint.js';
+import { retry } from './commands/retry.js';
+import { serve } from './commands/serve.js';
+import { show } from './commands/show.js';
+import { status } from './commands/status.js';
+import { submit } from './commands/submit.js';
+import { worker } from './commands/worker.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
+import { checkProfileOption } from './options.js';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -44,15 +55,26 @@ Exit codes: 0 success, 1 runtime failure (printer, store), 2 bad usage or bad in
 Example:
   $ receipt-spool submit order.json && receipt-spool worker --printer tcp://192.168.1.50:9100`,
     );
+  program.hook('preAction', checkProfileOption);
   // Subcommands copy these settings (exitOverride, output, help after error) when created.
-  registerJobCommands(program);
-  registerOperatorCommands(program);
-  registerPreview(program);
-  registerPrintCommands(program);
-  registerWorker(program);
-  registerServe(program);
-  registerPrinterCommands(program);
-  registerEmulate(program);
+  // One file per command in ./commands (define, run, format), in the order `--help` lists them.
+  addCommand(program, submit);
+  addCommand(program, list);
+  addCommand(program, show);
+  addCommand(program, reprint);
+  addCommand(program, retry);
+  addCommand(program, purge);
+  addCommand(program, health);
+  addCommand(program, cancel);
+  addCommand(program, move);
+  addCommand(program, preview);
+  addCommand(program, print);
+  addCommand(program, worker);
+  addCommand(program, serve);
+  addCommand(program, status);
+  addCommand(program, printers);
+  addCommand(program, emulate);
+  addCommand(program, fault);
   return program;
 }
 
