@@ -5,33 +5,53 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { addCommand } from './command.js';
-import { cancel } from './commands/cancel.js';
-import { emulate } from './commands/emulate.js';
-import { fault } from './commands/fault.js';
-import { health } from './commands/health.js';
-import { list } from './commands/list.js';
-import { move } from './commands/move.js';
-import { preview } from './commands/preview.js';
-import { print } from './commands/print.js';
-import { printers } from './commands/printers.js';
-import { purge } from './commands/purge.js';
-import { reprint } from './commands/reprint.js';
-import { retry } from './commands/retry.js';
-import { serve } from './commands/serve.js';
-import { show } from './commands/show.js';
-import { status } from './commands/status.js';
-import { submit } from './commands/submit.js';
-import { worker } from './commands/worker.js';
+import { addCommand, type CliCommand } from './command.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
 import { checkProfileOption } from './options.js';
+
+/** Loads a command's file and returns what adds it to the program. */
+function load<Args extends unknown[], Options, Result, Event>(
+  command: () => Promise<CliCommand<Args, Options, Result, Event>>,
+): () => Promise<(program: Command) => void> {
+  return async () => {
+    const loaded = await command();
+    return (program) => addCommand(program, loaded);
+  };
+}
+
+/** Every command, one file each in ./commands (define, run, format), in the order `--help` lists them. */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  submit: load(async () => (await import('./commands/submit.js')).submit),
+  list: load(async () => (await import('./commands/list.js')).list),
+  show: load(async () => (await import('./commands/show.js')).show),
+  reprint: load(async () => (await import('./commands/reprint.js')).reprint),
+  retry: load(async () => (await import('./commands/retry.js')).retry),
+  purge: load(async () => (await import('./commands/purge.js')).purge),
+  health: load(async () => (await import('./commands/health.js')).health),
+  cancel: load(async () => (await import('./commands/cancel.js')).cancel),
+  move: load(async () => (await import('./commands/move.js')).move),
+  preview: load(async () => (await import('./commands/preview.js')).preview),
+  print: load(async () => (await import('./commands/print.js')).print),
+  worker: load(async () => (await import('./commands/worker.js')).worker),
+  serve: load(async () => (await import('./commands/serve.js')).serve),
+  status: load(async () => (await import('./commands/status.js')).status),
+  printers: load(async () => (await import('./commands/printers.js')).printers),
+  emulate: load(async () => (await import('./commands/emulate.js')).emulate),
+  fault: load(async () => (await import('./commands/fault.js')).fault),
+};
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }
 
-export function createProgram(): Command {
+/**
+ * The program with the command `argv` names (only its file is loaded: commander parses it the same
+ * way), or with every command for the top-level help, `help NAME` and an unknown command.
+ */
+export async function createProgram(argv: readonly string[]): Promise<Command> {
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  const adders = await Promise.all(named.map((name) => COMMANDS[name]!()));
   const program = new Command('receipt-spool');
   program
     .description('Print ESC/POS receipts with confirmation, from a durable spool.')
@@ -57,30 +77,13 @@ Example:
     );
   program.hook('preAction', checkProfileOption);
   // Subcommands copy these settings (exitOverride, output, help after error) when created.
-  // One file per command in ./commands (define, run, format), in the order `--help` lists them.
-  addCommand(program, submit);
-  addCommand(program, list);
-  addCommand(program, show);
-  addCommand(program, reprint);
-  addCommand(program, retry);
-  addCommand(program, purge);
-  addCommand(program, health);
-  addCommand(program, cancel);
-  addCommand(program, move);
-  addCommand(program, preview);
-  addCommand(program, print);
-  addCommand(program, worker);
-  addCommand(program, serve);
-  addCommand(program, status);
-  addCommand(program, printers);
-  addCommand(program, emulate);
-  addCommand(program, fault);
+  for (const add of adders) add(program);
   return program;
 }
 
 /** Runs the CLI and resolves with the exit code; never throws. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+  const program = await createProgram(argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
