@@ -3,10 +3,18 @@
  * raster bands. Pure (no I/O). Hot loops run on typed arrays with integer arithmetic and no
  * per-pixel allocation.
  */
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
+import type PngJs from 'pngjs';
 import { InvalidDocumentError } from '../errors.js';
 import { LIMITS, PNG_DATA_URI_PREFIX } from '../document/limits.js';
 import { breakRealtimeSequences, safeBandRows } from './realtime-safe.js';
+
+/** pngjs is 23 CommonJS modules: loaded at the first picture, so a receipt without one (and `receipt-spool show`) does not pay for it. */
+let pngjs: typeof PngJs | undefined;
+function pngModule(): typeof PngJs {
+  pngjs ??= createRequire(import.meta.url)('pngjs') as typeof PngJs;
+  return pngjs;
+}
 
 export interface Bitmap {
   width: number;
@@ -76,7 +84,7 @@ export function decodePng(png: Uint8Array): GrayImage {
   checkPngHeader(png);
   let decoded: { width: number; height: number; data: Buffer };
   try {
-    decoded = PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+    decoded = pngModule().PNG.sync.read(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'unreadable data';
     throw imageError(`not a valid PNG image: ${reason}`, error);

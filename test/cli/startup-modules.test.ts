@@ -65,6 +65,7 @@ describe('what a command loads', () => {
 
     const show = loadedBy(['show', 'TXN-000123', '--db', db], dir);
     expect(show.ours.has('escpos/encoder.js')).toBe(true); // it renders the receipt as text
+    expect(show.packages.has('pngjs')).toBe(false); // the receipt has no picture: pngjs loads at the first one
     expectNoneOf(show.packages, ['serialport', '@serialport/bindings-cpp', 'usb', 'pg', 'hono', '@hono/node-server', '@napi-rs/canvas', 'zod']);
     expect([...show.ours].filter((path) => /^(printer|transport\/open|preview|server)/.test(path))).toEqual([]);
   });
