@@ -6,37 +6,10 @@
  */
 import net from 'node:net';
 import readline from 'node:readline';
+import { CONTROL_FAULTS, type ControlRequest } from './control-protocol.js';
 import type { VirtualPrinter } from './virtual-printer.js';
 
-export interface ControlRequest {
-  fault?: string;
-  status?: boolean;
-  receipts?: boolean;
-  mode?: 'wait' | 'discard';
-  when?: 'now' | 'next-cut';
-  ms?: number;
-  offMs?: number;
-  high?: boolean;
-  /** For `injectGarbage`: hex bytes. */
-  hex?: string;
-}
-
-export const CONTROL_FAULTS = [
-  'paperNearEnd',
-  'paperOut',
-  'loadPaper',
-  'openCover',
-  'closeCover',
-  'jamCutter',
-  'clearCutter',
-  'overheat',
-  'unrecoverable',
-  'setDrawerPin',
-  'powerCycle',
-  'disconnect',
-  'hang',
-  'injectGarbage',
-] as const;
+export { CONTROL_FAULTS, type ControlRequest } from './control-protocol.js';
 
 /** Apply one control request to a printer; returns the reply object. */
 export function handleControlRequest(printer: VirtualPrinter, request: ControlRequest): Record<string, unknown> {

@@ -1,8 +1,6 @@
 /** `fault`: inject a fault into a running `receipt-spool emulate` through its JSON-lines control port, or ask its state. */
-import net from 'node:net';
-import readline from 'node:readline';
 import { Option, type Command } from 'commander';
-import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control.js';
+import { CONTROL_FAULTS, type ControlRequest } from '../../emulator/control-protocol.js';
 import { defineCommand } from '../command.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { jsonOption, parsePort, parsePositiveNumber, withCommon } from '../options.js';
@@ -55,7 +53,8 @@ function faultRequest(name: string, options: { ms?: number; discard?: boolean })
   return request;
 }
 
-function askControl(host: string, port: number, request: ControlRequest): Promise<Record<string, unknown>> {
+async function askControl(host: string, port: number, request: ControlRequest): Promise<Record<string, unknown>> {
+  const [{ default: net }, { default: readline }] = await Promise.all([import('node:net'), import('node:readline')]);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
     const fail = (error: Error) => {
