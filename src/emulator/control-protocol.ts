@@ -1,7 +1,7 @@
-/**
- * The control port's requests and fault names (control.ts serves them), apart from the socket
- * code so that `receipt-spool fault --help` knows the names without loading the network layer.
- */
+// The control port's requests and fault names (control.ts serves them), apart from the socket
+// code so that `receipt-spool fault --help` knows the names without loading the network layer.
+// (A line comment: a doc comment here would document ControlRequest in the API report.)
+
 export interface ControlRequest {
   fault?: string;
   status?: boolean;
