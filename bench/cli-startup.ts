@@ -41,6 +41,7 @@ export async function cliStartupPart(options: BenchOptions): Promise<PartResult>
     };
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
     for (const args of Object.values(cases)) timeOnce(args); // warm the file cache
+    const loadBefore = os.loadavg()[0]!;
     for (let i = 0; i < runs; i++) for (const [name, args] of Object.entries(cases)) times[name]!.push(timeOnce(args));
     const node = median(times['node -e 0']!);
     const figure = (name: string, limit: number) =>
@@ -53,7 +54,11 @@ export async function cliStartupPart(options: BenchOptions): Promise<PartResult>
       part: 'cli-startup',
       title: '7. CLI startup (built CLI vs a bare node -e 0, interleaved)',
       figures: [figure('--version', 1.5), figure('--help', 1.5), figure('list', 2), figure('show', 2)],
-      notes: [`median of ${runs} interleaved runs each; list/show read a store holding one job`],
+      notes: [
+        `median of ${runs} interleaved runs each; list/show read a store holding one job`,
+        // Wall time on a shared machine moves with its load: say how loaded it was.
+        `1-minute load average ${loadBefore.toFixed(1)} before the runs, ${os.loadavg()[0]!.toFixed(1)} after (${os.cpus().length} cores)`,
+      ],
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
