@@ -24,7 +24,7 @@ export const health = defineCommand({
     withCommon(program.command('health'))
       .description("can a receipt print now? For each printer (or --printer NAME): ready or not and why, from the worker's last observation; exit 0 only when all are ready")
       .addOption(dbOption())
-      .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] = []) => [...previous, name]))
+      .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] | undefined) => [...(previous ?? []), name]))
       .addOption(jsonOption('one JSON object per printer and line'))
       .addHelpText('after', '\nExit codes: 0 every printer asked about is ready, 1 otherwise (for monitoring).\n\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db --printer front'),
 
