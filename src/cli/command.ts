@@ -25,9 +25,7 @@ export interface CliCommand<Args extends unknown[], Options, Result, Event = nev
 }
 
 /** Identity, for type inference: `export const list = defineCommand({ ... })`. */
-export function defineCommand<Args extends unknown[], Options, Result, Event = never>(
-  command: CliCommand<Args, Options, Result, Event>,
-): CliCommand<Args, Options, Result, Event> {
+export function defineCommand<Args extends unknown[], Options, Result, Event = never>(command: CliCommand<Args, Options, Result, Event>): CliCommand<Args, Options, Result, Event> {
   return command;
 }
 

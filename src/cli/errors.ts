@@ -21,7 +21,14 @@ export class CliError extends ReceiptSpoolError {
 }
 
 /** Library error codes that mean the input was wrong, not the printer or the store. */
-const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INVALID_DOCUMENT', 'CARD_DATA', 'INVALID_ARGUMENT', 'INVALID_PRINTER_URI', 'UNKNOWN_TRANSACTION', 'CONFIG_INVALID']);
+const BAD_INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'INVALID_DOCUMENT',
+  'CARD_DATA',
+  'INVALID_ARGUMENT',
+  'INVALID_PRINTER_URI',
+  'UNKNOWN_TRANSACTION',
+  'CONFIG_INVALID',
+]);
 
 /** What to do next, by error code; appended to the library's message. */
 const NEXT_STEP = {

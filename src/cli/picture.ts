@@ -52,8 +52,8 @@ export async function saveDigitalCopies(
     Promise.resolve()
       .then(() => writePng(file, renderReceipt(document, profile ?? 'generic-80', { mark })))
       .then(
-      (note) => log('digital-copy', { transactionId: job.transactionId, file }, note),
-      (error: Error) => log('worker-error', { error: error.message }, `digital copy not written: ${error.message}`),
-    );
+        (note) => log('digital-copy', { transactionId: job.transactionId, file }, note),
+        (error: Error) => log('worker-error', { error: error.message }, `digital copy not written: ${error.message}`),
+      );
   });
 }

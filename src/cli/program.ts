@@ -10,9 +10,7 @@ import { describeError, EXIT_OK, EXIT_USAGE, exitCodeOf } from './errors.js';
 import { checkProfileOption } from './options.js';
 
 /** Loads a command's file and returns what adds it to the program. */
-function load<Args extends unknown[], Options, Result, Event>(
-  command: () => Promise<CliCommand<Args, Options, Result, Event>>,
-): () => Promise<(program: Command) => void> {
+function load<Args extends unknown[], Options, Result, Event>(command: () => Promise<CliCommand<Args, Options, Result, Event>>): () => Promise<(program: Command) => void> {
   return async () => {
     const loaded = await command();
     return (program) => addCommand(program, loaded);

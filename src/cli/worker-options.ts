@@ -28,9 +28,7 @@ export function withWorkerOptions(command: Command): Command {
     .addOption(profileOption())
     .addOption(new Option('--fallback <printer>', 'printer (URI or config name) to use while this one needs attention'))
     .addOption(new Option('--fallback-after <seconds>', 'how long to wait before using the fallback').default(60).argParser(parsePositiveNumber))
-    .addOption(
-      new Option('--unreachable-after <seconds>', 'how long the printer may be unreachable before its job needs attention').default(120).argParser(parsePositiveNumber),
-    )
+    .addOption(new Option('--unreachable-after <seconds>', 'how long the printer may be unreachable before its job needs attention').default(120).argParser(parsePositiveNumber))
     .addOption(new Option('--allow-unconfirmed', 'accept "sent" from a printer that cannot confirm'))
     .addOption(new Option('--digital-copy-after <duration>', 'say digital-copy-due once a job has waited this long in needs-attention (e.g. 10m)').argParser(parseDuration))
     .addOption(new Option('--digital-copies <dir>', 'with --digital-copy-after: also write the copy as DIR/<transactionId>.png, marked DIGITAL COPY'));

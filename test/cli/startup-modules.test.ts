@@ -60,7 +60,10 @@ describe('what a command loads', () => {
     const list = loadedBy(['list', '--db', db], dir);
     expect(list.packages.has('better-sqlite3')).toBe(true);
     expect(list.natives.some((path) => path.includes('better_sqlite3'))).toBe(true);
-    expectNoneOf(list.packages, NATIVE_AND_HEAVY.filter((name) => name !== 'better-sqlite3'));
+    expectNoneOf(
+      list.packages,
+      NATIVE_AND_HEAVY.filter((name) => name !== 'better-sqlite3'),
+    );
     expect([...list.ours].filter((path) => /^(printer|transport\/open|escpos\/encoder|preview|server|emulator\/virtual-printer)/.test(path))).toEqual([]);
 
     const show = loadedBy(['show', 'TXN-000123', '--db', db], dir);

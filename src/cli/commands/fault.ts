@@ -59,7 +59,9 @@ async function askControl(host: string, port: number, request: ControlRequest): 
     const socket = net.connect({ host, port });
     const fail = (error: Error) => {
       socket.destroy();
-      reject(new CliError(`cannot reach the emulator's control port ${host}:${port} (${error.message}); is \`receipt-spool emulate\` running with that --control-port?`, EXIT_FAILURE));
+      reject(
+        new CliError(`cannot reach the emulator's control port ${host}:${port} (${error.message}); is \`receipt-spool emulate\` running with that --control-port?`, EXIT_FAILURE),
+      );
     };
     socket.setTimeout(5000, () => fail(new Error('no answer within 5 s')));
     socket.once('error', fail);

@@ -26,7 +26,10 @@ export const health = defineCommand({
       .addOption(dbOption())
       .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] | undefined) => [...(previous ?? []), name]))
       .addOption(jsonOption('one JSON object per printer and line'))
-      .addHelpText('after', '\nExit codes: 0 every printer asked about is ready, 1 otherwise (for monitoring).\n\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db --printer front'),
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 every printer asked about is ready, 1 otherwise (for monitoring).\n\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db --printer front',
+      ),
 
   async run(_args: [], options: HealthOptions): Promise<HealthReport> {
     const { configOf, openStore } = await import('../store.js');
@@ -68,7 +71,9 @@ export const health = defineCommand({
     for (const health of healths) {
       const jobs = waiting.get(health.printer) ?? 0;
       if (health.reason === 'no worker' && jobs > 0) {
-        out.note(`${jobs} job${jobs === 1 ? '' : 's'} wait${jobs === 1 ? 's' : ''} for "${health.printer}", which no worker serves: start \`receipt-spool worker --printer URI --name ${health.printer}\`, or \`receipt-spool move\` them.`);
+        out.note(
+          `${jobs} job${jobs === 1 ? '' : 's'} wait${jobs === 1 ? 's' : ''} for "${health.printer}", which no worker serves: start \`receipt-spool worker --printer URI --name ${health.printer}\`, or \`receipt-spool move\` them.`,
+        );
       }
     }
   },

@@ -23,10 +23,7 @@ export const list = defineCommand({
       .addOption(new Option('--printer <name>', 'only jobs for this logical printer'))
       .addOption(new Option('--limit <n>', 'the newest N jobs (0: all)').default(50).argParser(parseCount))
       .addOption(jsonOption('one JSON object per job and line (document left out)'))
-      .addHelpText(
-        'after',
-        '\nExamples:\n  $ receipt-spool list --state needs-attention     # authorised but not printed\n  $ receipt-spool list --since 2h --json',
-      ),
+      .addHelpText('after', '\nExamples:\n  $ receipt-spool list --state needs-attention     # authorised but not printed\n  $ receipt-spool list --since 2h --json'),
 
   async run(_args: [], options: ListOptions): Promise<{ jobs: Job[]; now: number }> {
     const { openStore } = await import('../store.js');

@@ -53,7 +53,10 @@ export const status = defineCommand({
       .addOption(
         jsonOption('one JSON object: {"uri", "source", "ready", "status", "identity", "confirmation", "profile", "observedAt"}; status uses the printer layer\'s field names'),
       )
-      .addHelpText('after', '\nExit codes: 0 ready, 1 not ready or unreachable.\n\nExample:\n  $ receipt-spool status --printer tcp://192.168.1.50:9100\n  $ receipt-spool status --printer front --direct'),
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 ready, 1 not ready or unreachable.\n\nExample:\n  $ receipt-spool status --printer tcp://192.168.1.50:9100\n  $ receipt-spool status --printer front --direct',
+      ),
 
   async run(_args: [], options: StatusOptions): Promise<DirectStatus | ObservedStatus> {
     const { askPrinterStatus } = await import('../printer-status.js');

@@ -15,7 +15,9 @@ interface SubmitOptions extends StoreOptions {
 export const submit = defineCommand({
   define: (program: Command) =>
     withCommon(program.command('submit'))
-      .description('queue a receipt document (JSON) durably; idempotent per transactionId. Card numbers are masked and content problems degrade with warnings; --strict refuses instead')
+      .description(
+        'queue a receipt document (JSON) durably; idempotent per transactionId. Card numbers are masked and content problems degrade with warnings; --strict refuses instead',
+      )
       .argument('<file>', 'receipt JSON file, or - for standard input')
       .addOption(dbOption())
       .addOption(allowCardNumbersOption())
