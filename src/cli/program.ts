@@ -81,8 +81,8 @@ Example:
 
 /** Runs the CLI and resolves with the exit code; never throws. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const program = await createProgram(argv);
   try {
+    const program = await createProgram(argv);
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
