@@ -4,11 +4,12 @@
  * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
  */
 import type { PoolClient } from 'pg';
-import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
+import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
 import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
@@ -348,17 +349,10 @@ export async function purgeDocuments(sql: Sql, before: number, now: number): Pro
  * The transaction's open jobs, locked, for an operator's cancel or move; refused while one is on
  * its way to the paper (only its outcome can say whether it printed).
  */
-async function openJobsOf(sql: Sql, transactionId: string, verb: string): Promise<JobRow[]> {
+async function openJobsOf(sql: Sql, transactionId: string, verb: 'cancel' | 'move'): Promise<JobRow[]> {
   if (!(await findOriginal(sql, transactionId))) throw new UnknownTransactionError(transactionId);
   const rows = await all<JobRow>(sql, `SELECT * FROM jobs WHERE transaction_id = $1 AND is_open ORDER BY id FOR UPDATE`, [transactionId]);
-  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
-  if (busy) {
-    throw new JobBusyError(
-      transactionId,
-      busy.state,
-      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
-    );
-  }
+  refuseOperatorChangeWhileBusy(verb, transactionId, rows);
   return rows;
 }
 

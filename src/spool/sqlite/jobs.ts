@@ -2,11 +2,12 @@
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
  * appends its history row there, so the job and its audit never disagree.
  */
-import { DocumentPurgedError, IN_DOUBT, JobBusyError, UnknownTransactionError } from '../../errors.js';
+import { DocumentPurgedError, IN_DOUBT, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
+import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
 import type { Db } from './open.js';
 import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
 import { statement } from './rows.js';
@@ -304,17 +305,10 @@ export function purgeDocuments(db: Db, before: number, now: number): number {
  * The transaction's open jobs for an operator's cancel or move; refused while one is on its way
  * to the paper (only its outcome can say whether it printed).
  */
-function openJobsOf(db: Db, transactionId: string, verb: string): JobRow[] {
+function openJobsOf(db: Db, transactionId: string, verb: 'cancel' | 'move'): JobRow[] {
   if (!findOriginal(db, transactionId)) throw new UnknownTransactionError(transactionId);
   const rows = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND is_open ORDER BY id`).all(transactionId) as JobRow[];
-  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
-  if (busy) {
-    throw new JobBusyError(
-      transactionId,
-      busy.state,
-      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
-    );
-  }
+  refuseOperatorChangeWhileBusy(verb, transactionId, rows);
   return rows;
 }
 
