@@ -8,6 +8,7 @@
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee } from '../printer/types.js';
+import type { ErrorCode } from '../errors.js';
 import type {
   HistoryEntry,
   Job,
@@ -32,7 +33,7 @@ export interface AttemptRef {
 }
 
 export interface AttemptError {
-  code: string;
+  code: ErrorCode;
   message: string;
   /** False only when the attempt provably put nothing on paper; then the next attempt may stay unmarked. */
   mayHavePrinted: boolean;

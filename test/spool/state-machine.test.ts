@@ -86,6 +86,7 @@ const AFTER_FAILURE: Record<ErrorCode, Expected> = {
   UNKNOWN_TRANSACTION: { transition: 'retry', countsTowardGiveUp: true },
   DOCUMENT_PURGED: { transition: 'retry', countsTowardGiveUp: true },
   IN_DOUBT: { transition: 'retry', countsTowardGiveUp: true },
+  CANCELLED: { transition: 'retry', countsTowardGiveUp: true },
   UNKNOWN: { transition: 'retry', countsTowardGiveUp: true },
 };
 

@@ -4,13 +4,13 @@
  * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
  */
 import type { PoolClient } from 'pg';
-import { DocumentPurgedError, UnknownTransactionError } from '../../errors.js';
+import { CANCELLED, DocumentPurgedError, UnknownTransactionError, type ErrorCode } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
 import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
-import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
+import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow } from '../rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
 
@@ -29,16 +29,6 @@ async function one<R>(sql: Sql, text: string, values: unknown[]): Promise<R | un
 
 async function all<R>(sql: Sql, text: string, values: unknown[]): Promise<R[]> {
   return (await sql.query(text, values)).rows as R[];
-}
-
-interface HistoryInput {
-  job: Job;
-  at: number;
-  from: JobState | null;
-  bytesSent?: number | null;
-  guarantee?: Guarantee | null;
-  errorCode?: string | null;
-  message?: string | null;
 }
 
 async function appendHistory(sql: Sql, entry: HistoryInput): Promise<void> {
@@ -182,7 +172,7 @@ export async function claimJob(
 interface AttemptRecord {
   bytesSent?: number;
   guarantee?: Guarantee;
-  errorCode?: string;
+  errorCode?: ErrorCode;
   message?: string;
 }
 
@@ -360,7 +350,7 @@ export async function cancelJobs(sql: Sql, transactionId: string, request: Opera
   const jobs: Job[] = [];
   for (const row of await openJobsOf(sql, transactionId, 'cancel')) {
     const job = toJob((await one<JobRow>(sql, `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [row.id, now]))!);
-    await appendHistory(sql, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    await appendHistory(sql, { job, at: now, from: row.state as JobState, errorCode: CANCELLED, message: `cancelled by ${request.by}: ${request.reason}` });
     jobs.push(job);
   }
   return jobs;
