@@ -4,6 +4,7 @@
  * one. Every method is one transaction; every state change appends to the history in the same
  * transaction. Methods that finish an attempt are fenced by `(jobId, attempt)`: they change
  * nothing if the job was claimed again since (e.g. by a worker that took over the lease).
+ * The store records transitions; which one follows is decided in state-machine.ts.
  */
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';

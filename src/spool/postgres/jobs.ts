@@ -2,6 +2,7 @@
  * One function per job state change, as in the SQLite store. Each runs inside the caller's
  * transaction and appends its history row there. Rows a change depends on are locked first
  * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
+ * They record what decide() chose (state-machine.ts); every code written is an `ErrorCode`.
  */
 import type { PoolClient } from 'pg';
 import { CANCELLED, DocumentPurgedError, UnknownTransactionError, type ErrorCode } from '../../errors.js';

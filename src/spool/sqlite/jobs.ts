@@ -1,6 +1,8 @@
 /**
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
- * appends its history row there, so the job and its audit never disagree.
+ * appends its history row there, so the job and its audit never disagree. These record what
+ * decide() chose (state-machine.ts); they do not choose. Every code they write is an `ErrorCode`
+ * (src/error-codes.ts).
  */
 import { CANCELLED, DocumentPurgedError, IN_DOUBT, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
