@@ -314,6 +314,22 @@ describe('print', () => {
     expect(await rejection(printer.print(JOB))).toMatchObject({ code: 'COVER_OPEN', mayHavePrinted: true });
   });
 
+  it('gs-r mode: the job right after a mid-job fault is confirmed (the cleared job\'s replies were discarded with the buffer)', async () => {
+    const clock = new ManualClock();
+    const { printer, device } = setup({ processId: false }, { clock });
+    await advanceUntilSettled(clock, printer.connect());
+    device.nextJob = 'paper-out';
+    const failed = printer.print(JOB);
+    await advanceUntilSettled(clock, failed);
+    expect((await rejection(failed)).code).toBe('PAPER_END');
+    device.set({ paperEnd: false, nearEnd: false });
+    // At once, well within the late-reply window: this job's GS r and GS I replies must not be
+    // swallowed as the cleared job's (that ended in CONFIRM_TIMEOUT).
+    const next = printer.print(JOB);
+    expect(await advanceUntilSettled(clock, next)).toBeLessThan(FAST.confirm);
+    expect(await next).toMatchObject({ guarantee: 'processed' });
+  });
+
   it('without DLE DC4 fn 8 the buffers are cleared with DLE ENQ 2', async () => {
     const { printer, transport, device } = setup({ clearResponse: false });
     await printer.connect();
