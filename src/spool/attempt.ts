@@ -91,9 +91,7 @@ export class AttemptRunner {
       allowUnconfirmed: context.options.allowUnconfirmed ?? false,
       onSent: (bytesSent) => {
         // Informational (completeJob accepts `sending` too): it may land late or never.
-        context
-          .persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now()))
-          .catch((error: unknown) => context.report(error));
+        context.persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now())).catch((error: unknown) => context.report(error));
         renderer.renderAhead(job, target);
       },
     });
@@ -164,9 +162,7 @@ export class AttemptRunner {
     const { store, clock, persist, emit, options } = this.setup.context;
     this.#failureStreak++;
     const delayMs = backoffDelay(this.#failureStreak, this.setup.retry, options.random);
-    const retrying = await persist(() =>
-      store.retryJob(ref, attemptError, { nextAttemptAt: now + delayMs, countsTowardGiveUp }, clock.now()),
-    );
+    const retrying = await persist(() => store.retryJob(ref, attemptError, { nextAttemptAt: now + delayMs, countsTowardGiveUp }, clock.now()));
     if (retrying) emit('retrying', { job: retrying, error: failure, delayMs });
   }
 }

@@ -133,9 +133,7 @@ function afterFailure(job: Pick<Job, 'failures'>, failed: Extract<Happening, { k
   if (action.action === 'give-up') return { transition: 'fail', error, printerAwaySince: undefined };
   if (action.countsTowardGiveUp) {
     const transition = job.failures + 1 >= policy.maxFailures ? 'fail' : 'retry';
-    return transition === 'fail'
-      ? { transition, error, printerAwaySince: undefined }
-      : { transition, countsTowardGiveUp: true, error, printerAwaySince: undefined };
+    return transition === 'fail' ? { transition, error, printerAwaySince: undefined } : { transition, countsTowardGiveUp: true, error, printerAwaySince: undefined };
   }
   // The printer is away (cannot connect, offline): retried without counting, until it has been
   // away for unreachableAfterMs; backing off forever would hide a printer switched off or unplugged.
@@ -160,11 +158,7 @@ export function waitsForPrinter(job: Pick<Job, 'state' | 'lastErrorCode'>): bool
  * them is in a state the transition does not leave: on its way to the paper, where only the
  * attempt's outcome can say whether it printed. Both stores ask this before they change a row.
  */
-export function refuseOperatorChangeWhileBusy(
-  verb: 'cancel' | 'move',
-  transactionId: string,
-  openJobs: readonly { state: string; printer: string }[],
-): void {
+export function refuseOperatorChangeWhileBusy(verb: 'cancel' | 'move', transactionId: string, openJobs: readonly { state: string; printer: string }[]): void {
   const allowed: readonly string[] = TRANSITIONS[verb].from;
   const busy = openJobs.find((job) => !allowed.includes(job.state));
   if (busy) {

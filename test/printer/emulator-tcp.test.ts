@@ -115,7 +115,14 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
       const [, inject, repair] = faults[random(faults.length)]!;
       const delayMs = random(150);
       let injected: Promise<void> | undefined;
-      onJobBytes(vp, tag, () => (injected = new Promise((resolve) => setTimeout(() => resolve(inject()), delayMs))));
+      onJobBytes(vp, tag, () => {
+        injected = new Promise((resolve) =>
+          setTimeout(() => {
+            inject();
+            resolve();
+          }, delayMs),
+        );
+      });
       const outcome: (typeof outcomes)[number] = { tag };
       try {
         outcome.result = await printer.print(receiptBytes(tag, 10), { confirmTimeoutMs: 3000 });
@@ -133,7 +140,11 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     }
     for (const { tag, result, error } of outcomes) {
       if (result?.guarantee === 'printed') expect(completeWith(vp, tag), tag).toHaveLength(1);
-      if (error?.mayHavePrinted === false) expect(vp.journal.receipts.some((r) => r.text.includes(tag)), tag).toBe(false);
+      if (error?.mayHavePrinted === false)
+        expect(
+          vp.journal.receipts.some((r) => r.text.includes(tag)),
+          tag,
+        ).toBe(false);
     }
     expect(outcomes.some((o) => o.error?.mayHavePrinted)).toBe(true);
     expect(outcomes.some((o) => o.result?.guarantee === 'printed')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../src/printer/clock.js';
+import { systemClock } from '../../src/printer/clock.js';
 import { Connection } from '../../src/printer/connection.js';
 import { ReplyQueue, ReplyTimeoutError } from '../../src/printer/reply-queue.js';
 import { frameJob, ID_ALPHABET, processIdAt, processIdRequest, TRANSMIT_PAPER_STATUS } from '../../src/printer/requests.js';
@@ -17,7 +17,7 @@ describe('ReplyQueue', () => {
     expect(queue.deliver(3)).toBe(false);
   });
 
-  it("a timed-out request swallows its late reply, so the next request is not answered with it", async () => {
+  it('a timed-out request swallows its late reply, so the next request is not answered with it', async () => {
     const clock = new ManualClock();
     const advance = (ms: number) => clock.advance(ms);
     const queue = new ReplyQueue<number>(clock, 500);
@@ -77,9 +77,7 @@ describe('request bytes', () => {
 
   it('frameJob puts GS a right after a leading ESC @ and again before the confirmation', () => {
     const job = Uint8Array.of(0x1b, 0x40, 0x41, 0x0a);
-    expect([...frameJob(job, 0x0f, TRANSMIT_PAPER_STATUS)]).toEqual([
-      0x1b, 0x40, 0x1d, 0x61, 0x0f, 0x41, 0x0a, 0x1d, 0x61, 0x0f, 0x1d, 0x72, 0x31,
-    ]);
+    expect([...frameJob(job, 0x0f, TRANSMIT_PAPER_STATUS)]).toEqual([0x1b, 0x40, 0x1d, 0x61, 0x0f, 0x41, 0x0a, 0x1d, 0x61, 0x0f, 0x1d, 0x72, 0x31]);
     expect([...frameJob(Uint8Array.of(0x41), 0x0f, new Uint8Array(0))]).toEqual([0x41, 0x1d, 0x61, 0x0f]);
   });
 });

@@ -171,15 +171,33 @@ describe('status and identify', () => {
 
 describe('print', () => {
   it('sends ESC @, GS a, the body, GS a, GS ( H and resolves printed with its ID', async () => {
-    const { printer, transport, device } = setup({}, { statusFreshMs: 0 });
+    const { printer, device } = setup({}, { statusFreshMs: 0 });
     await printer.connect();
     const from = device.memory.recording.length;
     const result = await printer.print(JOB, { jobId: 'TXN-1' });
     expect(result).toEqual({ guarantee: 'printed', processId: '0001', bytesSent: JOB.length + 6 + 11 });
     expect(device.writtenSince(from)).toEqual([
       ...[1, 2, 3, 4].flatMap((n) => [0x10, 0x04, n]), // pre-flight
-      0x1b, 0x40, 0x1d, 0x61, 0x0f, ...JOB.subarray(2), 0x1d, 0x61, 0x0f,
-      0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, 0x30, 0x30, 0x30, 0x31,
+      0x1b,
+      0x40,
+      0x1d,
+      0x61,
+      0x0f,
+      ...JOB.subarray(2),
+      0x1d,
+      0x61,
+      0x0f,
+      0x1d,
+      0x28,
+      0x48,
+      0x06,
+      0x00,
+      0x30,
+      0x30,
+      0x30,
+      0x30,
+      0x30,
+      0x31,
     ]);
     expect(device.printedJobs).toBe(1);
   });
@@ -234,7 +252,7 @@ describe('print', () => {
   });
 
   it('pre-flight: paper out rejects PAPER_END, mayHavePrinted false, nothing written', async () => {
-    const { printer, transport, device } = setup({}, { statusFreshMs: 0 });
+    const { printer, device } = setup({}, { statusFreshMs: 0 });
     await printer.connect();
     device.set({ paperEnd: true });
     const from = device.memory.recording.length;
@@ -255,7 +273,7 @@ describe('print', () => {
   });
 
   it('a fault announced by ASB is checked before the job: PAPER_END, mayHavePrinted false, nothing written', async () => {
-    const { printer, transport, device } = setup();
+    const { printer, device } = setup();
     await printer.connect();
     const reported = new Promise<void>((resolve) => printer.on('status', (status) => status.paperEnd && resolve()));
     device.set({ paperEnd: true });
@@ -294,7 +312,7 @@ describe('print', () => {
     ['cutter-jam', 'CUTTER_ERROR'],
   ] as const) {
     it(`${behaviour} mid-job: ${code}, mayHavePrinted true, buffers cleared, ESC @ + GS a, nothing completes later`, async () => {
-      const { printer, transport, device } = setup();
+      const { printer, device } = setup();
       await printer.connect();
       device.nextJob = behaviour;
       const from = device.memory.recording.length;
@@ -315,7 +333,7 @@ describe('print', () => {
     expect(await rejection(printer.print(JOB))).toMatchObject({ code: 'COVER_OPEN', mayHavePrinted: true });
   });
 
-  it('gs-r mode: the job right after a mid-job fault is confirmed (the cleared job\'s replies were discarded with the buffer)', async () => {
+  it("gs-r mode: the job right after a mid-job fault is confirmed (the cleared job's replies were discarded with the buffer)", async () => {
     const clock = new ManualClock();
     const { printer, device } = setup({ processId: false }, { clock });
     await advanceUntilSettled(clock, printer.connect());
@@ -332,7 +350,7 @@ describe('print', () => {
   });
 
   it('without DLE DC4 fn 8 the buffers are cleared with DLE ENQ 2', async () => {
-    const { printer, transport, device } = setup({ clearResponse: false });
+    const { printer, device } = setup({ clearResponse: false });
     await printer.connect();
     device.nextJob = 'paper-out';
     const from = device.memory.recording.length;

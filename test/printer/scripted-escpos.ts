@@ -124,7 +124,7 @@ export class ScriptedPrinter {
     }
     if (this.hung) return;
     let jobPrinted = isJob;
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       const at = (k: number) => b[i + k];
       if (at(0) === 0x10 && at(1) === 0x04 && at(2)! >= 1 && at(2)! <= 4) {
         if (this.options.answersStatus) this.send([this.eot(at(2)!)]);

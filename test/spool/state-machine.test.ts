@@ -39,7 +39,8 @@ const TABLE: Record<JobState, Record<Kind, Decision['transition']>> = {
 
 /** The transition part of a failure's answer (what it records and remembers is tested below). */
 type Expected = { transition: 'needsAttention' | 'fail' } | { transition: 'retry'; countsTowardGiveUp: boolean };
-const transitionOf = (decision: Decision) => ('countsTowardGiveUp' in decision ? { transition: decision.transition, countsTowardGiveUp: decision.countsTowardGiveUp } : { transition: decision.transition });
+const transitionOf = (decision: Decision) =>
+  'countsTowardGiveUp' in decision ? { transition: decision.transition, countsTowardGiveUp: decision.countsTowardGiveUp } : { transition: decision.transition };
 
 /** After a failed attempt (job in `sending`, 0 failures so far, recovery watched, printer not away before): by code. */
 // prettier-ignore
@@ -91,18 +92,15 @@ const AFTER_FAILURE: Record<ErrorCode, Expected> = {
 };
 
 describe('job state machine', () => {
-  it.each(STATES.flatMap((state) => (Object.keys(HAPPENINGS) as Kind[]).map((kind) => ({ state, kind }))))(
-    '$state + $kind',
-    ({ state, kind }) => {
-      const decision = decide(job(state), HAPPENINGS[kind]);
-      expect(decision.transition).toBe(TABLE[state][kind]);
-      if (decision.transition !== 'none') {
-        const rule = TRANSITIONS[decision.transition];
-        expect((rule.from as readonly JobState[]).includes(state)).toBe(true);
-        expect(canMove(state, rule.to)).toBe(true);
-      }
-    },
-  );
+  it.each(STATES.flatMap((state) => (Object.keys(HAPPENINGS) as Kind[]).map((kind) => ({ state, kind }))))('$state + $kind', ({ state, kind }) => {
+    const decision = decide(job(state), HAPPENINGS[kind]);
+    expect(decision.transition).toBe(TABLE[state][kind]);
+    if (decision.transition !== 'none') {
+      const rule = TRANSITIONS[decision.transition];
+      expect((rule.from as readonly JobState[]).includes(state)).toBe(true);
+      expect(canMove(state, rule.to)).toBe(true);
+    }
+  });
 
   it.each(Object.entries(AFTER_FAILURE))('failed attempt with %s', (code, expected) => {
     const failed = (failures: number, watchesRecovery: boolean) =>
@@ -155,7 +153,9 @@ describe('job state machine', () => {
     expect(decision.printerAwaySince).toBe(remembered);
     expect(decision.error.code).toBe(recorded);
     expect(decision.error.mayHavePrinted).toBe(false);
-    expect(decision.error.message).toBe(recorded === 'PRINTER_UNREACHABLE' ? `printer unreachable for ${Math.round((at - awaySince!) / 1000)} s: cannot connect` : 'cannot connect');
+    expect(decision.error.message).toBe(
+      recorded === 'PRINTER_UNREACHABLE' ? `printer unreachable for ${Math.round((at - awaySince!) / 1000)} s: cannot connect` : 'cannot connect',
+    );
   });
 
   it('with unreachableAfterMs 0 the first failure that finds the printer away needs a person', () => {
@@ -166,7 +166,11 @@ describe('job state machine', () => {
       at: 7_000,
       printerAwaySince: undefined,
     });
-    expect(decision).toMatchObject({ transition: 'needsAttention', error: { code: 'PRINTER_UNREACHABLE', message: 'printer unreachable for 0 s: refused' }, printerAwaySince: 7_000 });
+    expect(decision).toMatchObject({
+      transition: 'needsAttention',
+      error: { code: 'PRINTER_UNREACHABLE', message: 'printer unreachable for 0 s: refused' },
+      printerAwaySince: 7_000,
+    });
   });
 
   it('a code the package does not know is UNKNOWN: bounded backoff', () => {
@@ -186,9 +190,15 @@ describe('job state machine', () => {
 
   it.each(STATES)('an operator cancel or move with a job in %s', (state) => {
     for (const verb of ['cancel', 'move'] as const) {
-      const change = () => refuseOperatorChangeWhileBusy(verb, 'T-1', [{ state: 'queued', printer: 'front' }, { state, printer: 'bar' }]);
+      const change = () =>
+        refuseOperatorChangeWhileBusy(verb, 'T-1', [
+          { state: 'queued', printer: 'front' },
+          { state, printer: 'bar' },
+        ]);
       if (state === 'sending' || state === 'confirming') {
-        expect(change).toThrow(expect.objectContaining({ code: 'JOB_BUSY', state, message: `cannot ${verb} "T-1": it is ${state} to bar right now (it may already be on paper); wait for the outcome` }));
+        expect(change).toThrow(
+          expect.objectContaining({ code: 'JOB_BUSY', state, message: `cannot ${verb} "T-1": it is ${state} to bar right now (it may already be on paper); wait for the outcome` }),
+        );
       } else if ((TRANSITIONS[verb].from as readonly JobState[]).includes(state)) expect(change).not.toThrow();
       // printed, failed and cancelled are never open: the stores do not pass them
       else expect(['printed', 'failed', 'cancelled']).toContain(state);
