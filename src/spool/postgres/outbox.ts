@@ -123,7 +123,7 @@ async function applyJob(
   const wanted = fleetRow(row, action, batch.now);
   const mirrored = action === 'insert-mirror' || action === 'update-mirror';
   const home = homeOf(row.printer, batch.homes, batch.host);
-  const forwardedNote = `forwarded by ${batch.host} to its home ${home}`;
+  const forwardedNote = `forwarded to its home ${home}`;
   if (known) {
     const sets = JOB_COLUMNS.split(',').map((column, i) => `${column.trim()} = $${i + 2}`).join(', ');
     await sql.query(`UPDATE jobs SET ${sets} WHERE id = $1`, [known.jobId, ...jobValues(wanted)]);
@@ -149,11 +149,11 @@ async function applyJob(
     fleetJobId,
     mirrored && created,
   ]);
-  if (!created) return { fleetJobId, created, note: `also submitted on ${batch.host} (its job ${row.id}); the fleet keeps this job` };
+  if (!created) return { fleetJobId, created, note: `submitted here too (job ${row.id}); the fleet keeps its own job` };
   return { fleetJobId, created, ...(mirrored ? {} : { note: forwardedNote }) };
 }
 
-/** The till's history rows, in order, each naming the till it happened on. */
+/** The till's history rows (and its notes), in order, each naming the till it happened on. */
 async function insertHistory(sql: Sql, host: string, rows: { fleetJobId: number; entry: HistoryEntry }[]): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(pick: (row: { fleetJobId: number; entry: HistoryEntry }) => T): T[] => rows.map(pick);
