@@ -43,6 +43,7 @@ export interface OutboxOptions {
 export interface ForwardReport {
   /** History rows written to the fleet (the till's, plus one per hand-over). */
   rows: number;
+  /** Fleet job rows written (inserted or updated): a job whose rows span two batches counts twice. */
   jobs: number;
   /** The till's last history id now in the fleet. */
   cursor: number;
@@ -203,7 +204,8 @@ export class Outbox extends SafeEmitter {
         report.rows += forwarded.rows;
         report.jobs += forwarded.jobs;
         report.handedOver.push(...forwarded.handedOver);
-        this.emit('forwarded', forwarded);
+        // A batch of only the till's own hand-over rows moves the cursor and writes nothing.
+        if (forwarded.rows > 0) this.emit('forwarded', forwarded);
         if (result.leaseRefused.length > 0) this.emit('home-conflict', { printers: result.leaseRefused });
       }
       return report;

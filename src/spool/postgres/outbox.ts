@@ -69,10 +69,12 @@ export async function forwardBatch(sql: Sql, batch: ForwardBatch): Promise<Forwa
   const handedOver: HandedOver[] = [];
   const history: { fleetJobId: number; entry: HistoryEntry }[] = [];
   const ownPrinters = new Set<string>();
+  let written = 0;
   for (const { row, history: rows } of batch.jobs) {
     const action = decideForward({ printer: row.printer, state: row.state as never }, known.get(row.id), batch.homes, batch.host);
     if (action === 'already-handed-over') continue;
     const applied = await applyJob(sql, batch, row, action, known.get(row.id));
+    written++;
     for (const entry of rows) history.push({ fleetJobId: applied.fleetJobId, entry });
     if (applied.note) history.push({ fleetJobId: applied.fleetJobId, entry: { ...rows[rows.length - 1]!, at: batch.now, message: applied.note, fromState: null, toState: 'queued' } });
     if (action === 'hand-over' || action === 'hand-over-mirror') {
@@ -84,7 +86,7 @@ export async function forwardBatch(sql: Sql, batch: ForwardBatch): Promise<Forwa
   await insertHistory(sql, batch.host, history);
   const leaseRefused = await leaseOwnPrinters(sql, batch, [...ownPrinters]);
   await sql.query(`UPDATE outbox_cursors SET history_id = $2, updated_at = $3 WHERE host = $1`, [batch.host, batch.last, batch.now]);
-  return { applied: true, cursor: batch.last, jobs: batch.jobs.length, rows: history.length, handedOver, leaseRefused };
+  return { applied: true, cursor: batch.last, jobs: written, rows: history.length, handedOver, leaseRefused };
 }
 
 async function knownJobs(sql: Sql, host: string, originJobIds: number[]): Promise<Map<number, ForwardedJob>> {
