@@ -14,6 +14,7 @@ import { forwardBatch, handedOverAmong, readCursor, type ForwardBatch, type Hand
 import { SqliteStore } from '../sqlite/store.js';
 import { groupByJob, homeOf, type Homes } from './plan.js';
 
+/** Where a till forwards to and who it is there. */
 export interface FleetOptions {
   /** The fleet's PostgreSQL, `postgres://user@host/db` (optionally `?schema=name`). */
   url: string;
@@ -47,18 +48,23 @@ export interface ForwardReport {
   jobs: number;
   /** The till's last history id now in the fleet. */
   cursor: number;
+  /** Jobs queued in the fleet for their home printers. */
   handedOver: HandedOver[];
 }
 
+/** Event payloads of an `Outbox`. */
 export interface OutboxEvents {
+  /** A batch committed in the fleet. */
   forwarded: (report: ForwardReport) => void;
   /** The fleet was unreachable or refused a batch; the outbox tries again after `retryMs`. */
   'fleet-error': (error: Error) => void;
   /** A printer homed on this till is leased in the fleet to another holder (a print server runs a worker for it: a configuration error). */
   'home-conflict': (event: { printers: string[] }) => void;
+  /** A listener of one of these events threw; it was ignored and forwarding went on. */
   'listener-error': (report: { event: string; error: Error }) => void;
 }
 
+/** Typed events (`OutboxEvents`). */
 export interface Outbox {
   on<E extends keyof OutboxEvents>(event: E, listener: OutboxEvents[E]): this;
   once<E extends keyof OutboxEvents>(event: E, listener: OutboxEvents[E]): this;
@@ -72,8 +78,11 @@ export function openOutbox(options: OutboxOptions): Outbox {
   return new Outbox(options);
 }
 
+/** A till's outbox to the fleet: `openOutbox()`; `start()`, `drain()`, `backlog()`, `close()`. */
 export class Outbox extends SafeEmitter {
+  /** This till's name in the fleet. */
   readonly host: string;
+  /** Printer → home host; printers not listed are this till's. */
   readonly homes: Homes;
   readonly #local: SqliteStore;
   readonly #target: PostgresTarget;

@@ -14,6 +14,7 @@ import type { HistoryEntry, Job, JobState } from '../types.js';
 /** Printer name → the host that prints to it. A printer not listed is homed on the till itself. */
 export type Homes = Readonly<Record<string, string>>;
 
+/** The host that prints to `printer`: its home in `homes`, else `host` (the till asking). */
 export function homeOf(printer: string, homes: Homes, host: string): string {
   return Object.hasOwn(homes, printer) ? homes[printer]! : host;
 }

@@ -24,9 +24,13 @@ export interface ForwardBatch {
   now: number;
 }
 
+/** A till job queued in the fleet for its home printer (and withdrawn on the till). */
 export interface HandedOver {
+  /** The job's id in the till's spool. */
   originJobId: number;
+  /** The job's id in the fleet (the existing job when `created` is false). */
   fleetJobId: number;
+  /** The host that prints it. */
   home: string;
   /** False when the fleet had the transaction already (submitted elsewhere): nothing new prints. */
   created: boolean;
