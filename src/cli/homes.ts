@@ -5,9 +5,12 @@
 import { hostname } from 'node:os';
 import type { SpoolConfig } from './config.js';
 
-/** `--host`, else the config file's `fleet.host`, else $RECEIPT_SPOOL_HOST, else the machine's name. */
+/**
+ * `--host`, else $RECEIPT_SPOOL_HOST, else the config file's `fleet.host`, else the machine's name
+ * (the environment before the file, as for the store: one config file can serve the whole shop).
+ */
 export function fleetHost(flag: string | undefined, config: SpoolConfig | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? config?.fleet?.host ?? (env['RECEIPT_SPOOL_HOST'] || undefined) ?? hostname();
+  return flag ?? (env['RECEIPT_SPOOL_HOST'] || undefined) ?? config?.fleet?.host ?? hostname();
 }
 
 /** Printer → home host, for the printers that name one. */

@@ -21,10 +21,10 @@ describe('printer homes', () => {
     expect(homesOf(config)).toEqual({ kitchen: 'server-1', bar: 'till-1' });
   });
 
-  it('the host is --host, else fleet.host, else $RECEIPT_SPOOL_HOST, else the machine name', () => {
-    expect(fleetHost('till-9', config, {})).toBe('till-9');
-    expect(fleetHost(undefined, config, { RECEIPT_SPOOL_HOST: 'till-2' })).toBe('till-1');
-    expect(fleetHost(undefined, undefined, { RECEIPT_SPOOL_HOST: 'till-2' })).toBe('till-2');
+  it('the host is --host, else $RECEIPT_SPOOL_HOST, else fleet.host, else the machine name', () => {
+    expect(fleetHost('till-9', config, { RECEIPT_SPOOL_HOST: 'till-2' })).toBe('till-9');
+    expect(fleetHost(undefined, config, { RECEIPT_SPOOL_HOST: 'till-2' })).toBe('till-2');
+    expect(fleetHost(undefined, config, {})).toBe('till-1');
     expect(fleetHost(undefined, undefined, {}).length).toBeGreaterThan(0);
   });
 

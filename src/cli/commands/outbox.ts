@@ -26,7 +26,7 @@ export function registerOutbox(program: Command): void {
     .description("forward this till's spool (jobs and history) to the fleet's PostgreSQL; jobs for printers homed elsewhere print there")
     .addOption(dbOption())
     .addOption(new Option('--fleet <url>', 'the fleet\'s PostgreSQL, postgres://user@host/db (default: the config file\'s "fleet.url")').env('RECEIPT_SPOOL_FLEET'))
-    .addOption(new Option('--host <name>', 'this till\'s name in the fleet, as printers\' "home" names it (default: "fleet.host", $RECEIPT_SPOOL_HOST, the machine\'s name)'))
+    .addOption(new Option('--host <name>', 'this till\'s name in the fleet, as printers\' "home" names it (default: $RECEIPT_SPOOL_HOST, the config file\'s "fleet.host", the machine\'s name)'))
     .addOption(new Option('--once', 'forward what the spool holds now, then exit (exit 1 if PostgreSQL is unreachable)'))
     .addOption(jsonOption('one JSON object per event and line: {"event", "at", ...}'))
     .addHelpText(
