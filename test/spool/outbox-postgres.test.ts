@@ -3,6 +3,7 @@
  * listens on the port the till was given). The virtual printers' journals, not the stores, show
  * the invariant: every transaction on paper once, complete and unmarked, on its home's printer.
  */
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/spool/postgres/store.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
@@ -97,6 +98,7 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
     expect(byLocal).toEqual([...byLocal].sort((a, b) => a! - b!));
     // The till's own printer is leased to it in the fleet: no print server may claim its jobs.
     expect(await fleetStore.readLease('front')).toMatchObject({ holder: 'home:till-1', host: 'till-1' });
+    expect(await fleetStore.acquireLease('front', 'print-server-worker', 5000, Date.now(), { host: 'server-1', pid: 1 })).toBe(false);
   });
 
   it('a forward cut again and again mid-way is retried without duplicates, in order', { timeout: 60_000 }, async () => {
@@ -169,4 +171,19 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
     expect((await till.spool.history('SAME-1')).at(-1)!.message).toBe('forwarded to the fleet, which had this transaction already');
   });
 
+
+  it('after a crash between the fleet\'s commit and the till\'s withdrawal, the next outbox withdraws the job and queues nothing again', async () => {
+    await till.spool.submit(receiptFor('CRASH-1', 'kitchen'));
+    await proxy.listen();
+    await till.openOutbox(proxy.port).drain();
+    // The state a crash right after the fleet's COMMIT leaves: the till's job still queued, no withdrawal row.
+    const db = new Database(till.dbPath);
+    db.prepare(`UPDATE jobs SET state = 'queued' WHERE transaction_id = 'CRASH-1'`).run();
+    db.prepare(`DELETE FROM job_history WHERE transaction_id = 'CRASH-1' AND to_state = 'cancelled'`).run();
+    db.close();
+    const report = await till.openOutbox(proxy.port).drain();
+    expect(report.handedOver).toEqual([]);
+    expect((await till.spool.get('CRASH-1'))!.state).toBe('cancelled');
+    expect((await fleet.list()).map((job) => [job.transactionId, job.state])).toEqual([['CRASH-1', 'queued']]);
+  });
 });

@@ -97,6 +97,8 @@ export class Outbox extends SafeEmitter {
   #cursor: number | undefined;
   #draining: Promise<ForwardReport> | undefined;
   #running = false;
+  /** The last forward failed: wait `retryMs` before the next. */
+  #failing = false;
   #closed = false;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -123,7 +125,10 @@ export class Outbox extends SafeEmitter {
   start(): void {
     if (this.#running || this.#closed) return;
     this.#running = true;
-    this.#unwatch = this.#local.watch(() => this.#wake?.());
+    // After a failure only the retry timer (or close) wakes the loop: the fleet is not retried on every submit.
+    this.#unwatch = this.#local.watch(() => {
+      if (!this.#failing) this.#wake?.();
+    });
     this.#loop = this.#run();
   }
 
@@ -157,24 +162,23 @@ export class Outbox extends SafeEmitter {
 
   async #run(): Promise<void> {
     while (this.#running) {
-      let waitMs = this.#pollMs;
       try {
         await this.drain();
+        this.#failing = false;
       } catch (error) {
         if (!this.#running) return;
+        this.#failing = true;
         this.emit('fleet-error', error instanceof Error ? error : new Error(String(error)));
-        waitMs = this.#retryMs;
       }
       if (!this.#running) return;
       await new Promise<void>((resolve) => {
-        const timer = this.#clock.setTimeout(() => done(), waitMs);
+        const timer = this.#clock.setTimeout(() => done(), this.#failing ? this.#retryMs : this.#pollMs);
         const done = (): void => {
           this.#clock.clearTimeout(timer);
           this.#wake = undefined;
           resolve();
         };
-        // After a failure only the timer wakes the loop: the fleet is not retried on every submit.
-        if (waitMs === this.#pollMs) this.#wake = done;
+        this.#wake = done;
       });
     }
   }
