@@ -113,9 +113,18 @@ async function outageFigures(admin: pg.Client, base: string, schema: string, job
     return {
       rows: report.rows,
       figures: [
-        againstFloor({ name: 'till submit p50, PostgreSQL unreachable', unit: 'ms', ours: percentile(during, 50), others: { 'no outbox': percentile(floor, 50) }, better: 'lower' }, 'no outbox'),
-        againstFloor({ name: 'till submit p99, PostgreSQL unreachable', unit: 'ms', ours: percentile(during, 99), others: { 'no outbox': percentile(floor, 99) }, better: 'lower' }, 'no outbox'),
-        absolute({ name: `outbox drain (${backlog} jobs backlog)`, unit: 'jobs/s', ours: backlog / seconds, others: {}, better: 'higher', goal: `≥ 60 (10 min of backlog in ≤ 10 s)` }, 60),
+        againstFloor(
+          { name: 'till submit p50, PostgreSQL unreachable', unit: 'ms', ours: percentile(during, 50), others: { 'no outbox': percentile(floor, 50) }, better: 'lower' },
+          'no outbox',
+        ),
+        againstFloor(
+          { name: 'till submit p99, PostgreSQL unreachable', unit: 'ms', ours: percentile(during, 99), others: { 'no outbox': percentile(floor, 99) }, better: 'lower' },
+          'no outbox',
+        ),
+        absolute(
+          { name: `outbox drain (${backlog} jobs backlog)`, unit: 'jobs/s', ours: backlog / seconds, others: {}, better: 'higher', goal: `≥ 60 (10 min of backlog in ≤ 10 s)` },
+          60,
+        ),
         absolute({ name: 'outbox drain, history rows', unit: 'rows/s', ours: report.rows / seconds, others: {}, better: 'higher' }),
         absolute({ name: 'outbox drain, whole backlog', unit: 's', ours: seconds, others: {}, better: 'lower' }),
       ],

@@ -55,7 +55,7 @@ describe('CLI outbox', () => {
     });
     afterEach(() => dropSchema(schema));
 
-    it('--once forwards the spool: the till\'s own job mirrored, the kitchen\'s queued in the fleet and withdrawn here', async () => {
+    it("--once forwards the spool: the till's own job mirrored, the kitchen's queued in the fleet and withdrawn here", async () => {
       writeConfig({ host: 'till-1', url: fleetUrl });
       await runCli(['submit', '-', '--config', config], { input: receiptJson('OWN-1', { printer: 'front' }) });
       await runCli(['submit', '-', '--config', config], { input: receiptJson('KIT-1', { printer: 'kitchen' }) });

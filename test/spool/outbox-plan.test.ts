@@ -41,9 +41,24 @@ describe('decideForward', () => {
 
 describe('groupByJob', () => {
   it('keeps the order in which jobs first appear, and each job its rows in order', () => {
-    const row = (id: number, jobId: number): HistoryEntry =>
-      ({ id, jobId, transactionId: `T${jobId}`, at: id, fromState: null, toState: 'queued', attempt: 0, bytesSent: null, guarantee: null, errorCode: null, message: null });
+    const row = (id: number, jobId: number): HistoryEntry => ({
+      id,
+      jobId,
+      transactionId: `T${jobId}`,
+      at: id,
+      fromState: null,
+      toState: 'queued',
+      attempt: 0,
+      bytesSent: null,
+      guarantee: null,
+      errorCode: null,
+      message: null,
+    });
     const groups = groupByJob([row(1, 7), row(2, 3), row(3, 7), row(4, 9), row(5, 3)]);
-    expect(groups.map((g) => [g.jobId, g.rows.map((r) => r.id)])).toEqual([[7, [1, 3]], [3, [2, 5]], [9, [4]]]);
+    expect(groups.map((g) => [g.jobId, g.rows.map((r) => r.id)])).toEqual([
+      [7, [1, 3]],
+      [3, [2, 5]],
+      [9, [4]],
+    ]);
   });
 });

@@ -49,57 +49,61 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
     return rows.map((row) => `${row.fromState ?? '-'}>${row.toState}#${row.attempt}`);
   }
 
-  it('cut off for the whole test, the till prints its own receipts; once reconnected it forwards them all, and the kitchen prints its receipts once', { timeout: 60_000 }, async () => {
-    const front = await printerWorker(till.spool, 'front');
-    closers.push(front.close);
-    await proxy.listen();
-    const port = proxy.port;
-    await proxy.close(); // nothing listens on the till's fleet port from now on
-    const outbox = till.openOutbox(port);
-    const firstError = waitFor<Error>(outbox, 'fleet-error');
-    outbox.start();
+  it(
+    'cut off for the whole test, the till prints its own receipts; once reconnected it forwards them all, and the kitchen prints its receipts once',
+    { timeout: 60_000 },
+    async () => {
+      const front = await printerWorker(till.spool, 'front');
+      closers.push(front.close);
+      await proxy.listen();
+      const port = proxy.port;
+      await proxy.close(); // nothing listens on the till's fleet port from now on
+      const outbox = till.openOutbox(port);
+      const firstError = waitFor<Error>(outbox, 'fleet-error');
+      outbox.start();
 
-    const frontTxns = Array.from({ length: 8 }, (_, i) => `F-${i}`);
-    const kitchenTxns = Array.from({ length: 4 }, (_, i) => `K-${i}`);
-    for (let i = 0; i < frontTxns.length; i++) {
-      await till.spool.submit(receiptFor(frontTxns[i]!, 'front'));
-      if (i % 2 === 1) await till.spool.submit(receiptFor(kitchenTxns[(i - 1) / 2]!, 'kitchen'));
-    }
-    expect((await firstError).message).toMatch(/PostgreSQL is unreachable/);
-    await eventually(async () => (await till.spool.list({ state: 'printed', printer: 'front' })).length === frontTxns.length, 20_000);
-    expectPrintedOnce(front.printer, frontTxns);
-    expect(await fleet.list()).toEqual([]);
-    expect((await till.spool.list({ printer: 'kitchen' })).map((job) => job.state)).toEqual(['queued', 'queued', 'queued', 'queued']);
+      const frontTxns = Array.from({ length: 8 }, (_, i) => `F-${i}`);
+      const kitchenTxns = Array.from({ length: 4 }, (_, i) => `K-${i}`);
+      for (let i = 0; i < frontTxns.length; i++) {
+        await till.spool.submit(receiptFor(frontTxns[i]!, 'front'));
+        if (i % 2 === 1) await till.spool.submit(receiptFor(kitchenTxns[(i - 1) / 2]!, 'kitchen'));
+      }
+      expect((await firstError).message).toMatch(/PostgreSQL is unreachable/);
+      await eventually(async () => (await till.spool.list({ state: 'printed', printer: 'front' })).length === frontTxns.length, 20_000);
+      expectPrintedOnce(front.printer, frontTxns);
+      expect(await fleet.list()).toEqual([]);
+      expect((await till.spool.list({ printer: 'kitchen' })).map((job) => job.state)).toEqual(['queued', 'queued', 'queued', 'queued']);
 
-    // The kitchen's print server runs on the fleet; the till reconnects.
-    const kitchen = await printerWorker(fleet, 'kitchen');
-    closers.push(kitchen.close);
-    await proxy.listen(port);
-    await eventually(async () => (await fleet.list({ state: 'printed' })).length === frontTxns.length + kitchenTxns.length, 30_000);
+      // The kitchen's print server runs on the fleet; the till reconnects.
+      const kitchen = await printerWorker(fleet, 'kitchen');
+      closers.push(kitchen.close);
+      await proxy.listen(port);
+      await eventually(async () => (await fleet.list({ state: 'printed' })).length === frontTxns.length + kitchenTxns.length, 30_000);
 
-    expectPrintedOnce(kitchen.printer, kitchenTxns);
-    expect(journalOrder(kitchen.printer, kitchenTxns)).toEqual(kitchenTxns);
-    expectPrintedOnce(front.printer, frontTxns); // nobody printed the till's receipts again
-    for (const txn of frontTxns) {
-      const job = (await fleet.get(txn))!;
-      expect({ txn, state: job.state, printer: job.printer, marked: job.marked }).toEqual({ txn, state: 'printed', printer: 'front', marked: false });
-      expect(trail(await fleet.history(txn))).toEqual(await localTrail(txn));
-      expect((await fleet.history(txn))[0]!.message).toMatch(/^on till-1: submitted/);
-    }
-    for (const txn of kitchenTxns) {
-      const local = (await till.spool.get(txn))!;
-      expect(local.state).toBe('cancelled');
-      expect((await till.spool.history(txn)).at(-1)!.message).toBe('forwarded to the fleet: printed there by its home server-1');
-      expect((await fleet.history(txn)).map((row) => row.message)).toContain('on till-1: forwarded to its home server-1');
-    }
-    // In submit order: the fleet's ids follow the till's.
-    const fleetIds = await Promise.all([...frontTxns, ...kitchenTxns].map(async (txn) => [(await till.spool.get(txn))!.id, (await fleet.get(txn))!.id]));
-    const byLocal = [...fleetIds].sort((a, b) => a[0]! - b[0]!).map(([, fleetId]) => fleetId);
-    expect(byLocal).toEqual([...byLocal].sort((a, b) => a! - b!));
-    // The till's own printer is leased to it in the fleet: no print server may claim its jobs.
-    expect(await fleetStore.readLease('front')).toMatchObject({ holder: 'home:till-1', host: 'till-1' });
-    expect(await fleetStore.acquireLease('front', 'print-server-worker', 5000, Date.now(), { host: 'server-1', pid: 1 })).toBe(false);
-  });
+      expectPrintedOnce(kitchen.printer, kitchenTxns);
+      expect(journalOrder(kitchen.printer, kitchenTxns)).toEqual(kitchenTxns);
+      expectPrintedOnce(front.printer, frontTxns); // nobody printed the till's receipts again
+      for (const txn of frontTxns) {
+        const job = (await fleet.get(txn))!;
+        expect({ txn, state: job.state, printer: job.printer, marked: job.marked }).toEqual({ txn, state: 'printed', printer: 'front', marked: false });
+        expect(trail(await fleet.history(txn))).toEqual(await localTrail(txn));
+        expect((await fleet.history(txn))[0]!.message).toMatch(/^on till-1: submitted/);
+      }
+      for (const txn of kitchenTxns) {
+        const local = (await till.spool.get(txn))!;
+        expect(local.state).toBe('cancelled');
+        expect((await till.spool.history(txn)).at(-1)!.message).toBe('forwarded to the fleet: printed there by its home server-1');
+        expect((await fleet.history(txn)).map((row) => row.message)).toContain('on till-1: forwarded to its home server-1');
+      }
+      // In submit order: the fleet's ids follow the till's.
+      const fleetIds = await Promise.all([...frontTxns, ...kitchenTxns].map(async (txn) => [(await till.spool.get(txn))!.id, (await fleet.get(txn))!.id]));
+      const byLocal = [...fleetIds].sort((a, b) => a[0]! - b[0]!).map(([, fleetId]) => fleetId);
+      expect(byLocal).toEqual([...byLocal].sort((a, b) => a! - b!));
+      // The till's own printer is leased to it in the fleet: no print server may claim its jobs.
+      expect(await fleetStore.readLease('front')).toMatchObject({ holder: 'home:till-1', host: 'till-1' });
+      expect(await fleetStore.acquireLease('front', 'print-server-worker', 5000, Date.now(), { host: 'server-1', pid: 1 })).toBe(false);
+    },
+  );
 
   it('a forward cut again and again mid-way is retried without duplicates, in order', { timeout: 60_000 }, async () => {
     const front = await printerWorker(till.spool, 'front');
@@ -171,8 +175,7 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
     expect((await till.spool.history('SAME-1')).at(-1)!.message).toBe('forwarded to the fleet, which had this transaction already');
   });
 
-
-  it('after a crash between the fleet\'s commit and the till\'s withdrawal, the next outbox withdraws the job and queues nothing again', async () => {
+  it("after a crash between the fleet's commit and the till's withdrawal, the next outbox withdraws the job and queues nothing again", async () => {
     await till.spool.submit(receiptFor('CRASH-1', 'kitchen'));
     await proxy.listen();
     await till.openOutbox(proxy.port).drain();

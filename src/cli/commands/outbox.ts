@@ -26,7 +26,12 @@ export function registerOutbox(program: Command): void {
     .description("forward this till's spool (jobs and history) to the fleet's PostgreSQL; jobs for printers homed elsewhere print there")
     .addOption(dbOption())
     .addOption(new Option('--fleet <url>', 'the fleet\'s PostgreSQL, postgres://user@host/db (default: the config file\'s "fleet.url")').env('RECEIPT_SPOOL_FLEET'))
-    .addOption(new Option('--host <name>', 'this till\'s name in the fleet, as printers\' "home" names it (default: $RECEIPT_SPOOL_HOST, the config file\'s "fleet.host", the machine\'s name)'))
+    .addOption(
+      new Option(
+        '--host <name>',
+        'this till\'s name in the fleet, as printers\' "home" names it (default: $RECEIPT_SPOOL_HOST, the config file\'s "fleet.host", the machine\'s name)',
+      ),
+    )
     .addOption(new Option('--once', 'forward what the spool holds now, then exit (exit 1 if PostgreSQL is unreachable)'))
     .addOption(jsonOption('one JSON object per event and line: {"event", "at", ...}'))
     .addHelpText(
@@ -41,7 +46,7 @@ Example:
     .action(async (options: OutboxCommandOptions) => {
       const config = configOf(options);
       const path = storePath(options, config);
-      if (isPostgresUrl(path)) throw new CliError('outbox: --db is the till\'s SQLite spool file; the fleet\'s PostgreSQL goes in --fleet.');
+      if (isPostgresUrl(path)) throw new CliError("outbox: --db is the till's SQLite spool file; the fleet's PostgreSQL goes in --fleet.");
       if (!existsSync(path)) throw new CliError(`no spool store at ${path}: pass --db PATH (the till's SQLite spool).`);
       const url = options.fleet ?? config?.fleet?.url;
       if (url === undefined) throw new CliError('outbox: no fleet given: pass --fleet postgres://…, set RECEIPT_SPOOL_FLEET, or "fleet": {"url": …} in the config file.');
@@ -50,7 +55,11 @@ Example:
       const outbox = openOutbox({ path, fleet: { url, host, homes: homesOf(config) } });
       const log = eventLogger(createOutput(), Boolean(options.json));
       outbox.on('forwarded', ({ rows, jobs, cursor, handedOver }) =>
-        log('forwarded', { rows, jobs, cursor, handedOver }, `forwarded ${jobs} job(s), ${rows} history row(s)${handedOver.length ? `; ${handedOver.length} handed to their homes` : ''}`),
+        log(
+          'forwarded',
+          { rows, jobs, cursor, handedOver },
+          `forwarded ${jobs} job(s), ${rows} history row(s)${handedOver.length ? `; ${handedOver.length} handed to their homes` : ''}`,
+        ),
       );
       outbox.on('fleet-error', (error) => log('fleet-error', { error: error.message }, `fleet unreachable (will retry): ${error.message}`));
       outbox.on('home-conflict', ({ printers }) =>

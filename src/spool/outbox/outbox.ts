@@ -234,14 +234,19 @@ export class Outbox extends SafeEmitter {
     const elsewhere = Object.keys(this.homes).filter((printer) => homeOf(printer, this.homes, this.host) !== this.host);
     const open = (await Promise.all(elsewhere.map((printer) => this.#local.listJobs({ printer, state: ['queued', 'retrying', 'needs-attention'] })))).flat();
     if (open.length === 0) return;
-    const taken = await this.#transaction((client) => handedOverAmong(client, this.host, open.map((job) => job.id)));
-    for (const job of open) if (taken.includes(job.id)) await this.#handOverLocally({ originJobId: job.id, fleetJobId: 0, home: homeOf(job.printer, this.homes, this.host), created: true });
+    const taken = await this.#transaction((client) =>
+      handedOverAmong(
+        client,
+        this.host,
+        open.map((job) => job.id),
+      ),
+    );
+    for (const job of open)
+      if (taken.includes(job.id)) await this.#handOverLocally({ originJobId: job.id, fleetJobId: 0, home: homeOf(job.printer, this.homes, this.host), created: true });
   }
 
   #handOverLocally(handed: HandedOver): Promise<boolean> {
-    const message = handed.created
-      ? `forwarded to the fleet: printed there by its home ${handed.home}`
-      : 'forwarded to the fleet, which had this transaction already';
+    const message = handed.created ? `forwarded to the fleet: printed there by its home ${handed.home}` : 'forwarded to the fleet, which had this transaction already';
     return this.#local.handOverJob(handed.originJobId, message, this.#clock.now());
   }
 

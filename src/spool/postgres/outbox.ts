@@ -36,9 +36,7 @@ export interface HandedOver {
   created: boolean;
 }
 
-export type ForwardResult =
-  | { applied: true; cursor: number; jobs: number; rows: number; handedOver: HandedOver[]; leaseRefused: string[] }
-  | { applied: false; cursor: number };
+export type ForwardResult = { applied: true; cursor: number; jobs: number; rows: number; handedOver: HandedOver[]; leaseRefused: string[] } | { applied: false; cursor: number };
 
 export function homeLeaseHolder(host: string): string {
   return `home:${host}`;
@@ -59,17 +57,21 @@ export async function readCursor(sql: Sql, host: string): Promise<number> {
 /** Of the till's jobs `originJobIds`, those already handed over to their homes. */
 export async function handedOverAmong(sql: Sql, host: string, originJobIds: readonly number[]): Promise<number[]> {
   if (originJobIds.length === 0) return [];
-  const { rows } = await sql.query<{ origin_job_id: number }>(
-    `SELECT origin_job_id FROM outbox_jobs WHERE host = $1 AND origin_job_id = ANY($2::bigint[]) AND NOT mirrored`,
-    [host, originJobIds],
-  );
+  const { rows } = await sql.query<{ origin_job_id: number }>(`SELECT origin_job_id FROM outbox_jobs WHERE host = $1 AND origin_job_id = ANY($2::bigint[]) AND NOT mirrored`, [
+    host,
+    originJobIds,
+  ]);
   return rows.map((row) => row.origin_job_id);
 }
 
 export async function forwardBatch(sql: Sql, batch: ForwardBatch): Promise<ForwardResult> {
   const cursor = await lockCursor(sql, batch.host, batch.now);
   if (cursor !== batch.after) return { applied: false, cursor };
-  const known = await knownJobs(sql, batch.host, batch.jobs.map((job) => job.row.id));
+  const known = await knownJobs(
+    sql,
+    batch.host,
+    batch.jobs.map((job) => job.row.id),
+  );
   const handedOver: HandedOver[] = [];
   const history: { fleetJobId: number; entry: HistoryEntry }[] = [];
   const ownPrinters = new Set<string>();
@@ -80,7 +82,8 @@ export async function forwardBatch(sql: Sql, batch: ForwardBatch): Promise<Forwa
     const applied = await applyJob(sql, batch, row, action, known.get(row.id));
     written++;
     for (const entry of rows) history.push({ fleetJobId: applied.fleetJobId, entry });
-    if (applied.note) history.push({ fleetJobId: applied.fleetJobId, entry: { ...rows[rows.length - 1]!, at: batch.now, message: applied.note, fromState: null, toState: 'queued' } });
+    if (applied.note)
+      history.push({ fleetJobId: applied.fleetJobId, entry: { ...rows[rows.length - 1]!, at: batch.now, message: applied.note, fromState: null, toState: 'queued' } });
     if (action === 'hand-over' || action === 'hand-over-mirror') {
       handedOver.push({ originJobId: row.id, fleetJobId: applied.fleetJobId, home: homeOf(row.printer, batch.homes, batch.host), created: applied.created });
     } else if (homeOf(row.printer, batch.homes, batch.host) === batch.host) {
@@ -106,9 +109,27 @@ const JOB_COLUMNS = `transaction_id, printer, kind, document, warnings, state, a
 
 function jobValues(row: OutboxJobRow): unknown[] {
   return [
-    row.transaction_id, row.printer, row.kind, row.document, row.warnings, row.state, row.attempts, row.failures, Boolean(row.marked),
-    Boolean(row.must_mark), row.maybe_printed, row.copy, row.next_attempt_at, row.last_error_code, row.last_error_message, row.guarantee,
-    row.printed_on, row.created_at, row.updated_at, row.printed_at, row.purged_at,
+    row.transaction_id,
+    row.printer,
+    row.kind,
+    row.document,
+    row.warnings,
+    row.state,
+    row.attempts,
+    row.failures,
+    Boolean(row.marked),
+    Boolean(row.must_mark),
+    row.maybe_printed,
+    row.copy,
+    row.next_attempt_at,
+    row.last_error_code,
+    row.last_error_message,
+    row.guarantee,
+    row.printed_on,
+    row.created_at,
+    row.updated_at,
+    row.printed_at,
+    row.purged_at,
   ];
 }
 
@@ -131,12 +152,16 @@ async function applyJob(
   const home = homeOf(row.printer, batch.homes, batch.host);
   const forwardedNote = `forwarded to its home ${home}`;
   if (known) {
-    const sets = JOB_COLUMNS.split(',').map((column, i) => `${column.trim()} = $${i + 2}`).join(', ');
+    const sets = JOB_COLUMNS.split(',')
+      .map((column, i) => `${column.trim()} = $${i + 2}`)
+      .join(', ');
     await sql.query(`UPDATE jobs SET ${sets} WHERE id = $1`, [known.jobId, ...jobValues(wanted)]);
     if (!mirrored) await sql.query(`UPDATE outbox_jobs SET mirrored = false WHERE host = $1 AND origin_job_id = $2`, [batch.host, row.id]);
     return { fleetJobId: known.jobId, created: true, ...(mirrored ? {} : { note: forwardedNote }) };
   }
-  const placeholders = jobValues(wanted).map((_, i) => `$${i + 1}`).join(', ');
+  const placeholders = jobValues(wanted)
+    .map((_, i) => `$${i + 1}`)
+    .join(', ');
   const inserted = await sql.query<{ id: number }>(
     `INSERT INTO jobs (${JOB_COLUMNS}) VALUES (${placeholders}) ON CONFLICT (transaction_id) WHERE kind = 'original' DO NOTHING RETURNING id`,
     jobValues(wanted),
@@ -149,12 +174,7 @@ async function applyJob(
     const existing = await sql.query<{ id: number }>(`SELECT id FROM jobs WHERE transaction_id = $1 AND kind = 'original'`, [row.transaction_id]);
     fleetJobId = existing.rows[0]!.id;
   }
-  await sql.query(`INSERT INTO outbox_jobs (host, origin_job_id, job_id, mirrored) VALUES ($1, $2, $3, $4)`, [
-    batch.host,
-    row.id,
-    fleetJobId,
-    mirrored && created,
-  ]);
+  await sql.query(`INSERT INTO outbox_jobs (host, origin_job_id, job_id, mirrored) VALUES ($1, $2, $3, $4)`, [batch.host, row.id, fleetJobId, mirrored && created]);
   if (!created) return { fleetJobId, created, note: `submitted here too (job ${row.id}); the fleet keeps its own job` };
   return { fleetJobId, created, ...(mirrored ? {} : { note: forwardedNote }) };
 }
