@@ -34,6 +34,12 @@ describe('CLI outbox', () => {
     expect({ code: pgDb.code, stderr: pgDb.stderr }).toEqual({ code: 2, stderr: expect.stringContaining("the till's SQLite spool file") });
   });
 
+  it('a worker on a host where no configured printer is homed says so, exit 2', async () => {
+    fs.writeFileSync(config, JSON.stringify({ db, printers: { kitchen: { uri: 'tcp://127.0.0.1:9', home: 'server-1' } } }));
+    const result = await runCli(['worker', '--config', config], { env: { RECEIPT_SPOOL_HOST: 'till-1' } });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('is homed on another host (this host is "till-1"') });
+  });
+
   it('with PostgreSQL unreachable, --once fails with exit 1 saying so (nothing lost: the jobs stay in the spool)', async () => {
     writeConfig({ host: 'till-1', url: 'postgres://pos:secret@127.0.0.1:1/fleet' });
     await runCli(['submit', '-', '--config', config], { input: receiptJson('T-1', { printer: 'kitchen' }) });

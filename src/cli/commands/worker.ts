@@ -142,7 +142,11 @@ function servedPrinters(options: WorkerCommandOptions, config: SpoolConfig | und
     return [settingsFor(options.name ?? printer.name ?? DEFAULT_PRINTER, printer, true)];
   }
   // A printer homed on another host (docs/fleet.md) is that host's to print.
-  const configured = Object.keys(config?.printers ?? {}).filter((name) => homedHere(name, config, fleetHost(undefined, config)));
+  const host = fleetHost(undefined, config);
+  const configured = Object.keys(config?.printers ?? {}).filter((name) => homedHere(name, config, host));
+  if (configured.length === 0 && config && Object.keys(config.printers).length > 0) {
+    throw new CliError(`every printer in ${config.file} is homed on another host (this host is "${host}": set RECEIPT_SPOOL_HOST or "fleet.host"), or pass --printer URI.`);
+  }
   if (configured.length === 0) {
     throw new CliError(
       config
