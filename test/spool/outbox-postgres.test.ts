@@ -3,6 +3,7 @@
  * listens on the port the till was given). The virtual printers' journals, not the stores, show
  * the invariant: every transaction on paper once, complete and unmarked, on its home's printer.
  */
+import net from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/spool/postgres/store.js';
@@ -188,5 +189,20 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
     expect(report.handedOver).toEqual([]);
     expect((await till.spool.get('CRASH-1'))!.state).toBe('cancelled');
     expect((await fleet.list()).map((job) => [job.transactionId, job.state])).toEqual([['CRASH-1', 'queued']]);
+  });
+
+  it('a fleet that accepts the connection and then says nothing (a silently dropped network) fails the forward after fleetTimeoutMs', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket.on('error', () => {})));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      await till.spool.submit(receiptFor('SILENT-1', 'kitchen'));
+      const outbox = till.openOutbox((silent.address() as net.AddressInfo).port, { fleetTimeoutMs: 300 });
+      await expect(outbox.drain()).rejects.toMatchObject({ code: 'STORE_ERROR' });
+      expect((await till.spool.get('SILENT-1'))!.state).toBe('queued');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
