@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   print: load(async () => (await import('./commands/print.js')).print),
   worker: load(async () => (await import('./commands/worker.js')).worker),
   serve: load(async () => (await import('./commands/serve.js')).serve),
+  outbox: load(async () => (await import('./commands/outbox.js')).outbox),
   status: load(async () => (await import('./commands/status.js')).status),
   printers: load(async () => (await import('./commands/printers.js')).printers),
   emulate: load(async () => (await import('./commands/emulate.js')).emulate),

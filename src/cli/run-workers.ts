@@ -8,6 +8,7 @@ import { DEFAULT_PRINTER } from '../spool/types.js';
 import type { Worker, WorkerEvents, WorkerOptions } from '../spool/worker.js';
 import type { SpoolConfig } from './config.js';
 import { CliError, describeError, EXIT_FAILURE } from './errors.js';
+import { fleetHost, homedHere } from './homes.js';
 import { printerLinkFactory } from './links.js';
 import { describeJob, formatAge, healthJson, jobJson, paint } from './output.js';
 import { saveDigitalCopies } from './picture.js';
@@ -75,7 +76,12 @@ function servedPrinters(options: WorkerCommandOptions, config: SpoolConfig | und
     const printer = requirePrinter(options.printer, config);
     return [settingsFor(options.name ?? printer.name ?? DEFAULT_PRINTER, printer, true)];
   }
-  const configured = Object.keys(config?.printers ?? {});
+  // A printer homed on another host (docs/fleet.md) is that host's to print.
+  const host = fleetHost(undefined, config);
+  const configured = Object.keys(config?.printers ?? {}).filter((name) => homedHere(name, config, host));
+  if (configured.length === 0 && config && Object.keys(config.printers).length > 0) {
+    throw new CliError(`every printer in ${config.file} is homed on another host (this host is "${host}": set RECEIPT_SPOOL_HOST or "fleet.host"), or pass --printer URI.`);
+  }
   if (configured.length === 0) {
     throw new CliError(
       config
@@ -149,7 +155,7 @@ function logWorkerEvents(worker: Worker, log: Log): void {
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<string> {
+export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     let received = false;
     const handler = (signal: NodeJS.Signals) => {

@@ -21,7 +21,8 @@ export function storePath(options: StoreOptions, config: SpoolConfig | undefined
   return options.db ?? config?.db ?? DEFAULT_DB;
 }
 
-function isPostgresUrl(path: string): boolean {
+/** A PostgreSQL URL (the fleet's or a shared store), not a SQLite file. */
+export function isPostgresUrl(path: string): boolean {
   return /^postgres(ql)?:\/\//i.test(path);
 }
 
