@@ -10,7 +10,7 @@ import { DEFAULT_WORKER_STALE_MS, judgeHealth } from './health.js';
 import { isPostgresUrl } from './postgres/connect.js';
 import { PostgresStore } from './postgres/store.js';
 import { SqliteStore } from './sqlite/store.js';
-import type { OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
+import type { NewJob, OperatorRequest, SpoolStore, WaitingPrinter } from './store.js';
 import {
   DEFAULT_PRINTER,
   systemClock,
@@ -24,7 +24,7 @@ import {
   type SubmitResult,
 } from './types.js';
 import { watchHistory, waitForPrinted, type WaitForOptions, type WatchOptions } from './watch.js';
-import { Worker, type WorkerEvents, type WorkerOptions } from './worker.js';
+import { handOffFrom, Worker, type HandOff, type WorkerEvents, type WorkerOptions } from './worker.js';
 
 export { DEFAULT_PRINTER };
 export const DEFAULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -124,13 +124,39 @@ export class Spool extends SafeEmitter {
     const { document } = read;
     const warnings = explainImageFiles(read.warnings, inlined.issues);
     if (options.strict && warnings.length > 0) throw strictError(warnings);
-    const { job, created } = await this.#store.insertJob(
-      { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original', warnings },
-      this.#clock.now(),
-    );
+    const newJob: NewJob = { transactionId: document.transactionId, printer: document.printer ?? DEFAULT_PRINTER, document, kind: 'original', warnings };
+    const { job, created } = await this.#insert(newJob);
     if (created) this.#queued(job);
     const documentDiffers = !created && (job.document === null || canonicalJson(job.document) !== canonicalJson(document));
     return { job, created, documentDiffers, warnings };
+  }
+
+  /**
+   * The insert, and with it the claim of an idle worker of this process that prints on the job's
+   * printer: one commit, so the worker starts printing without a durable write of its own. The
+   * job is durable before the worker has it either way.
+   */
+  async #insert(newJob: NewJob): Promise<{ job: Job; created: boolean }> {
+    const now = this.#clock.now();
+    const handOff = this.#idleWorkerOf(newJob.printer);
+    if (!handOff) return this.#store.insertJob(newJob, now);
+    let claimed: Job | undefined;
+    try {
+      const inserted = await this.#store.insertAndClaim(newJob, handOff.request, now);
+      claimed = inserted.claimed;
+      return inserted;
+    } finally {
+      handOff.deliver(claimed);
+    }
+  }
+
+  #idleWorkerOf(printer: string): HandOff | undefined {
+    for (const worker of this.#workers) {
+      if (worker.printer !== printer) continue;
+      const handOff = handOffFrom(worker);
+      if (handOff) return handOff;
+    }
+    return undefined;
   }
 
   /** Queues a marked copy (behind the original if that has not printed yet) and records who and why. */
