@@ -256,10 +256,14 @@ export class Worker extends SafeEmitter {
   #offerIdle(): HandOff | undefined {
     if (!this.#offerable || this.#stopping || this.#handOff || !this.#lease.held) return undefined;
     const claim = this.#claim();
-    let deliver!: (job: Job | undefined) => void;
-    this.#handOff = new Promise<Claimed | undefined>((resolve) => {
-      deliver = (job) => resolve(job && { job, target: claim.target });
-    });
+    let resolve!: (claimed: Claimed | undefined) => void;
+    const handOff = new Promise<Claimed | undefined>((settle) => (resolve = settle));
+    this.#handOff = handOff;
+    const deliver = (job: Job | undefined): void => {
+      // Nothing claimed: the next submit may offer again at once. A claimed job stays until the loop takes it.
+      if (!job && this.#handOff === handOff) this.#handOff = undefined;
+      resolve(job && { job, target: claim.target });
+    };
     return { request: claim.request, deliver };
   }
 
@@ -268,7 +272,7 @@ export class Worker extends SafeEmitter {
     const handOff = this.#handOff;
     if (!handOff) return undefined;
     const claimed = await handOff;
-    this.#handOff = undefined;
+    if (this.#handOff === handOff) this.#handOff = undefined;
     return claimed;
   }
 
