@@ -27,7 +27,7 @@ interface Latencies {
   perSecond: number;
 }
 
-type Operation = (i: number) => Promise<unknown> | unknown;
+type Operation = (i: number) => unknown;
 
 /** Runs the operations in turn, `count` rounds (the first of each round alternating), timing each call. */
 async function timeInterleaved(count: number, operations: readonly Operation[]): Promise<Latencies[]> {
