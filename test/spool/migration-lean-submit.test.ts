@@ -93,15 +93,7 @@ describe('migration 5 (lean submit)', () => {
       name: string;
       sql: string;
     }[];
-    expect(schema.map((entry) => entry.name)).toEqual([
-      'job_history',
-      'job_history_transaction',
-      'jobs',
-      'jobs_open',
-      'jobs_reprints',
-      'jobs_state',
-      'jobs_transaction',
-    ]);
+    expect(schema.map((entry) => entry.name)).toEqual(['job_history', 'job_history_transaction', 'jobs', 'jobs_open', 'jobs_reprints', 'jobs_state', 'jobs_transaction']);
     expect(schema.filter((entry) => /AUTOINCREMENT/i.test(entry.sql))).toEqual([]);
     check.close();
 
@@ -130,8 +122,7 @@ describe('migration 5 (lean submit)', () => {
     version4Store().close();
     await openSpool({ path: dbPath }).close();
     const check = new Database(dbPath, { readonly: true });
-    const plan = (sql: string) =>
-      (check.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ transactionId: 'T' }) as { detail: string }[]).map((row) => row.detail).join(' | ');
+    const plan = (sql: string) => (check.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ transactionId: 'T' }) as { detail: string }[]).map((row) => row.detail).join(' | ');
     const copies = plan(`SELECT coalesce(sum(maybe_printed), 0) FROM jobs WHERE ${jobs.OF_TRANSACTION}`);
     expect(copies).toContain('jobs_transaction');
     expect(copies).toContain('jobs_reprints');

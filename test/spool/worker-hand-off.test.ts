@@ -121,10 +121,12 @@ describe('submit hands its job to an idle worker', () => {
   });
 
   describe('with a store that answers late (as PostgreSQL does, over the network)', () => {
-    const late = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      return fn(...args);
-    };
+    const late =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return fn(...args);
+      };
 
     it('a submit committing while the worker claims: the worker takes the hand-off instead of judging the job lost', async () => {
       const link = new FakeLink();
