@@ -138,11 +138,12 @@ export class Spool extends SafeEmitter {
    */
   async #insert(newJob: NewJob): Promise<{ job: Job; created: boolean }> {
     const now = this.#clock.now();
-    const handOff = this.#idleWorkerOf(newJob.printer);
+    const insertAndClaim = this.#store.insertAndClaim?.bind(this.#store);
+    const handOff = insertAndClaim && this.#idleWorkerOf(newJob.printer);
     if (!handOff) return this.#store.insertJob(newJob, now);
     let claimed: Job | undefined;
     try {
-      const inserted = await this.#store.insertAndClaim(newJob, handOff.request, now);
+      const inserted = await insertAndClaim(newJob, handOff.request, now);
       claimed = inserted.claimed;
       return inserted;
     } finally {

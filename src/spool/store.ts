@@ -72,8 +72,9 @@ export interface SpoolStore {
    * `insertJob`, then (when it created the job) `claimJob` for an idle worker of this process, in
    * one commit: the receipt's first byte waits for no second fsync. `claimed` is whatever the
    * claim took (the printer's ready head: the new job, or an older one), undefined when nothing.
+   * Optional: a store without it gets `insertJob`, and the worker claims in a commit of its own.
    */
-  insertAndClaim(
+  insertAndClaim?(
     job: NewJob,
     claim: { printer: string; holder: string; includeAttention: boolean },
     now: number,

@@ -96,7 +96,7 @@ export class PostgresStore implements SpoolStore {
   }
 
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#autocommit((c) => jobs.insertJob(c, job, now));
-  insertAndClaim: SpoolStore['insertAndClaim'] = (job, claim, now) =>
+  insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
     this.#write(async (c) => {
       const inserted = await jobs.insertJob(c, job, now);
       return { ...inserted, claimed: inserted.created ? await jobs.claimJob(c, claim, now) : undefined };

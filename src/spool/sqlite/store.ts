@@ -73,7 +73,7 @@ export class SqliteStore implements SpoolStore {
   }
 
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#write((db) => jobs.insertJob(db, job, now));
-  insertAndClaim: SpoolStore['insertAndClaim'] = (job, claim, now) =>
+  insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
     this.#write((db) => {
       const inserted = jobs.insertJob(db, job, now);
       return { ...inserted, claimed: inserted.created ? jobs.claimJob(db, claim, now) : undefined };
