@@ -4,10 +4,12 @@
  * one. Every method is one transaction; every state change appends to the history in the same
  * transaction. Methods that finish an attempt are fenced by `(jobId, attempt)`: they change
  * nothing if the job was claimed again since (e.g. by a worker that took over the lease).
+ * The store records transitions; which one follows is decided in state-machine.ts.
  */
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee } from '../printer/types.js';
+import type { ErrorCode } from '../errors.js';
 import type {
   HistoryEntry,
   Job,
@@ -32,7 +34,7 @@ export interface AttemptRef {
 }
 
 export interface AttemptError {
-  code: string;
+  code: ErrorCode;
   message: string;
   /** False only when the attempt provably put nothing on paper; then the next attempt may stay unmarked. */
   mayHavePrinted: boolean;

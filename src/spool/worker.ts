@@ -4,6 +4,9 @@
  * `health()` answers without I/O and waiting jobs resume on recovery (printer-watch.ts). After a
  * long `needs-attention` its jobs go to the fallback (fallback.ts). This file is the lifecycle
  * and the loop; every store write that records an outcome goes through `#persist`.
+ * Which transition follows what happened is decide()'s answer (state-machine.ts): the worker and
+ * its helpers ask and apply it, nothing here decides. Events go out through safe-emitter.ts; time
+ * is the injected clock (src/clock.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';

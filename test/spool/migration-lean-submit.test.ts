@@ -48,7 +48,7 @@ function fillVersion4(db: Db): void {
   db.prepare(`INSERT INTO leases (printer, holder, expires_at, host, pid) VALUES ('front', 'w1', 1e12, 'till', 42)`).run();
   const claim = () => write(db, () => jobs.claimJob(db, { printer: 'front', holder: 'w1', includeAttention: false }, now++))!;
   const outcome = { guarantee: 'printed' as const, bytesSent: 120, printedOn: 'front' };
-  const error = { code: 'PAPER_END', message: 'paper out', mayHavePrinted: true };
+  const error = { code: 'PAPER_END' as const, message: 'paper out', mayHavePrinted: true };
 
   submit('A-1');
   const a1 = claim();
