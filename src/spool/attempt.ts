@@ -22,6 +22,8 @@ export interface AttemptSetup {
   needsAttentionSince(at: number): void;
   /** How to claim the next job in the commit that records this one; undefined when the worker must not. */
   nextClaim(): Claim | undefined;
+  /** The printed job is recorded; `claimedNext` says whether the same commit claimed the next one. */
+  recorded(claimedNext: boolean): void;
 }
 
 type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printedOn: string };
@@ -65,6 +67,7 @@ export class AttemptRunner {
     this.#printerAwaySince = undefined;
     const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: target.name };
     const { printed, next } = await this.#recordPrinted(ref, outcome);
+    this.setup.recorded(next !== undefined);
     if (printed) {
       context.emit('printed', printed);
       if (printed.marked) context.emit('reprinted', { job: printed, reason: printed.kind === 'reprint' ? 'operator' : 'in-doubt' });

@@ -70,6 +70,17 @@ export interface SpoolStore {
 
   /** Inserts an original job unless its transaction exists; returns the stored job either way. */
   insertJob(job: NewJob, now: number): Promise<{ job: Job; created: boolean }>;
+  /**
+   * `insertJob`, then (when it created the job) `claimJob` for an idle worker of this process, in
+   * one commit: the receipt's first byte waits for no second fsync. `claimed` is whatever the
+   * claim took (the printer's ready head: the new job, or an older one), undefined when nothing.
+   * Optional: a store without it gets `insertJob`, and the worker claims in a commit of its own.
+   */
+  insertAndClaim?(
+    job: NewJob,
+    claim: { printer: string; holder: string; includeAttention: boolean },
+    now: number,
+  ): Promise<{ job: Job; created: boolean; claimed: Job | undefined }>;
   /** Queues a marked copy of the transaction's document and records who asked and why. */
   insertReprint(
     transactionId: string,

@@ -16,6 +16,11 @@ import { statement } from './rows.js';
 
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
 const READY = `(state IN ('queued', 'retrying') AND coalesce(next_attempt_at, 0) <= @now)`;
+/**
+ * Every job of the transaction `@transactionId`, original and copies: spelled as two halves so the
+ * two partial indexes (`jobs_transaction`, `jobs_reprints`) answer it; no index covers all kinds.
+ */
+export const OF_TRANSACTION = `((transaction_id = @transactionId AND kind = 'original') OR (transaction_id = @transactionId AND kind = 'reprint'))`;
 /** The printer's head: its oldest open job (see `is_open` in the schema). Jobs print in submit order. */
 const HEAD = `SELECT * FROM jobs WHERE printer = @printer AND is_open ORDER BY id LIMIT 1`;
 
@@ -131,8 +136,8 @@ export function claimJob(
   // Copies that may already be on paper, across the transaction's jobs: numbers the mark.
   const { copies } = statement(
     db,
-    `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE transaction_id = ?`,
-  ).get(head.transaction_id) as { copies: number };
+    `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE ${OF_TRANSACTION}`,
+  ).get({ transactionId: head.transaction_id }) as { copies: number };
   const from = jobById(db, head.id)!.state;
   // The attempt is marked if an earlier one may have printed; from now on every later one is
   // marked too, unless this attempt is proven to have put nothing on paper.
@@ -243,7 +248,7 @@ export function returnJob(db: Db, ref: AttemptRef, now: number): void {
 }
 
 export function resetInDoubt(db: Db, printer: string, reason: string, now: number): Job[] {
-  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND state IN ('sending', 'confirming') ORDER BY id`).all(
+  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ('sending', 'confirming') ORDER BY id`).all(
     printer,
   ) as JobRow[];
   return rows.map((row) => {
@@ -282,7 +287,7 @@ export function requeueFailed(db: Db, transactionId: string | undefined, now: nu
   const message = retryMessage(request);
   return transactionId === undefined
     ? requeue(db, `state = 'failed'`, {}, now, message)
-    : requeue(db, `state = 'failed' AND transaction_id = @transactionId`, { transactionId }, now, message);
+    : requeue(db, `state = 'failed' AND ${OF_TRANSACTION}`, { transactionId }, now, message);
 }
 
 export function purgeDocuments(db: Db, before: number, now: number): number {
@@ -299,7 +304,7 @@ export function purgeDocuments(db: Db, before: number, now: number): number {
  */
 function openJobsOf(db: Db, transactionId: string, verb: 'cancel' | 'move'): JobRow[] {
   if (!findOriginal(db, transactionId)) throw new UnknownTransactionError(transactionId);
-  const rows = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND is_open ORDER BY id`).all(transactionId) as JobRow[];
+  const rows = statement(db, `SELECT * FROM jobs WHERE ${OF_TRANSACTION} AND is_open ORDER BY id`).all({ transactionId }) as JobRow[];
   refuseOperatorChangeWhileBusy(verb, transactionId, rows);
   return rows;
 }

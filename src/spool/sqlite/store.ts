@@ -74,6 +74,11 @@ export class SqliteStore implements SpoolStore {
   }
 
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#write((db) => jobs.insertJob(db, job, now));
+  insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
+    this.#write((db) => {
+      const inserted = jobs.insertJob(db, job, now);
+      return { ...inserted, claimed: inserted.created ? jobs.claimJob(db, claim, now) : undefined };
+    });
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) =>
     this.#write((db) => jobs.insertReprint(db, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((db) => jobs.claimJob(db, request, now));
