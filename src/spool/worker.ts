@@ -76,7 +76,7 @@ export class Worker extends SafeEmitter {
       report: (error) => this.#report(error),
       persist: (write) => this.#persist(write),
     };
-    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000);
+    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000, { host: options.host ?? hostname(), pid: process.pid });
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
     if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
