@@ -24,7 +24,7 @@ interface Latencies {
   perSecond: number;
 }
 
-async function timeEach(count: number, operation: (i: number) => Promise<unknown> | unknown): Promise<Latencies> {
+async function timeEach(count: number, operation: (i: number) => unknown): Promise<Latencies> {
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < count; i++) {

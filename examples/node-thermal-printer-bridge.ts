@@ -44,7 +44,7 @@ try {
   printer.cut();
   const printed = nextEvent<{ transactionId: string; guarantee: string | null }>(spool, 'printed', (job) => job.transactionId === 'NTP-0001', 'NTP-0001 to print');
   const answer = await printer.execute({ docname: 'NTP-0001' }); // docname = the transaction id
-  say(`spoolInterface: execute() resolved "${answer}" — the receipt is durably in ${spool.path}`);
+  say(`spoolInterface: execute() resolved "${String(answer)}" — the receipt is durably in ${spool.path}`);
   const job = await printed;
   say(`NTP-0001: ${explainGuarantee(job.guarantee ?? 'sent')}`);
 

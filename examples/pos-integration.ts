@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { openSpool, receipt, type Job, type Spool } from '../src/index.js';
+import { openSpool, receipt, type Job } from '../src/index.js';
 import { explainGuarantee, nextEvent, reportFailure, say, waitUntil } from './support/console.js';
 import { finish, openExamplePrinter, uriArgument } from './support/printers.js';
 

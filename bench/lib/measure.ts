@@ -62,7 +62,7 @@ function runFor<T>(operation: () => T, sink: (result: T) => void, durationMs: nu
 }
 
 /** Median wall time in ms of an async operation, after `warmup` untimed runs. */
-export async function medianMs(operation: () => Promise<unknown> | unknown, runs: number, warmup = 2): Promise<number> {
+export async function medianMs(operation: () => unknown, runs: number, warmup = 2): Promise<number> {
   for (let i = 0; i < warmup; i++) await operation();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -23,7 +23,6 @@ function checkedString(max: number, rules: TextRuleOptions, description: string)
     .meta({ description });
 }
 
-const printableLine = (description: string) => checkedString(LIMITS.maxTextLength, { tab: true }, description);
 const printableText = (description: string) => checkedString(LIMITS.maxTextLength, { newline: true, tab: true }, description);
 
 const align = z.enum(['left', 'center', 'right']).meta({ description: 'Horizontal alignment (default left).' });

@@ -220,7 +220,8 @@ export class UsbTransport extends TransportBase implements Transport {
             await open.device.clearHalt?.('in', endpoint.endpointNumber);
             continue;
           } catch (clearError) {
-            error = clearError;
+            this.#dropped(open, clearError);
+            return;
           }
         }
         this.#dropped(open, error);

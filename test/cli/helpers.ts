@@ -15,7 +15,7 @@ export const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 
 if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` before the CLI tests`);
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const cleanups: (() => unknown)[] = [];
 
 /** Runs everything registered by the helpers below; call in afterEach. */
 export async function cleanup(): Promise<void> {

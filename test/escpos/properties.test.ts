@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkReceipt } from '../../src/document/validate.js';
-import type { Block } from '../../src/document/types.js';
 import { encode } from '../../src/escpos/encoder.js';
 import { profiles } from '../../src/escpos/profiles.js';
 import { interpret, lines } from './printout.js';

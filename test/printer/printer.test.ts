@@ -160,8 +160,9 @@ describe('print', () => {
   it('jobs get fresh, ascending IDs', async () => {
     const { printer } = setup();
     await printer.connect();
-    const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await printer.print(JOB)).processId);
+    const ids: string[] = [];
+    // A missing id would make the Set below smaller than 3.
+    for (let i = 0; i < 3; i++) ids.push((await printer.print(JOB)).processId!);
     expect(new Set(ids).size).toBe(3);
     expect([...ids].sort()).toEqual(ids);
   });
@@ -348,7 +349,7 @@ describe('link drops and close', () => {
     await printer.connect();
     device.nextJob = 'drop';
     const disconnected = once(printer, 'disconnected');
-    const reconnected = new Promise<void>((resolve) => disconnected.then(() => printer.on('connected', resolve)));
+    const reconnected = disconnected.then(() => new Promise<void>((resolve) => printer.on('connected', () => resolve())));
     const error = await rejection(printer.print(JOB, { jobId: 'TXN-6' }));
     expect(error).toMatchObject({ code: 'DISCONNECTED', mayHavePrinted: true, transactionId: 'TXN-6' });
     await reconnected;

@@ -27,7 +27,9 @@ it('serves the API over the workers, keeps its token in a 0600 file, and stops o
     env: cliEnv({ RECEIPT_SPOOL_TOKEN: undefined }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  cleanup.push(async () => void (await stopChild(child)));
+  cleanup.push(async () => {
+    await stopChild(child);
+  });
   const output = watchLines(child);
   const start = await output.waitForLine((line) => line.includes('dashboard: http://127.0.0.1:'));
   const [, url, token] = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(start)!;

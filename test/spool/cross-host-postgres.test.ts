@@ -96,7 +96,7 @@ describe.skipIf(!postgres.available)('worker hosts sharing a printer through Pos
       const index = random() < 0.5 ? 0 : 1;
       await hosts[index]!.line((l) => l === 'started');
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 300)));
-      hosts[index]!.kill('SIGKILL');
+      await hosts[index]!.kill('SIGKILL');
       await hosts[index]!.exited;
       hosts[index] = host(`host-${index}-${round}`);
     }

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe('across processes', () => {
   it('a job whose submit resolved survives SIGKILL right after', async () => {
-    openSpool({ path: dbPath }).close(); // create and migrate first
+    await openSpool({ path: dbPath }).close(); // create and migrate first
     const txns = Array.from({ length: 30 }, (_, i) => `K-${i}`);
     const child = startChild(['submit', dbPath, ...txns]);
     await child.line((l) => l === 'submitted K-3');

@@ -17,7 +17,7 @@ describeStoreContract('SQLite', async () => {
       return another;
     },
     teardown: async () => {
-      for (const store of opened) store.close();
+      for (const store of opened) await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -492,8 +492,8 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
     it('check() accepts a healthy store and close() may be called twice', async () => {
       expect(() => store.check()).not.toThrow();
       const other = await subject.openAnother();
-      other.close();
-      other.close();
+      await other.close();
+      await other.close();
     });
   });
 }

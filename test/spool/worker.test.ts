@@ -307,7 +307,9 @@ describe('worker', () => {
     for (const id of ['B-1', 'B-2', 'B-3']) await spool.submit(receipt(id, 'front'));
     const w = worker(link, { holderId: 'first', leaseMs: 200 });
     let stopped: Promise<void> | undefined;
-    spool.once('printed', () => (stopped = w.stop({ timeoutMs: 5000 })));
+    spool.once('printed', () => {
+      stopped = w.stop({ timeoutMs: 5000 });
+    });
     await eventually(() => stopped !== undefined);
     await stopped;
     const states = (await spool.list()).map((job) => job.state);

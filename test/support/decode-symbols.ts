@@ -7,13 +7,13 @@ import { createRequire } from 'node:module';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 
 const require = createRequire(import.meta.url);
-let prepared = false;
+let prepared: Promise<unknown> | undefined;
 
-function prepare(): void {
-  if (prepared) return;
+/** Instantiates the wasm once; awaited, so a wasm that fails to load fails the decode that needed it. */
+function prepare(): Promise<unknown> {
   const wasmPath = require.resolve('zxing-wasm/reader/zxing_reader.wasm');
-  prepareZXingModule({ overrides: { wasmBinary: readFileSync(wasmPath).buffer as ArrayBuffer }, fireImmediately: true });
-  prepared = true;
+  prepared ??= prepareZXingModule({ overrides: { wasmBinary: readFileSync(wasmPath).buffer as ArrayBuffer }, fireImmediately: true });
+  return prepared;
 }
 
 export interface DecodedSymbol {
@@ -23,7 +23,7 @@ export interface DecodedSymbol {
 
 /** Every symbol zxing finds in the PNG, top to bottom. */
 export async function decodeSymbols(png: Uint8Array): Promise<DecodedSymbol[]> {
-  prepare();
+  await prepare();
   const results = await readBarcodes(png, { formats: [], maxNumberOfSymbols: 16, tryHarder: true });
   return results
     .filter((r) => r.isValid)

@@ -442,6 +442,7 @@ export function simulatedUsb(bus: SimulatedBus): UsbBackend {
     if (id !== '../index.js') throw new Error(`usb/dist/index.js required ${id}; the simulation only provides the binding`);
     return binding;
   };
+  // oxlint-disable-next-line typescript/no-implied-eval -- runs the installed package's own code over the simulated binding
   new Function('exports', 'require', source)(exports, load);
   const usb = exports['usb'] as { getDevices(): Promise<unknown[]> };
   return { getDevices: async () => (await usb.getDevices()) as UsbDeviceLike[] };

@@ -1,5 +1,5 @@
 /** A pseudo-terminal pair made by socat, standing in for a serial cable or /dev/usb/lp0. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

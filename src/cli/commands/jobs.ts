@@ -69,7 +69,7 @@ export function registerJobCommands(program: Command): void {
         printDocumentWarnings(out, result.warnings);
         if (result.documentDiffers) out.note('note: this transaction was submitted before with a different document; the first one is kept.');
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -113,7 +113,7 @@ export function registerJobCommands(program: Command): void {
         );
         if (options.limit > 0 && jobs.length === options.limit) out.note(`the ${options.limit} newest jobs shown; --limit 0 shows all.`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -169,7 +169,7 @@ export function registerJobCommands(program: Command): void {
         }
         for (const copy of copies) out.line(`  copy: ${describeJob(out, copy)}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -190,7 +190,7 @@ export function registerJobCommands(program: Command): void {
         if (options.json) return out.json(jobJson(copy));
         out.line(`reprint queued: ${describeJob(out, copy)}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -213,7 +213,7 @@ export function registerJobCommands(program: Command): void {
         if (jobs.length === 0) return out.line('nothing to retry: no failed job');
         for (const job of jobs) out.line(`re-queued: ${describeJob(out, job)}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -231,14 +231,14 @@ export function registerJobCommands(program: Command): void {
         if (options.json) return out.json({ purged, olderThanMs: options.olderThan });
         out.line(`purged the documents of ${purged} printed job${purged === 1 ? '' : 's'}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
   withCommon(program.command('health'))
     .description("can a receipt print now? For each printer (or --printer NAME): ready or not and why, from the worker's last observation; exit 0 only when all are ready")
     .addOption(dbOption())
-    .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] = []) => [...previous, name]))
+    .addOption(new Option('--printer <name>', 'only this logical printer (repeatable)').argParser((name: string, previous: string[] | undefined) => [...(previous ?? []), name]))
     .addOption(jsonOption('one JSON object per printer and line'))
     .addHelpText('after', '\nExit codes: 0 every printer asked about is ready, 1 otherwise (for monitoring).\n\nExample:\n  $ receipt-spool health --db /var/lib/pos/spool.db --printer front')
     .action(async (options: { db?: string; config?: string; printer?: string[]; json?: boolean }) => {
@@ -279,7 +279,7 @@ export function registerJobCommands(program: Command): void {
           }
         }
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 }

@@ -34,7 +34,7 @@ export function registerOperatorCommands(program: Command): void {
         if (jobs.length === 0) return out.line(`nothing to cancel: every job of ${transactionId} has finished (see \`receipt-spool show ${transactionId}\`)`);
         for (const job of jobs) out.line(`cancelled: ${describeJob(out, job)}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 
@@ -56,7 +56,7 @@ export function registerOperatorCommands(program: Command): void {
         if (jobs.length === 0) return out.line(`nothing to move: every job of ${transactionId} has finished (see \`receipt-spool show ${transactionId}\`)`);
         for (const job of jobs) out.line(`moved: ${describeJob(out, job)}`);
       } finally {
-        spool.close();
+        await spool.close();
       }
     });
 }
