@@ -171,14 +171,14 @@ describe.skipIf(!postgres.available || !serverInstalled)('fleet chaos: two worke
       }
       await eventually(async () => (await spool.list({ state: 'printed' })).length === txns.length, 90_000).catch(async (error: unknown) => {
         const open = await spool.list({ state: ['queued', 'sending', 'confirming', 'retrying', 'needs-attention', 'failed'] });
-        throw new Error(`not all printed; still open: ${open.map((job) => `${job.transactionId} ${job.state} ${job.lastErrorCode}: ${job.lastErrorMessage}`).join(', ')}`, { cause: error });
+        throw new Error(`not all printed; still open: ${open.map((job) => `${job.transactionId} ${job.state} ${job.lastErrorCode}: ${job.lastErrorMessage}`).join(', ')}`, {
+          cause: error,
+        });
       });
 
       const journals = [...printers].map(([name, printer]) => ({ name, receipts: printer.journal.receipts }));
       for (const { txn, printer } of txns) {
-        const copies = journals.flatMap((journal) =>
-          journal.receipts.filter((r) => r.text.split('\n').includes(`receipt ${txn}`)).map((r) => ({ ...r, on: journal.name })),
-        );
+        const copies = journals.flatMap((journal) => journal.receipts.filter((r) => r.text.split('\n').includes(`receipt ${txn}`)).map((r) => ({ ...r, on: journal.name })));
         expect({
           txn,
           complete: copies.some((r) => r.complete),

@@ -85,7 +85,7 @@ describe.skipIf(!postgres.available)('PostgreSQL leases on the database clock', 
     expect(await slow.claimJob(claim, steppedBack())).toMatchObject({ transactionId: 'SKEW-1', state: 'sending', attempts: 1 });
   });
 
-  it('readLease tells the expiry on the reading host\'s clock', async () => {
+  it("readLease tells the expiry on the reading host's clock", async () => {
     expect(await fast.acquireLease('front', 'fast-host', 10_000, fastNow())).toBe(true);
     const lease = (await slow.readLease('front'))!;
     expect(lease.expiresAt - Date.now()).toBeGreaterThan(8_000);
