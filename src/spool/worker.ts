@@ -56,6 +56,8 @@ export class Worker extends SafeEmitter {
   #stopped: Promise<void> | undefined;
   #abandoned = false;
   #unwatch: (() => void) | undefined;
+  /** The lease was lost: the link is closed before the next claim (see #run). */
+  #freePrinter = false;
 
   constructor(store: SpoolStore, options: WorkerOptions, forward: Emit = () => {}) {
     super();
@@ -76,7 +78,11 @@ export class Worker extends SafeEmitter {
       report: (error) => this.#report(error),
       persist: (write) => this.#persist(write),
     };
-    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000, { host: options.host ?? hostname(), pid: process.pid });
+    const freePrinter = (): void => {
+      this.#freePrinter = true;
+      this.#wakeup.wake();
+    };
+    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000, { host: options.host ?? hostname(), pid: process.pid }, freePrinter);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
     if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
@@ -189,6 +195,12 @@ export class Worker extends SafeEmitter {
           next = undefined;
           next = await this.#attempts.run(claimed.job, claimed.target);
           continue;
+        }
+        if (this.#freePrinter) {
+          // A printer that serves one connection at a time (port 9100, "other users wait") must be
+          // free for the host taking it over; closed between jobs, and the next attempt reconnects.
+          this.#freePrinter = false;
+          await this.#link?.close().catch(() => {});
         }
         this.#store.check();
         if (!(await this.#lease.hold())) {

@@ -52,6 +52,25 @@ function schedule(random: () => number): Event[] {
   return events.map((event) => (event === 'restart' && ++restarts > MAX_RESTARTS ? 'none' : event));
 }
 
+/** Jobs a new lease holder re-queued in doubt, and how many of those it took from a holder on the other host. */
+async function inDoubtTakeovers(spool: Spool, txns: { txn: string }[]): Promise<{ total: number; byOtherHost: number }> {
+  let total = 0;
+  let byOtherHost = 0;
+  const hostOf = (text: string | null, pattern: RegExp): string | undefined => pattern.exec(text ?? '')?.[1];
+  for (const { txn } of txns) {
+    const history = await spool.history(txn);
+    for (const [index, entry] of history.entries()) {
+      if (entry.errorCode !== 'IN_DOUBT') continue;
+      total++;
+      const claimer = history.slice(0, index).findLast((earlier) => earlier.toState === 'sending');
+      const from = hostOf(claimer?.message ?? null, /claimed by (host-[ab])-/);
+      const to = hostOf(entry.message, /(host-[ab])-\d+\/\w+ took the printer/);
+      if (from && to && from !== to) byOtherHost++;
+    }
+  }
+  return { total, byOtherHost };
+}
+
 describe.skipIf(!postgres.available || !serverInstalled)('fleet chaos: two worker hosts sharing one PostgreSQL', () => {
   let cluster: { dir: string; url: string };
 
@@ -188,7 +207,11 @@ describe.skipIf(!postgres.available || !serverInstalled)('fleet chaos: two worke
       }
       const receipts = journals.flatMap((journal) => journal.receipts);
       const marked = receipts.filter((r) => r.text.includes('REPRINT')).length;
-      console.info(`fleet chaos seed ${SEED}: ${receipts.length} receipts (${marked} marked) for ${txns.length} transactions; ${JSON.stringify(counts)}`);
+      const takeovers = await inDoubtTakeovers(spool, txns);
+      console.info(
+        `fleet chaos seed ${SEED}: ${receipts.length} receipts (${marked} marked) for ${txns.length} transactions; ` +
+          `${takeovers.total} jobs re-queued in doubt (${takeovers.byOtherHost} by the other host); ${JSON.stringify(counts)}`,
+      );
       if (process.env['FLEET_CHAOS_VERBOSE']) console.info(log.join('\n'));
     } catch (error) {
       throw new Error(`fleet chaos failed (replay: FLEET_CHAOS_SEED=${SEED}): ${(error as Error).message}\nschedule: ${log.join('; ')}`, { cause: error });
