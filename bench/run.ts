@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part...] [--smoke]`: runs the parts (all nine by default) one after the
+ * `npm run bench [-- part...] [--smoke]`: runs the parts (all of them by default) one after the
  * other, prints a table for each and writes bench/results.json. `--smoke` or BENCH_SMOKE=1 runs
  * every part at tiny sizes (to keep the harness working in CI; the numbers mean nothing).
  */
@@ -12,6 +12,7 @@ import { scalePart } from './scale.js';
 import { cliStartupPart } from './cli-startup.js';
 import { previewPart } from './preview.js';
 import { fleetPart } from './fleet.js';
+import { outboxPart } from './outbox.js';
 import { parseOptions, runBench, type Part } from './lib/cli.js';
 
 const ALL: [string, Part][] = [
@@ -24,6 +25,7 @@ const ALL: [string, Part][] = [
   ['cli-startup', cliStartupPart],
   ['preview', previewPart],
   ['fleet', fleetPart],
+  ['outbox', outboxPart],
 ];
 
 const options = parseOptions(process.argv.slice(2));

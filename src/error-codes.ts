@@ -1,7 +1,8 @@
 /**
  * The error codes, in one place: the `ErrorCode` union, "needs a person" (`needsAPerson`) and
- * the codes recorded for failures that are not a thrown receipt-spool error (`IN_DOUBT`,
- * `UNKNOWN`). Re-exported by errors.ts; tables elsewhere are keyed by `ErrorCode` with `satisfies`.
+ * the codes recorded that are not a thrown receipt-spool error (`IN_DOUBT`, `CANCELLED`,
+ * `UNKNOWN`): every code written to a job or its history is an `ErrorCode`. Re-exported by
+ * errors.ts; tables elsewhere are keyed by `ErrorCode` with `satisfies`.
  */
 
 export type ErrorCode =
@@ -51,12 +52,15 @@ export type ErrorCode =
   // environment
   | 'MISSING_PROGRAM'
   | 'NATIVE_MODULE_UNAVAILABLE'
-  // recorded on a job, never thrown
+  // recorded on a job or its history, never thrown
   | 'IN_DOUBT'
+  | 'CANCELLED'
   | 'UNKNOWN';
 
 /** Recorded on a job whose attempt was interrupted (crash, lost lease): it reprints marked. */
 export const IN_DOUBT = 'IN_DOUBT' satisfies ErrorCode;
+/** Recorded in the history row of a job an operator cancelled (`JOB_CANCELLED` is what `waitFor` then throws). */
+export const CANCELLED = 'CANCELLED' satisfies ErrorCode;
 /** Recorded for a failure that carries no receipt-spool code (a bug, a foreign error). */
 export const UNKNOWN = 'UNKNOWN' satisfies ErrorCode;
 
@@ -107,6 +111,7 @@ const NEEDS_A_PERSON = {
   MISSING_PROGRAM: false,
   NATIVE_MODULE_UNAVAILABLE: false,
   IN_DOUBT: false,
+  CANCELLED: false,
   UNKNOWN: false,
 } as const satisfies Record<ErrorCode, boolean>;
 

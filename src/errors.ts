@@ -8,7 +8,7 @@
 
 import { needsAPerson, type ErrorCode } from './error-codes.js';
 
-export { IN_DOUBT, UNKNOWN, isErrorCode, needsAPerson, type ErrorCode } from './error-codes.js';
+export { CANCELLED, IN_DOUBT, UNKNOWN, isErrorCode, needsAPerson, type ErrorCode } from './error-codes.js';
 
 export type ErrorContext = Record<string, unknown>;
 

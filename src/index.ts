@@ -56,6 +56,9 @@ export type { Clock } from './printer/clock.js';
 export { inlineImageFiles } from './spool/inline-images.js';
 export { openSpool, Spool, DEFAULT_PRINTER, DEFAULT_RETENTION_MS, type SpoolOptions, type SubmitOptions } from './spool/spool.js';
 export { Worker, type WorkerOptions, type WorkerEvents, type FallbackOptions } from './spool/worker.js';
+export { openOutbox, Outbox, type OutboxOptions, type OutboxEvents, type FleetOptions, type ForwardReport } from './spool/outbox/outbox.js';
+export { homeOf, type Homes } from './spool/outbox/plan.js';
+export type { HandedOver } from './spool/postgres/outbox.js';
 export { JobState } from './spool/types.js';
 export type {
   Job,

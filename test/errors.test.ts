@@ -108,10 +108,11 @@ describe('errors', () => {
     }
   });
 
-  it('failures without a receipt-spool code are UNKNOWN and bounded; IN_DOUBT is recorded, never waited on', () => {
+  it('failures without a receipt-spool code are UNKNOWN and bounded; IN_DOUBT and CANCELLED are recorded, never waited on', () => {
     expect(failureAction(new Error('bug'))).toEqual({ action: 'backoff', countsTowardGiveUp: true });
     expect(failureActionForCode(null)).toEqual({ action: 'backoff', countsTowardGiveUp: true });
     expect(failureActionForCode(errors.IN_DOUBT)).toEqual({ action: 'backoff', countsTowardGiveUp: true });
+    expect([errors.isErrorCode(errors.CANCELLED), errors.needsAPerson(errors.CANCELLED)]).toEqual([true, false]);
     expect(errors.needsAPerson('NOT_A_CODE')).toBe(false);
   });
 

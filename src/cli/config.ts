@@ -24,6 +24,8 @@ const PrinterConfigSchema = z
     fallbackAfter: z.number().positive().optional(),
     /** Seconds a printer may stay unreachable before its job needs attention (default 120). */
     unreachableAfter: z.number().positive().optional(),
+    /** The fleet host that prints to it (docs/fleet.md); default: whichever host serves it. */
+    home: z.string().min(1).optional(),
   })
   .strict();
 
@@ -33,6 +35,8 @@ const ConfigSchema = z
     /** The store file; relative to the config file's directory. */
     db: z.string().min(1).optional(),
     printers: z.record(printerName, PrinterConfigSchema).default({}),
+    /** This host in a fleet: its name (a printer's `home`) and the fleet's PostgreSQL for its outbox. */
+    fleet: z.object({ url: z.string().min(1).optional(), host: z.string().min(1).optional() }).strict().optional(),
     /** How the reprint mark shows its time: an IANA time zone and `date`, `time` or `datetime`. */
     mark: z
       .object({ timeZone: z.string().optional(), format: z.enum(['datetime', 'date', 'time']).optional(), text: z.string().optional() })

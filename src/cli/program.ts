@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerEmulate } from './commands/emulate.js';
 import { registerJobCommands } from './commands/jobs.js';
 import { registerOperatorCommands } from './commands/operator.js';
+import { registerOutbox } from './commands/outbox.js';
 import { registerPreview } from './commands/preview.js';
 import { registerPrintCommands } from './commands/print.js';
 import { registerPrinterCommands } from './commands/printers.js';
@@ -51,6 +52,7 @@ Example:
   registerPrintCommands(program);
   registerWorker(program);
   registerServe(program);
+  registerOutbox(program);
   registerPrinterCommands(program);
   registerEmulate(program);
   return program;

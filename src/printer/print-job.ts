@@ -108,6 +108,8 @@ export class JobRunner {
     );
     const timeoutMs = options.confirmTimeoutMs ?? this.settings.confirmTimeoutMs;
     let timer: unknown;
+    /** The printer answered the clear after a fault: replies to this job's requests will never come. */
+    let repliesDiscarded = false;
     const deadline = (message: string) =>
       new Promise<never>((_, reject) => {
         clock.clearTimeout(timer);
@@ -145,15 +147,21 @@ export class JobRunner {
       return { guarantee: 'processed', bytesSent: payload.length };
     } catch (reason) {
       if (reason instanceof JobFault) {
-        await this.clearAfterFault(connection);
+        repliesDiscarded = await this.clearAfterFault(connection);
         throw statusFault(reason.status, { transactionId: jobId, mayHavePrinted: true }) ?? new PaperEndError(undefined, { transactionId: jobId });
       }
       throw withJob(reason, jobId, true);
     } finally {
       clock.clearTimeout(timer);
       idReply?.cancel();
-      byteReply?.abandon();
-      infoReply?.abandon();
+      if (repliesDiscarded) {
+        byteReply?.cancel();
+        infoReply?.cancel();
+      } else {
+        // A reply may still come: its place in line swallows it instead of the next job's.
+        byteReply?.abandon();
+        infoReply?.abandon();
+      }
       this.failActive = undefined;
     }
   }
@@ -187,16 +195,21 @@ export class JobRunner {
    * A fault stopped the job mid-receipt: clear the printer's buffers so the rest does not print
    * after the fault is fixed (DLE DC4 fn 8, or DLE ENQ 2 where that is not answered), then
    * ESC @ and ASB again. The printer may be too stuck to answer; the fault is reported anyway.
+   * True when DLE DC4 fn 8 was answered: that answer comes after every reply sent before it, so
+   * the requests it discarded will never be answered.
    */
-  private async clearAfterFault(connection: Connection): Promise<void> {
+  private async clearAfterFault(connection: Connection): Promise<boolean> {
     const { clock, statusTimeoutMs } = this.settings;
     const asbMask = connection.asbMask;
-    if (connection.closed) return;
+    if (connection.closed) return false;
+    let answered = true;
     try {
       await connection.clearBuffers(statusTimeoutMs);
     } catch {
+      answered = false;
       await settleWithin(clock, connection.writeRealtime(RECOVER_CLEARING_BUFFERS), statusTimeoutMs);
     }
     await settleWithin(clock, connection.write(concatBytes([INITIALIZE, enableAsb(asbMask)])), statusTimeoutMs);
+    return answered;
   }
 }

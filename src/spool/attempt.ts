@@ -9,13 +9,10 @@ import type { PrinterLink, PrintResult } from '../printer/types.js';
 import { describeCause } from './health.js';
 import type { JobRenderer } from './job-renderer.js';
 import { backoffDelay, errorCode, mayHavePrinted, type RetryOptions } from './retry-policy.js';
-import { decide, type Decision } from './state-machine.js';
+import { decide, DEFAULT_UNREACHABLE_AFTER_MS } from './state-machine.js';
 import type { AttemptError, AttemptRef } from './store.js';
 import type { Job } from './types.js';
 import type { Claim, Claimed, PrintTarget, WorkerContext } from './worker-context.js';
-
-/** How long a printer may stay unreachable before its job needs a person (WorkerOptions.unreachableAfterMs). */
-export const DEFAULT_UNREACHABLE_AFTER_MS = 120_000;
 
 export interface AttemptSetup {
   context: WorkerContext;
@@ -25,6 +22,8 @@ export interface AttemptSetup {
   needsAttentionSince(at: number): void;
   /** How to claim the next job in the commit that records this one; undefined when the worker must not. */
   nextClaim(): Claim | undefined;
+  /** The printed job is recorded; `claimedNext` says whether the same commit claimed the next one. */
+  recorded(claimedNext: boolean): void;
 }
 
 type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printedOn: string };
@@ -32,8 +31,8 @@ type Outcome = { guarantee: PrintResult['guarantee']; bytesSent: number; printed
 export class AttemptRunner {
   /** Consecutive transient failures on this printer: the backoff grows with it. */
   #failureStreak = 0;
-  /** Since when every attempt found the printer away (cannot connect, offline); undefined once one got through. */
-  #unreachableSince: number | undefined;
+  /** Since when every attempt found the printer away, as the state machine last answered; undefined once one got through. */
+  #printerAwaySince: number | undefined;
 
   constructor(private readonly setup: AttemptSetup) {}
 
@@ -65,9 +64,10 @@ export class AttemptRunner {
       return;
     }
     this.#failureStreak = 0;
-    this.#unreachableSince = undefined;
+    this.#printerAwaySince = undefined;
     const outcome = { guarantee: result.guarantee, bytesSent: result.bytesSent, printedOn: target.name };
     const { printed, next } = await this.#recordPrinted(ref, outcome);
+    this.setup.recorded(next !== undefined);
     if (printed) {
       context.emit('printed', printed);
       if (printed.marked) context.emit('reprinted', { job: printed, reason: printed.kind === 'reprint' ? 'operator' : 'in-doubt' });
@@ -94,9 +94,7 @@ export class AttemptRunner {
       allowUnconfirmed: context.options.allowUnconfirmed ?? false,
       onSent: (bytesSent) => {
         // Informational (completeJob accepts `sending` too): it may land late or never.
-        context
-          .persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now()))
-          .catch((error: unknown) => context.report(error));
+        context.persist(() => context.store.markConfirming(ref, bytesSent, context.clock.now())).catch((error: unknown) => context.report(error));
         renderer.renderAhead(job, target);
       },
     });
@@ -124,31 +122,27 @@ export class AttemptRunner {
     return { printed, next: undefined };
   }
 
-  /** Asks the state machine what follows the failure and records it. */
+  /** Asks the state machine what follows the failure and records what it answers. */
   async #recordFailure(job: Job, ref: AttemptRef, error: unknown, target: PrintTarget, printed = mayHavePrinted(error)): Promise<void> {
+    const { clock, options } = this.setup.context;
     const failure = error instanceof Error ? error : new Error(String(error));
     const attemptError: AttemptError = { code: errorCode(error), message: failure.message, mayHavePrinted: printed };
-    const policy = { maxFailures: this.setup.retry.maxFailures, watchesRecovery: target.watchesRecovery };
-    const decision: Decision = decide(job, { kind: 'attempt-failed', error: attemptError, policy });
-    const now = this.setup.context.clock.now();
-    if (decision.transition === 'retry' && !decision.countsTowardGiveUp) {
-      const since = (this.#unreachableSince ??= now);
-      if (now - since >= (this.setup.context.options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS)) {
-        // Backing off forever hides a printer that is switched off or unplugged: a person must look.
-        const seconds = Math.round((now - since) / 1000);
-        const unreachable = { ...attemptError, code: 'PRINTER_UNREACHABLE', message: `printer unreachable for ${seconds} s: ${failure.message}` };
-        return this.#waitForRecovery(ref, unreachable, now);
-      }
-    } else if (decision.transition !== 'needsAttention') this.#unreachableSince = undefined;
+    const policy = {
+      maxFailures: this.setup.retry.maxFailures,
+      watchesRecovery: target.watchesRecovery,
+      unreachableAfterMs: options.unreachableAfterMs ?? DEFAULT_UNREACHABLE_AFTER_MS,
+    };
+    const now = clock.now();
+    const decision = decide(job, { kind: 'attempt-failed', error: attemptError, policy, at: now, printerAwaySince: this.#printerAwaySince });
+    if (decision.transition === 'none') throw new Error(`the state machine answered none for a failed attempt of job ${job.id} in ${job.state}`);
+    this.#printerAwaySince = decision.printerAwaySince;
     switch (decision.transition) {
       case 'needsAttention':
-        return this.#waitForRecovery(ref, attemptError, now);
+        return this.#waitForRecovery(ref, decision.error, now);
       case 'fail':
-        return this.#fail(ref, attemptError, failure);
+        return this.#fail(ref, decision.error, failure);
       case 'retry':
-        return this.#retry(ref, attemptError, failure, decision.countsTowardGiveUp, now);
-      default:
-        throw new Error(`the state machine answered ${decision.transition} for a failed attempt`);
+        return this.#retry(ref, decision.error, failure, decision.countsTowardGiveUp, now);
     }
   }
 
@@ -171,9 +165,7 @@ export class AttemptRunner {
     const { store, clock, persist, emit, options } = this.setup.context;
     this.#failureStreak++;
     const delayMs = backoffDelay(this.#failureStreak, this.setup.retry, options.random);
-    const retrying = await persist(() =>
-      store.retryJob(ref, attemptError, { nextAttemptAt: now + delayMs, countsTowardGiveUp }, clock.now()),
-    );
+    const retrying = await persist(() => store.retryJob(ref, attemptError, { nextAttemptAt: now + delayMs, countsTowardGiveUp }, clock.now()));
     if (retrying) emit('retrying', { job: retrying, error: failure, delayMs });
   }
 }

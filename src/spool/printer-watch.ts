@@ -1,7 +1,8 @@
 /**
  * What the worker knows of its printer between jobs: the last observed health (so `health()`
  * answers without I/O), when the printer went into `needs-attention`, and resuming the jobs that
- * wait on it once it reports it is ready again.
+ * wait on it once it reports it is ready again (whether a job waits for its printer is decide()'s
+ * answer, state-machine.ts).
  */
 import type { PrinterIdentity, PrinterLink, PrinterStatus } from '../printer/types.js';
 import { healthFromStatus, healthUnreachable, sameHealth } from './health.js';

@@ -1,6 +1,7 @@
 /**
  * What the worker does after a failed attempt, as a table keyed by error code (in the manner of
- * graphile-worker's RETRYABLE_ERROR_CODES), plus the backoff schedule.
+ * graphile-worker's RETRYABLE_ERROR_CODES), plus the backoff schedule. Which codes need a person
+ * is `needsAPerson` (src/error-codes.ts); the transition that follows is decide()'s (state-machine.ts).
  */
 import { isErrorCode, needsAPerson, UNKNOWN, type ErrorCode } from '../errors.js';
 

@@ -3,6 +3,7 @@
  * A boolean column arrives as 0/1 from SQLite and as true/false from PostgreSQL (`Flag`); BIGINT
  * times arrive as numbers from both.
  */
+import type { ErrorCode } from '../errors.js';
 import type { Guarantee } from '../printer/types.js';
 import type { HealthReason, HistoryEntry, Job, JobKind, JobState, PrinterHealth, ReprintRecord } from './types.js';
 
@@ -71,6 +72,17 @@ export interface HistoryRow {
   guarantee: string | null;
   error_code: string | null;
   message: string | null;
+}
+
+/** A history row as a store writes it: every code written is an `ErrorCode` (src/error-codes.ts). */
+export interface HistoryInput {
+  job: Job;
+  at: number;
+  from: JobState | null;
+  bytesSent?: number | null;
+  guarantee?: Guarantee | null;
+  errorCode?: ErrorCode | null;
+  message?: string | null;
 }
 
 export function toHistoryEntry(row: HistoryRow): HistoryEntry {

@@ -5,6 +5,7 @@
  * store; the store only records (each method is fenced by `(jobId, attempt)` and appends the
  * history row). Nothing else decides a job's next state.
  */
+import { JobBusyError } from '../errors.js';
 import type { AttemptError, SpoolStore } from './store.js';
 import { failureActionForCode } from './retry-policy.js';
 import type { Job, JobState } from './types.js';
@@ -55,7 +56,15 @@ export function canMove(from: JobState, to: JobState): boolean {
 export type Happening =
   | { kind: 'sent' }
   | { kind: 'confirmed' }
-  | { kind: 'attempt-failed'; error: AttemptError; policy: FailurePolicy }
+  | {
+      kind: 'attempt-failed';
+      error: AttemptError;
+      policy: FailurePolicy;
+      /** When it failed (the worker's clock). */
+      at: number;
+      /** Since when every attempt on this printer found it away (the previous answer's `printerAwaySince`). */
+      printerAwaySince: number | undefined;
+    }
   /** The worker stops with the job claimed but nothing sent. */
   | { kind: 'not-sent' }
   /** The job is in an attempt state though no attempt of this worker is in flight. */
@@ -68,18 +77,36 @@ export interface FailurePolicy {
   maxFailures: number;
   /** False on the fallback: nothing watches it for recovery, so a fault that needs a person backs off instead. */
   watchesRecovery: boolean;
+  /** How long the printer may stay away before its job needs a person (WorkerOptions.unreachableAfterMs). */
+  unreachableAfterMs: number;
 }
 
+/** How long a printer may stay away before its job needs a person, unless the worker says otherwise. */
+export const DEFAULT_UNREACHABLE_AFTER_MS = 120_000;
+
+/** The answer to a failed attempt: the transition, what the store records, and what the worker remembers. */
+export type FailureDecision = ({ transition: 'retry'; countsTowardGiveUp: boolean } | { transition: 'needsAttention' | 'fail' }) & {
+  /** Recorded on the job and its history row: the attempt's error, or PRINTER_UNREACHABLE once the printer was away too long. */
+  error: AttemptError;
+  /** Since when every attempt found the printer away; undefined once one reached it. The worker passes it back with the next failure. */
+  printerAwaySince: number | undefined;
+};
+
 export type Decision =
-  | { transition: 'retry'; countsTowardGiveUp: boolean }
-  | { transition: Exclude<TransitionName, 'retry'> }
+  | FailureDecision
+  | { transition: Exclude<TransitionName, FailureDecision['transition']> }
   /** Nothing to change: the job is not where the happening applies (fenced, or not waiting). */
   | { transition: 'none' };
 
-const NONE: Decision = { transition: 'none' };
+const NONE = { transition: 'none' } as const satisfies Decision;
+
+/** What decide() reads of a job. */
+export type DecidedJob = Pick<Job, 'state' | 'failures' | 'lastErrorCode' | 'updatedAt'>;
 
 /** The transition that follows `happening` for `job`; pure, and the only place this is decided. */
-export function decide(job: Pick<Job, 'state' | 'failures' | 'lastErrorCode' | 'updatedAt'>, happening: Happening): Decision {
+export function decide(job: DecidedJob, happening: Extract<Happening, { kind: 'attempt-failed' }>): FailureDecision | typeof NONE;
+export function decide(job: DecidedJob, happening: Happening): Decision;
+export function decide(job: DecidedJob, happening: Happening): Decision {
   const inAttempt = (ATTEMPT_STATES as readonly JobState[]).includes(job.state);
   switch (happening.kind) {
     case 'sent':
@@ -91,19 +118,31 @@ export function decide(job: Pick<Job, 'state' | 'failures' | 'lastErrorCode' | '
     case 'outcome-lost':
       return inAttempt ? { transition: 'inDoubt' } : NONE;
     case 'attempt-failed':
-      return inAttempt ? afterFailure(job, happening.error, happening.policy) : NONE;
+      return inAttempt ? afterFailure(job, happening) : NONE;
     case 'printer-ready':
       return happening.observedAt >= job.updatedAt && waitsForPrinter(job) ? { transition: 'resume' } : NONE;
   }
 }
 
-function afterFailure(job: Pick<Job, 'failures'>, error: AttemptError, policy: FailurePolicy): Decision {
+function afterFailure(job: Pick<Job, 'failures'>, failed: Extract<Happening, { kind: 'attempt-failed' }>): FailureDecision {
+  const { error, policy, at } = failed;
   let action = failureActionForCode(error.code);
   if (action.action === 'wait-for-recovery' && !policy.watchesRecovery) action = { action: 'backoff', countsTowardGiveUp: false };
-  if (action.action === 'wait-for-recovery') return { transition: 'needsAttention' };
-  if (action.action === 'give-up') return { transition: 'fail' };
-  if (action.countsTowardGiveUp && job.failures + 1 >= policy.maxFailures) return { transition: 'fail' };
-  return { transition: 'retry', countsTowardGiveUp: action.countsTowardGiveUp };
+  // A person's fault leaves the memory of an away printer as it was; any other answer reached the printer.
+  if (action.action === 'wait-for-recovery') return { transition: 'needsAttention', error, printerAwaySince: failed.printerAwaySince };
+  if (action.action === 'give-up') return { transition: 'fail', error, printerAwaySince: undefined };
+  if (action.countsTowardGiveUp) {
+    const transition = job.failures + 1 >= policy.maxFailures ? 'fail' : 'retry';
+    return transition === 'fail' ? { transition, error, printerAwaySince: undefined } : { transition, countsTowardGiveUp: true, error, printerAwaySince: undefined };
+  }
+  // The printer is away (cannot connect, offline): retried without counting, until it has been
+  // away for unreachableAfterMs; backing off forever would hide a printer switched off or unplugged.
+  const since = failed.printerAwaySince ?? at;
+  if (at - since >= policy.unreachableAfterMs) {
+    const message = `printer unreachable for ${Math.round((at - since) / 1000)} s: ${error.message}`;
+    return { transition: 'needsAttention', error: { ...error, code: 'PRINTER_UNREACHABLE', message }, printerAwaySince: since };
+  }
+  return { transition: 'retry', countsTowardGiveUp: false, error, printerAwaySince: since };
 }
 
 /** A job that waits for its printer (a person's fix, or a printer that was away) rather than for its own backoff. */
@@ -112,4 +151,21 @@ export function waitsForPrinter(job: Pick<Job, 'state' | 'lastErrorCode'>): bool
   if (job.state !== 'retrying') return false;
   const action = failureActionForCode(job.lastErrorCode);
   return action.action === 'backoff' && !action.countsTowardGiveUp;
+}
+
+/**
+ * An operator's cancel or move of a transaction's open jobs, refused (JobBusyError) while one of
+ * them is in a state the transition does not leave: on its way to the paper, where only the
+ * attempt's outcome can say whether it printed. Both stores ask this before they change a row.
+ */
+export function refuseOperatorChangeWhileBusy(verb: 'cancel' | 'move', transactionId: string, openJobs: readonly { state: string; printer: string }[]): void {
+  const allowed: readonly string[] = TRANSITIONS[verb].from;
+  const busy = openJobs.find((job) => !allowed.includes(job.state));
+  if (busy) {
+    throw new JobBusyError(
+      transactionId,
+      busy.state,
+      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
+    );
+  }
 }

@@ -4,10 +4,12 @@
  * one. Every method is one transaction; every state change appends to the history in the same
  * transaction. Methods that finish an attempt are fenced by `(jobId, attempt)`: they change
  * nothing if the job was claimed again since (e.g. by a worker that took over the lease).
+ * The store records transitions; which one follows is decided in state-machine.ts.
  */
 import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee } from '../printer/types.js';
+import type { ErrorCode } from '../errors.js';
 import type {
   HistoryEntry,
   Job,
@@ -32,7 +34,7 @@ export interface AttemptRef {
 }
 
 export interface AttemptError {
-  code: string;
+  code: ErrorCode;
   message: string;
   /** False only when the attempt provably put nothing on paper; then the next attempt may stay unmarked. */
   mayHavePrinted: boolean;
@@ -68,6 +70,17 @@ export interface SpoolStore {
 
   /** Inserts an original job unless its transaction exists; returns the stored job either way. */
   insertJob(job: NewJob, now: number): Promise<{ job: Job; created: boolean }>;
+  /**
+   * `insertJob`, then (when it created the job) `claimJob` for an idle worker of this process, in
+   * one commit: the receipt's first byte waits for no second fsync. `claimed` is whatever the
+   * claim took (the printer's ready head: the new job, or an older one), undefined when nothing.
+   * Optional: a store without it gets `insertJob`, and the worker claims in a commit of its own.
+   */
+  insertAndClaim?(
+    job: NewJob,
+    claim: { printer: string; holder: string; includeAttention: boolean },
+    now: number,
+  ): Promise<{ job: Job; created: boolean; claimed: Job | undefined }>;
   /** Queues a marked copy of the transaction's document and records who asked and why. */
   insertReprint(
     transactionId: string,

@@ -4,6 +4,9 @@
  * `health()` answers without I/O and waiting jobs resume on recovery (printer-watch.ts). After a
  * long `needs-attention` its jobs go to the fallback (fallback.ts). This file is the lifecycle
  * and the loop; every store write that records an outcome goes through `#persist`.
+ * Which transition follows what happened is decide()'s answer (state-machine.ts): the worker and
+ * its helpers ask and apply it, nothing here decides. Events go out through safe-emitter.ts; time
+ * is the injected clock (src/clock.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -20,9 +23,9 @@ import { PrinterWatch } from './printer-watch.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
 import { decide } from './state-machine.js';
 import type { SpoolStore } from './store.js';
-import { systemClock, type Clock, type PrinterHealth } from './types.js';
+import { systemClock, type Clock, type Job, type PrinterHealth } from './types.js';
 import { Wakeup } from './wakeup.js';
-import type { Claim, Claimed, Emit, PrintTarget, WorkerContext } from './worker-context.js';
+import type { Claim, Claimed, ClaimRequest, Emit, PrintTarget, WorkerContext } from './worker-context.js';
 import type { WorkerEvents, WorkerOptions } from './worker-options.js';
 
 export type { FallbackOptions, WorkerEvents, WorkerOptions } from './worker-options.js';
@@ -31,6 +34,24 @@ export interface Worker {
   on<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
   once<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
   off<E extends keyof WorkerEvents>(event: E, listener: WorkerEvents[E]): this;
+}
+
+/**
+ * A job this worker would claim next, offered to the spool's submit while the worker sleeps idle:
+ * the submit claims it in its own commit and delivers what it took (or nothing). Until then the
+ * loop waits for the delivery before touching the store, so it never sees the job half-handed.
+ */
+export interface HandOff {
+  readonly request: ClaimRequest;
+  deliver(job: Job | undefined): void;
+}
+
+/** Set in Worker's static block: the spool offers a submit to an idle worker without widening Worker's public face. */
+let offerIdle: (worker: Worker) => HandOff | undefined;
+
+/** A hand-off from `worker` when it sleeps idle holding its printer, undefined otherwise (busy, stopping, one already offered). */
+export function handOffFrom(worker: Worker): HandOff | undefined {
+  return offerIdle(worker);
 }
 
 export class Worker extends SafeEmitter {
@@ -58,6 +79,17 @@ export class Worker extends SafeEmitter {
   #unwatch: (() => void) | undefined;
   /** The lease was lost: the link is closed before the next claim (see #run). */
   #freePrinter = false;
+  /**
+   * Whether a submit may claim this worker's next job in its own commit (a hand-off): only while
+   * nothing of the printer is in flight and `#idle` is not judging the queue (a job claimed for
+   * this worker but not yet delivered would look like an attempt whose outcome was lost there).
+   */
+  #offerable = true;
+  #handOff: Promise<Claimed | undefined> | undefined;
+
+  static {
+    offerIdle = (worker) => worker.#offerIdle();
+  }
 
   constructor(store: SpoolStore, options: WorkerOptions, forward: Emit = () => {}) {
     super();
@@ -110,6 +142,7 @@ export class Worker extends SafeEmitter {
       retry: { ...DEFAULT_RETRY, ...options.retry },
       needsAttentionSince: (at) => this.#watch.needsAttentionSince(at),
       nextClaim: () => (!this.#stopping && this.#lease.held ? this.#claim() : undefined),
+      recorded: (claimedNext) => (this.#offerable = !claimedNext),
     });
   }
 
@@ -186,14 +219,13 @@ export class Worker extends SafeEmitter {
 
   async #run(): Promise<void> {
     let storeFailures = 0;
-    // A job claimed in the transaction that recorded the previous one (no second commit).
+    // A job claimed in the transaction that recorded the previous one, or the submit's (no second commit).
     let next: Claimed | undefined;
     while (!this.#stopping) {
       try {
+        next ??= await this.#takeHandOff();
         if (next) {
-          const claimed = next;
-          next = undefined;
-          next = await this.#attempts.run(claimed.job, claimed.target);
+          next = await this.#attempt(next);
           continue;
         }
         if (this.#freePrinter) {
@@ -210,7 +242,9 @@ export class Worker extends SafeEmitter {
         const claim = this.#claim();
         const job = await this.#store.claimJob(claim.request, this.#clock.now());
         storeFailures = 0;
-        if (job) next = await this.#attempts.run(job, claim.target);
+        if (job) next = await this.#attempt({ job, target: claim.target });
+        // Checked in the same turn as #idle starts: no hand-off can slip in between.
+        else if (this.#handOff) next = await this.#takeHandOff();
         else await this.#idle();
       } catch (error) {
         storeFailures++;
@@ -219,10 +253,42 @@ export class Worker extends SafeEmitter {
       }
     }
     // Stopped with a job claimed but not sent: it goes back untouched (no mark for it).
+    next ??= await this.#takeHandOff();
     if (next && decide(next.job, { kind: 'not-sent' }).transition === 'return') {
       const ref = { jobId: next.job.id, attempt: next.job.attempts };
       await this.#persist(() => this.#store.returnJob(ref, this.#clock.now())).catch((error: unknown) => this.#report(error));
     }
+  }
+
+  /** One attempt; no hand-off is offered while its job is in flight. */
+  async #attempt(claimed: Claimed): Promise<Claimed | undefined> {
+    this.#offerable = false;
+    const next = await this.#attempts.run(claimed.job, claimed.target);
+    this.#offerable = next === undefined;
+    return next;
+  }
+
+  #offerIdle(): HandOff | undefined {
+    if (!this.#offerable || this.#stopping || this.#handOff || !this.#lease.held) return undefined;
+    const claim = this.#claim();
+    let resolve!: (claimed: Claimed | undefined) => void;
+    const handOff = new Promise<Claimed | undefined>((settle) => (resolve = settle));
+    this.#handOff = handOff;
+    const deliver = (job: Job | undefined): void => {
+      // Nothing claimed: the next submit may offer again at once. A claimed job stays until the loop takes it.
+      if (!job && this.#handOff === handOff) this.#handOff = undefined;
+      resolve(job && { job, target: claim.target });
+    };
+    return { request: claim.request, deliver };
+  }
+
+  /** The job a submit claimed for this worker, once delivered; undefined when none was offered. */
+  async #takeHandOff(): Promise<Claimed | undefined> {
+    const handOff = this.#handOff;
+    if (!handOff) return undefined;
+    const claimed = await handOff;
+    if (this.#handOff === handOff) this.#handOff = undefined;
+    return claimed;
   }
 
   /** The claim for the printer's next job: from the fallback, with the jobs waiting on the printer, once it took over. */
@@ -234,6 +300,16 @@ export class Worker extends SafeEmitter {
 
   /** No job to take: watch the printer, resume jobs waiting on it, and sleep until something may change. */
   async #idle(): Promise<void> {
+    this.#offerable = false;
+    try {
+      await this.#judgeQueue();
+    } finally {
+      this.#offerable = true;
+    }
+  }
+
+  /** Reads the printer's head and acts on it; resolves after sleeping when there is nothing to do. */
+  async #judgeQueue(): Promise<void> {
     const head = await this.#store.headJob(this.printer);
     if (head && decide(head, { kind: 'outcome-lost' }).transition === 'inDoubt') {
       // Nothing is in flight while idle, so its outcome was lost (not a store error: those are
@@ -254,6 +330,7 @@ export class Worker extends SafeEmitter {
     if (this.#fallback) waitMs = Math.min(waitMs, this.#fallback.msUntilActive(this.#watch.attentionSince, now));
     if (this.#digitalCopy) waitMs = Math.min(waitMs, this.#digitalCopy.check(head, now));
     if (this.#stopping) return;
+    this.#offerable = true;
     await this.#wakeup.sleep(Math.max(1, waitMs));
   }
 

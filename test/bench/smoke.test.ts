@@ -23,10 +23,10 @@ it('bench smoke run writes every part with numeric figures and units', () => {
     const results = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
     expect(results.smoke).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
-    expect(Object.keys(results.parts).sort()).toEqual(['cli-startup', 'encoding', 'first-byte', 'fleet', 'images', 'link', 'preview', 'scale', 'submit']);
+    expect(Object.keys(results.parts).sort()).toEqual(['cli-startup', 'encoding', 'first-byte', 'fleet', 'images', 'link', 'outbox', 'preview', 'scale', 'submit']);
     for (const part of Object.values(results.parts)) {
-      if (part.part === 'fleet' && !postgres.available) {
-        expect(part.notes.join(' ')).toContain('scripts/pg-test-cluster.sh run -- npm run bench fleet');
+      if ((part.part === 'fleet' || part.part === 'outbox') && !postgres.available) {
+        expect(part.notes.join(' ')).toContain(`scripts/pg-test-cluster.sh run -- npm run bench ${part.part}`);
         continue;
       }
       expect(part.figures.length, part.part).toBeGreaterThan(0);

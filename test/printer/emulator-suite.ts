@@ -67,6 +67,19 @@ export function onJobBytes(vp: VirtualPrinter, tag: string, fault: () => void): 
 export const completeWith = (vp: VirtualPrinter, tag: string) => vp.journal.receipts.filter((r) => r.complete && r.text.includes(tag));
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves once the journal holds a complete receipt containing `tag`. */
+export function receiptPrinted(vp: VirtualPrinter, tag: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (completeWith(vp, tag).length === 0) return;
+      vp.off('receipt', check);
+      resolve();
+    };
+    vp.on('receipt', check);
+    check();
+  });
+}
+
 /** Resolves once the printer has reported paper end (ASB or a status reply). */
 function paperEndReported(printer: Printer): Promise<void> {
   return new Promise((resolve) => {
@@ -156,8 +169,8 @@ export function testPrinterOverLink(name: string, { start: startPlain, dialect }
       const error = await rejection(printer.print(receiptBytes('MID-1', 30), { jobId: 'MID-1' }));
       expect(error).toMatchObject({ code: 'PAPER_END', mayHavePrinted: true, transactionId: 'MID-1' });
       vp.loadPaper();
-      await pause(1000); // longer than the whole receipt would take to print
-      await printer.status();
+      await printer.status(); // a round trip: every byte sent before it has reached the printer
+      expect(await vp.whenIdle(5000)).toBe(true); // whatever was left in its buffer has printed by now
       expect(completeWith(vp, 'MID-1')).toHaveLength(0);
       expect(vp.journal.receipts.map((r) => r.text).join('\n')).not.toContain('MID-1 line 30');
       expect(vp.journal.current).toHaveLength(0);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { PrinterError } from '../../src/errors.js';
 import type { PrintResult } from '../../src/printer/types.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
-import { completeWith, emulatorStarter, onJobBytes, pause, receiptBytes, testPrinterOverLink } from './emulator-suite.js';
+import { completeWith, emulatorStarter, onJobBytes, pause, receiptBytes, receiptPrinted, testPrinterOverLink } from './emulator-suite.js';
 import { rejection } from './rejection.js';
 
 const start = emulatorStarter(async (vp) => {
@@ -44,8 +44,8 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     const error = await rejection(printer.print(receiptBytes('COV-1', 30), { jobId: 'COV-1' }));
     expect(error).toMatchObject({ code: 'COVER_OPEN', mayHavePrinted: true });
     vp.closeCover();
-    await pause(1000);
-    await printer.status();
+    await printer.status(); // a round trip: every byte sent before it has reached the printer
+    expect(await vp.whenIdle(5000)).toBe(true); // whatever was left in its buffer has printed by now
     expect(completeWith(vp, 'COV-1')).toHaveLength(0);
     expect(vp.journal.receipts.map((r) => r.text).join('\n')).not.toContain('COV-1 line 30');
   });
@@ -89,8 +89,9 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     expect(printer.confirmation).toBe('none');
     const error = await rejection(printer.print(receiptBytes('ONE-1', 3), { jobId: 'ONE-1' }));
     expect(error).toMatchObject({ code: 'ONE_WAY', mayHavePrinted: false });
+    const printedTwo = receiptPrinted(vp, 'ONE-2');
     expect(await printer.print(receiptBytes('ONE-2', 3), { allowUnconfirmed: true })).toMatchObject({ guarantee: 'sent' });
-    await pause(200);
+    await printedTwo;
     expect(completeWith(vp, 'ONE-1')).toHaveLength(0);
     expect(completeWith(vp, 'ONE-2')).toHaveLength(1);
   });
@@ -113,7 +114,15 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
       const tag = `INV-${job}`;
       const [, inject, repair] = faults[random(faults.length)]!;
       const delayMs = random(150);
-      onJobBytes(vp, tag, () => setTimeout(inject, delayMs));
+      let injected: Promise<void> | undefined;
+      onJobBytes(vp, tag, () => {
+        injected = new Promise((resolve) =>
+          setTimeout(() => {
+            inject();
+            resolve();
+          }, delayMs),
+        );
+      });
       const outcome: (typeof outcomes)[number] = { tag };
       try {
         outcome.result = await printer.print(receiptBytes(tag, 10), { confirmTimeoutMs: 3000 });
@@ -121,7 +130,7 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
         outcome.error = error as PrinterError;
       }
       outcomes.push(outcome);
-      await pause(delayMs + 20);
+      await injected; // the fault has happened (if the job's bytes reached the printer), so it can be repaired
       repair();
       // Wait for the link (it may have dropped) and for the printer to be usable again.
       for (let tries = 0; tries < 50 && !(printer.connected && printer.lastStatus?.online); tries++) {
@@ -131,7 +140,11 @@ describe('Printer ↔ virtual printer over TCP: faults beyond the shared suite',
     }
     for (const { tag, result, error } of outcomes) {
       if (result?.guarantee === 'printed') expect(completeWith(vp, tag), tag).toHaveLength(1);
-      if (error?.mayHavePrinted === false) expect(vp.journal.receipts.some((r) => r.text.includes(tag)), tag).toBe(false);
+      if (error?.mayHavePrinted === false)
+        expect(
+          vp.journal.receipts.some((r) => r.text.includes(tag)),
+          tag,
+        ).toBe(false);
     }
     expect(outcomes.some((o) => o.error?.mayHavePrinted)).toBe(true);
     expect(outcomes.some((o) => o.result?.guarantee === 'printed')).toBe(true);

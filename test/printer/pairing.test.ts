@@ -1,33 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../src/printer/clock.js';
+import { systemClock } from '../../src/printer/clock.js';
 import { Connection } from '../../src/printer/connection.js';
 import { ReplyQueue, ReplyTimeoutError } from '../../src/printer/reply-queue.js';
 import { frameJob, ID_ALPHABET, processIdAt, processIdRequest, TRANSMIT_PAPER_STATUS } from '../../src/printer/requests.js';
-import { FakePrinter, FakeTransport } from './fake-printer.js';
-
-/** A clock that moves only when told to. */
-function manualClock() {
-  let now = 0;
-  let timers: { at: number; callback: () => void }[] = [];
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (callback, ms) => {
-      const timer = { at: now + ms, callback };
-      timers.push(timer);
-      return timer;
-    },
-    clearTimeout: (handle) => {
-      timers = timers.filter((t) => t !== handle);
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    const due = timers.filter((t) => t.at <= now);
-    timers = timers.filter((t) => t.at > now);
-    for (const t of due) t.callback();
-  };
-  return { clock, advance };
-}
+import { ManualClock, MemoryTransport } from '../../src/exports/testing.js';
+import { ScriptedPrinter } from './scripted-escpos.js';
 
 describe('ReplyQueue', () => {
   it('pairs replies with requests in order', async () => {
@@ -40,8 +17,9 @@ describe('ReplyQueue', () => {
     expect(queue.deliver(3)).toBe(false);
   });
 
-  it("a timed-out request swallows its late reply, so the next request is not answered with it", async () => {
-    const { clock, advance } = manualClock();
+  it('a timed-out request swallows its late reply, so the next request is not answered with it', async () => {
+    const clock = new ManualClock();
+    const advance = (ms: number) => clock.advance(ms);
     const queue = new ReplyQueue<number>(clock, 500);
     const late = queue.expect(100);
     advance(100);
@@ -53,7 +31,8 @@ describe('ReplyQueue', () => {
   });
 
   it('a tombstone expires when its reply never comes', async () => {
-    const { clock, advance } = manualClock();
+    const clock = new ManualClock();
+    const advance = (ms: number) => clock.advance(ms);
     const queue = new ReplyQueue<number>(clock, 500);
     queue.expect(100);
     advance(100);
@@ -66,8 +45,8 @@ describe('ReplyQueue', () => {
 
 describe('process ID high-water rule', () => {
   it('a later ID we sent confirms the earlier ones; an unknown ID confirms nothing', async () => {
-    const device = new FakePrinter();
-    const transport = new FakeTransport(device);
+    const device = new ScriptedPrinter('pairing');
+    const transport = new MemoryTransport(device.memory.name);
     await transport.open();
     const connection = new Connection(transport, systemClock, { asb: () => {}, closed: () => {} }, 100);
     const first = connection.expectProcessId('0001');
@@ -83,6 +62,7 @@ describe('process ID high-water rule', () => {
     expect(thirdDone).toBe(false);
     expect(connection.dropped.stale).toBe(1);
     connection.dispose(new Error('done'));
+    await transport.close();
   });
 });
 
@@ -97,9 +77,7 @@ describe('request bytes', () => {
 
   it('frameJob puts GS a right after a leading ESC @ and again before the confirmation', () => {
     const job = Uint8Array.of(0x1b, 0x40, 0x41, 0x0a);
-    expect([...frameJob(job, 0x0f, TRANSMIT_PAPER_STATUS)]).toEqual([
-      0x1b, 0x40, 0x1d, 0x61, 0x0f, 0x41, 0x0a, 0x1d, 0x61, 0x0f, 0x1d, 0x72, 0x31,
-    ]);
+    expect([...frameJob(job, 0x0f, TRANSMIT_PAPER_STATUS)]).toEqual([0x1b, 0x40, 0x1d, 0x61, 0x0f, 0x41, 0x0a, 0x1d, 0x61, 0x0f, 0x1d, 0x72, 0x31]);
     expect([...frameJob(Uint8Array.of(0x41), 0x0f, new Uint8Array(0))]).toEqual([0x41, 0x1d, 0x61, 0x0f]);
   });
 });

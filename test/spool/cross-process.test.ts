@@ -41,9 +41,11 @@ describe('across processes', () => {
     const spool = openSpool({ path: dbPath });
     const link = new FakeLink();
     // Polls far apart: only the store's cross-process change watch can wake the worker in time.
+    // Its first status poll happens on its first idle turn, just before it goes to sleep.
+    const idle = waitFor(spool, 'status');
     spool.createWorker({ printer: 'default', link, render: testRender, pollMs: 60_000, statusPollMs: 60_000 }).start();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is idle now
+      await idle;
       const printed = waitFor<Job>(spool, 'printed', () => true, 20_000);
       const child = startChild(['submit', dbPath, 'X-1']);
       await child.exited;

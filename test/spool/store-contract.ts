@@ -291,6 +291,38 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       });
     });
 
+    describe('insertAndClaim', () => {
+      const newJob = (transactionId: string) => ({ transactionId, printer: 'front', document: receipt(transactionId, 'front'), kind: 'original' as const });
+      // Optional in SpoolStore (a store of someone else's may lack it); every store of ours has it.
+      const insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (...args) => {
+        expect(store.insertAndClaim).toBeTypeOf('function');
+        return store.insertAndClaim!(...args);
+      };
+
+      it('inserts and claims the new job for the lease holder in one call, with both history rows', async () => {
+        expect(await store.acquireLease('front', HOLDER, TTL, T0)).toBe(true);
+        const { job, created, claimed } = await insertAndClaim(newJob('T1'), claimFront, T0 + 1);
+        expect(created).toBe(true);
+        expect(job).toMatchObject({ transactionId: 'T1', state: 'queued', attempts: 0 });
+        expect(claimed).toMatchObject({ id: job.id, state: 'sending', attempts: 1, marked: false, copy: 1 });
+        expect(await states('T1')).toEqual(['->queued#0', 'queued>sending#1']);
+        expect(await store.claimJob(claimFront, T0 + 2)).toBeUndefined();
+      });
+
+      it('claims nothing without the lease, for a known transaction, or when an older job is due first', async () => {
+        expect(await insertAndClaim(newJob('T1'), claimFront, T0)).toMatchObject({ created: true, claimed: undefined });
+        expect(await store.getJob((await store.findJob('T1'))!.id)).toMatchObject({ state: 'queued', attempts: 0 });
+        await store.acquireLease('front', HOLDER, TTL, T0);
+        expect(await insertAndClaim(newJob('T1'), claimFront, T0 + 1)).toMatchObject({ created: false, claimed: undefined });
+        // The printer's head is T1 (older): the claim takes it, as the worker's own claim would.
+        const { claimed } = await insertAndClaim(newJob('T2'), claimFront, T0 + 2);
+        expect(claimed).toMatchObject({ transactionId: 'T1', state: 'sending' });
+        expect(await store.findJob('T2')).toMatchObject({ state: 'queued' });
+        // T1 in flight: nothing else is claimed behind it.
+        expect(await insertAndClaim(newJob('T3'), claimFront, T0 + 3)).toMatchObject({ created: true, claimed: undefined });
+      });
+    });
+
     describe('fencing by (jobId, attempt)', () => {
       it('a stale attempt changes nothing, whatever it reports', async () => {
         const job = await claimed('T1');

@@ -15,7 +15,7 @@ import type { WorkerOptions } from '../../src/spool/worker.js';
 import { eventually, FakeLink, receipt, tempDir, testRender } from './helpers.js';
 
 type AsyncMethod = {
-  [K in keyof SpoolStore]: SpoolStore[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+  [K in keyof SpoolStore]-?: SpoolStore[K] extends (...args: never[]) => Promise<unknown> ? K : never;
 }[keyof SpoolStore];
 
 /** A store whose chosen methods reject the next `times` calls (with `error()`, default StoreFullError). */

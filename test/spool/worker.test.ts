@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
 import { ConfirmTimeoutError, DisconnectedError, PaperEndError } from '../../src/errors.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
 import type { Job } from '../../src/spool/types.js';
@@ -32,6 +33,31 @@ function worker(link: FakeLink, options: Partial<WorkerOptions> = {}) {
       ...options,
     })
     .start();
+}
+
+/**
+ * Moves the worker's clock in `stepMs` steps, each once the worker sleeps on it (its sleep and
+ * its lease renewal pending), for `ms` or until `until` settles; resolves with the time moved.
+ */
+async function driveWorkerClock(clock: ManualClock, ms: number, stepMs: number, until?: Promise<unknown>): Promise<number> {
+  let settled = false;
+  void until?.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  let moved = 0;
+  while (moved < ms) {
+    const deadline = Date.now() + 10_000;
+    while (!settled && clock.pending < 2) {
+      if (Date.now() > deadline) throw new Error('the worker did not go to sleep on its clock');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (settled) return moved;
+    clock.advance(stepMs);
+    moved += stepMs;
+  }
+  if (until) throw new Error(`not settled after ${ms} ms of the worker's clock`);
+  return moved;
 }
 
 async function printedTransactions(count: number): Promise<Job[]> {
@@ -105,24 +131,29 @@ describe('worker', () => {
   });
 
   it('waits in needs-attention without using attempts, and resumes by itself when the printer recovers', async () => {
+    const clock = new ManualClock(1_000_000);
+    await spool.close();
+    spool = openSpool({ path: path.join(dir, 'spool.db'), clock });
     const link = new FakeLink();
     link.setStatus({ paperEnd: true, online: false });
     link.script.push({ ok: false, error: new PaperEndError(undefined, { mayHavePrinted: false }) });
     const attention = waitFor<{ cause: string; code: string }>(spool, 'needs-attention');
     await spool.submit(receipt('N-1', 'front'));
     await spool.submit(receipt('N-2', 'front'));
-    worker(link);
+    worker(link, { clock });
     expect(await attention).toMatchObject({ cause: 'paper out on front', code: 'PAPER_END' });
     const waiting = await spool.get('N-1');
     expect(waiting).toMatchObject({ state: 'needs-attention', failures: 0, lastErrorCode: 'PAPER_END' });
-    // The head waits; the job behind it is not sent around it.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The head waits; the job behind it is not sent around it, for 1 s of the worker's clock
+    // (20 status polls, 5 store polls).
+    await driveWorkerClock(clock, 1000, 50);
     expect(link.calls).toHaveLength(1);
     expect((await spool.health('front')).reason).toBe('paper out');
 
     const recovered = waitFor(spool, 'recovered');
     link.setStatus({ paperEnd: false, online: true });
-    await recovered;
+    // The next status poll, at most statusPollMs later, sees the printer ready.
+    expect(await driveWorkerClock(clock, 1000, 50, recovered)).toBeLessThanOrEqual(50);
     await printedTransactions(2);
     expect(link.paper.map((p) => [p.transactionId, p.mark === undefined])).toEqual([
       ['N-1', true],

@@ -25,6 +25,7 @@ import {
 } from '../options.js';
 import { saveDigitalCopies } from '../picture.js';
 import { createOutput, describeJob, formatAge, healthJson, jobJson, paint, type Output } from '../output.js';
+import { fleetHost, homedHere } from '../homes.js';
 
 export interface WorkerCommandOptions {
   db?: string;
@@ -140,7 +141,12 @@ function servedPrinters(options: WorkerCommandOptions, config: SpoolConfig | und
     const printer = requirePrinter(options.printer, config);
     return [settingsFor(options.name ?? printer.name ?? DEFAULT_PRINTER, printer, true)];
   }
-  const configured = Object.keys(config?.printers ?? {});
+  // A printer homed on another host (docs/fleet.md) is that host's to print.
+  const host = fleetHost(undefined, config);
+  const configured = Object.keys(config?.printers ?? {}).filter((name) => homedHere(name, config, host));
+  if (configured.length === 0 && config && Object.keys(config.printers).length > 0) {
+    throw new CliError(`every printer in ${config.file} is homed on another host (this host is "${host}": set RECEIPT_SPOOL_HOST or "fleet.host"), or pass --printer URI.`);
+  }
   if (configured.length === 0) {
     throw new CliError(
       config
@@ -201,7 +207,7 @@ async function logUnserved(spool: Spool, served: Set<string>, log: Log, out: Out
 
 export type Log = (event: string, fields: Record<string, unknown>, human: string) => void;
 
-function eventLogger(out: Output, json: boolean): Log {
+export function eventLogger(out: Output, json: boolean): Log {
   return (event, fields, human) => {
     const at = new Date().toISOString();
     if (json) out.json({ event, at, ...fields });
@@ -232,7 +238,7 @@ function logWorkerEvents(worker: Worker, log: Log): void {
 }
 
 /** Resolves with the first SIGINT or SIGTERM; a second one exits at once. */
-function untilSignal(): Promise<string> {
+export function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
     let received = false;
     const handler = (signal: NodeJS.Signals) => {

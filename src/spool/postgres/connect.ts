@@ -60,9 +60,16 @@ export function clientConfig(pg: PgModule, target: PostgresTarget): ClientConfig
   };
 }
 
-export async function createPool(target: PostgresTarget, max: number): Promise<Pool> {
+/** `timeouts`: for a caller that must notice a silent network (the till's outbox), not only a refused one. */
+export async function createPool(target: PostgresTarget, max: number, timeouts: { connectMs?: number; queryMs?: number } = {}): Promise<Pool> {
   const pg = await loadDriver();
-  const pool = new pg.Pool({ ...clientConfig(pg, target), max, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    ...clientConfig(pg, target),
+    max,
+    allowExitOnIdle: true,
+    ...(timeouts.connectMs === undefined ? {} : { connectionTimeoutMillis: timeouts.connectMs, keepAlive: true }),
+    ...(timeouts.queryMs === undefined ? {} : { query_timeout: timeouts.queryMs }),
+  });
   // A client whose server went away must not crash the process, idle (the pool's 'error') or checked
   // out between queries (the client's own 'error'): the query that needs it reports it.
   pool.on('error', () => {});

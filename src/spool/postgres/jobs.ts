@@ -2,14 +2,16 @@
  * One function per job state change, as in the SQLite store. Each runs inside the caller's
  * transaction and appends its history row there. Rows a change depends on are locked first
  * (`FOR UPDATE`), so hosts sharing the database serialise on the job, not on the whole store.
+ * They record what decide() chose (state-machine.ts); every code written is an `ErrorCode`.
  */
 import type { PoolClient } from 'pg';
-import { DocumentPurgedError, JobBusyError, UnknownTransactionError } from '../../errors.js';
+import { CANCELLED, DocumentPurgedError, UnknownTransactionError, type ErrorCode } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
-import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
+import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
+import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow } from '../rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
 
@@ -38,16 +40,6 @@ async function one<R>(sql: Sql, text: string, values: unknown[]): Promise<R | un
 
 async function all<R>(sql: Sql, text: string, values: unknown[]): Promise<R[]> {
   return (await sql.query(text, values)).rows as R[];
-}
-
-interface HistoryInput {
-  job: Job;
-  at: number;
-  from: JobState | null;
-  bytesSent?: number | null;
-  guarantee?: Guarantee | null;
-  errorCode?: string | null;
-  message?: string | null;
 }
 
 async function appendHistory(sql: Sql, entry: HistoryInput): Promise<void> {
@@ -192,7 +184,7 @@ export async function claimJob(
 interface AttemptRecord {
   bytesSent?: number;
   guarantee?: Guarantee;
-  errorCode?: string;
+  errorCode?: ErrorCode;
   message?: string;
 }
 
@@ -359,17 +351,10 @@ export async function purgeDocuments(sql: Sql, before: number, now: number): Pro
  * The transaction's open jobs, locked, for an operator's cancel or move; refused while one is on
  * its way to the paper (only its outcome can say whether it printed).
  */
-async function openJobsOf(sql: Sql, transactionId: string, verb: string): Promise<JobRow[]> {
+async function openJobsOf(sql: Sql, transactionId: string, verb: 'cancel' | 'move'): Promise<JobRow[]> {
   if (!(await findOriginal(sql, transactionId))) throw new UnknownTransactionError(transactionId);
   const rows = await all<JobRow>(sql, `SELECT * FROM jobs WHERE transaction_id = $1 AND is_open ORDER BY id FOR UPDATE`, [transactionId]);
-  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
-  if (busy) {
-    throw new JobBusyError(
-      transactionId,
-      busy.state,
-      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
-    );
-  }
+  refuseOperatorChangeWhileBusy(verb, transactionId, rows);
   return rows;
 }
 
@@ -377,7 +362,7 @@ export async function cancelJobs(sql: Sql, transactionId: string, request: Opera
   const jobs: Job[] = [];
   for (const row of await openJobsOf(sql, transactionId, 'cancel')) {
     const job = toJob((await one<JobRow>(sql, `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [row.id, now]))!);
-    await appendHistory(sql, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    await appendHistory(sql, { job, at: now, from: row.state as JobState, errorCode: CANCELLED, message: `cancelled by ${request.by}: ${request.reason}` });
     jobs.push(job);
   }
   return jobs;

@@ -106,6 +106,27 @@ CREATE TRIGGER lease_freed AFTER DELETE ON leases
   FOR EACH STATEMENT EXECUTE FUNCTION notify_spool_change();
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: m0001_initial }];
+// The tills' outboxes (src/spool/outbox): how far each till has forwarded its history (moved in the
+// same transaction as the rows it forwards), and which fleet job each till job became.
+const m0002_outbox = `
+CREATE TABLE outbox_cursors (
+  host TEXT PRIMARY KEY,
+  history_id BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE outbox_jobs (
+  host TEXT NOT NULL,
+  origin_job_id BIGINT NOT NULL,
+  job_id BIGINT NOT NULL,
+  -- true: the fleet row mirrors the till's job (the till prints it); false: handed over to its home.
+  mirrored BOOLEAN NOT NULL,
+  PRIMARY KEY (host, origin_job_id)
+);
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: m0001_initial },
+  { version: 2, name: 'outbox', sql: m0002_outbox },
+];
 
 export const latestVersion = migrations.length;

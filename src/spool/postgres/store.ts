@@ -105,6 +105,11 @@ export class PostgresStore implements SpoolStore {
   }
 
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#autocommit((c) => jobs.insertJob(c, job, now));
+  insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
+    this.#write(async (c) => {
+      const inserted = await jobs.insertJob(c, job, now);
+      return { ...inserted, claimed: inserted.created ? await jobs.claimJob(c, claim, now, this.#leaseClock) : undefined };
+    });
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) => this.#write((c) => jobs.insertReprint(c, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((c) => jobs.claimJob(c, request, now, this.#leaseClock));
   // Finishing an attempt is one statement (fenced update + history row): no transaction needed.

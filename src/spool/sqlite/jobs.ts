@@ -1,30 +1,28 @@
 /**
  * One function per job state change. Each runs inside the caller's IMMEDIATE transaction and
- * appends its history row there, so the job and its audit never disagree.
+ * appends its history row there, so the job and its audit never disagree. These record what
+ * decide() chose (state-machine.ts); they do not choose. Every code they write is an `ErrorCode`
+ * (src/error-codes.ts).
  */
-import { DocumentPurgedError, IN_DOUBT, JobBusyError, UnknownTransactionError } from '../../errors.js';
+import { CANCELLED, DocumentPurgedError, IN_DOUBT, UnknownTransactionError } from '../../errors.js';
 import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
+import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
 import type { Db } from './open.js';
-import { toJob, toReprintRecord, type JobRow, type ReprintRow } from '../rows.js';
+import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow } from '../rows.js';
 import { statement } from './rows.js';
 
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
 const READY = `(state IN ('queued', 'retrying') AND coalesce(next_attempt_at, 0) <= @now)`;
+/**
+ * Every job of the transaction `@transactionId`, original and copies: spelled as two halves so the
+ * two partial indexes (`jobs_transaction`, `jobs_reprints`) answer it; no index covers all kinds.
+ */
+export const OF_TRANSACTION = `((transaction_id = @transactionId AND kind = 'original') OR (transaction_id = @transactionId AND kind = 'reprint'))`;
 /** The printer's head: its oldest open job (see `is_open` in the schema). Jobs print in submit order. */
 const HEAD = `SELECT * FROM jobs WHERE printer = @printer AND is_open ORDER BY id LIMIT 1`;
-
-interface HistoryInput {
-  job: Job;
-  at: number;
-  from: JobState | null;
-  bytesSent?: number | null;
-  guarantee?: Guarantee | null;
-  errorCode?: string | null;
-  message?: string | null;
-}
 
 function appendHistory(db: Db, entry: HistoryInput): void {
   statement(
@@ -138,8 +136,8 @@ export function claimJob(
   // Copies that may already be on paper, across the transaction's jobs: numbers the mark.
   const { copies } = statement(
     db,
-    `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE transaction_id = ?`,
-  ).get(head.transaction_id) as { copies: number };
+    `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE ${OF_TRANSACTION}`,
+  ).get({ transactionId: head.transaction_id }) as { copies: number };
   const from = jobById(db, head.id)!.state;
   // The attempt is marked if an earlier one may have printed; from now on every later one is
   // marked too, unless this attempt is proven to have put nothing on paper.
@@ -250,7 +248,7 @@ export function returnJob(db: Db, ref: AttemptRef, now: number): void {
 }
 
 export function resetInDoubt(db: Db, printer: string, reason: string, now: number): Job[] {
-  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND state IN ('sending', 'confirming') ORDER BY id`).all(
+  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ('sending', 'confirming') ORDER BY id`).all(
     printer,
   ) as JobRow[];
   return rows.map((row) => {
@@ -289,7 +287,7 @@ export function requeueFailed(db: Db, transactionId: string | undefined, now: nu
   const message = retryMessage(request);
   return transactionId === undefined
     ? requeue(db, `state = 'failed'`, {}, now, message)
-    : requeue(db, `state = 'failed' AND transaction_id = @transactionId`, { transactionId }, now, message);
+    : requeue(db, `state = 'failed' AND ${OF_TRANSACTION}`, { transactionId }, now, message);
 }
 
 export function purgeDocuments(db: Db, before: number, now: number): number {
@@ -304,17 +302,10 @@ export function purgeDocuments(db: Db, before: number, now: number): number {
  * The transaction's open jobs for an operator's cancel or move; refused while one is on its way
  * to the paper (only its outcome can say whether it printed).
  */
-function openJobsOf(db: Db, transactionId: string, verb: string): JobRow[] {
+function openJobsOf(db: Db, transactionId: string, verb: 'cancel' | 'move'): JobRow[] {
   if (!findOriginal(db, transactionId)) throw new UnknownTransactionError(transactionId);
-  const rows = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND is_open ORDER BY id`).all(transactionId) as JobRow[];
-  const busy = rows.find((row) => row.state === 'sending' || row.state === 'confirming');
-  if (busy) {
-    throw new JobBusyError(
-      transactionId,
-      busy.state,
-      `cannot ${verb} "${transactionId}": it is ${busy.state} to ${busy.printer} right now (it may already be on paper); wait for the outcome`,
-    );
-  }
+  const rows = statement(db, `SELECT * FROM jobs WHERE ${OF_TRANSACTION} AND is_open ORDER BY id`).all({ transactionId }) as JobRow[];
+  refuseOperatorChangeWhileBusy(verb, transactionId, rows);
   return rows;
 }
 
@@ -325,7 +316,7 @@ export function cancelJobs(db: Db, transactionId: string, request: OperatorReque
       `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = @now WHERE id = @id RETURNING *`,
     ).get({ id: row.id, now }) as JobRow;
     const job = toJob(updated);
-    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: 'CANCELLED', message: `cancelled by ${request.by}: ${request.reason}` });
+    appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: CANCELLED, message: `cancelled by ${request.by}: ${request.reason}` });
     return job;
   });
 }

@@ -8,6 +8,7 @@ import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { storeCall } from './errors.js';
 import * as jobs from './jobs.js';
+import * as outbox from './outbox.js';
 import { openDatabase, type Db, type OpenOptions } from './open.js';
 import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from '../rows.js';
 import { statement } from './rows.js';
@@ -73,6 +74,11 @@ export class SqliteStore implements SpoolStore {
   }
 
   insertJob: SpoolStore['insertJob'] = (job, now) => this.#write((db) => jobs.insertJob(db, job, now));
+  insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
+    this.#write((db) => {
+      const inserted = jobs.insertJob(db, job, now);
+      return { ...inserted, claimed: inserted.created ? jobs.claimJob(db, claim, now) : undefined };
+    });
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) =>
     this.#write((db) => jobs.insertReprint(db, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((db) => jobs.claimJob(db, request, now));
@@ -92,6 +98,14 @@ export class SqliteStore implements SpoolStore {
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now, request) => this.#write((db) => jobs.requeueFailed(db, txn, now, request));
   cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((db) => jobs.cancelJobs(db, txn, request, now));
   moveJobs: SpoolStore['moveJobs'] = (txn, printer, request, now) => this.#write((db) => jobs.moveJobs(db, txn, printer, request, now));
+
+  /** The till's outbox (src/spool/outbox): job rows as stored, and the local end of a hand-over. */
+  outboxJobRows(jobIds: readonly number[]): Promise<outbox.OutboxJobRow[]> {
+    return this.#read((db) => outbox.jobRows(db, jobIds));
+  }
+  handOverJob(jobId: number, message: string, now: number): Promise<boolean> {
+    return this.#write((db) => outbox.handOverJob(db, jobId, message, now));
+  }
 
   historySince(afterId: number, limit: number): Promise<HistoryEntry[]> {
     return this.#read((db) =>

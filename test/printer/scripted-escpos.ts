@@ -1,20 +1,24 @@
 /**
- * A small scripted ESC/POS printer behind a `Transport`, for deterministic Printer unit tests.
- * It understands only the link's own requests (DLE EOT, GS a, GS ( H, GS r, GS I, DLE DC4 fn 8,
- * DLE ENQ 2, ESC @) and holds confirmations while it is stopped, as a real printer does.
+ * The answers of a small scripted ESC/POS printer, for deterministic Printer unit tests, behind
+ * the shipped memory link (`MemoryTransport.createPrinter` from `receipt-spool/testing`): the
+ * memory printer carries the bytes, records them, drops the link, refuses to connect or stops
+ * accepting; this script only answers the link's own requests (DLE EOT, GS a, GS ( H, GS r, GS I,
+ * DLE DC4 fn 8, DLE ENQ 2, ESC @) and holds confirmations while it is stopped, as a real printer
+ * does. (The emulator is the full printer; this script lets a test choose one behaviour exactly.)
  */
-import { DisconnectedError } from '../../src/errors.js';
-import type { Transport, TransportKind } from '../../src/transport/interface.js';
+import { MemoryTransport, type MemoryPrinter } from '../../src/exports/testing.js';
 
 export type JobBehaviour = 'print' | 'paper-out' | 'cover-open' | 'cutter-jam' | 'hang' | 'drop';
 
-export interface FakePrinterOptions {
+export interface ScriptOptions {
   /** Answers DLE EOT (false: a one-way printer behind a two-way link). */
   answersStatus?: boolean;
   processId?: boolean;
   gsr?: boolean;
   asb?: boolean;
   clearResponse?: boolean;
+  /** False: a write-only link (the memory printer's `bidirectional`). */
+  bidirectional?: boolean;
 }
 
 interface State {
@@ -29,25 +33,40 @@ interface State {
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
 const CLEAR = [0x10, 0x14, 0x08, 0x01, 0x03, 0x14, 0x01, 0x06, 0x02, 0x08];
 
-export class FakePrinter {
-  readonly options: Required<FakePrinterOptions>;
+export class ScriptedPrinter {
+  readonly options: Required<Omit<ScriptOptions, 'bidirectional'>>;
+  /** The shipped memory printer this script answers for: `new MemoryTransport(memory.name)` connects to it. */
+  readonly memory: MemoryPrinter;
   state: State = { coverOpen: false, paperEnd: false, nearEnd: false, cutter: false, unrecoverable: false, overheat: false };
   asbEnabled = false;
   /** What the next job (a write starting with ESC @) runs into. */
   nextJob: JobBehaviour = 'print';
   /** Confirmations held while the printer is stopped, sent on recovery unless cleared. */
   held: number[][] = [];
-  /** Replies of completed jobs, for the invariant: a confirmed job was printed whole. */
+  /** Jobs printed whole while online, for the invariant: a confirmed job was printed. */
   printedJobs = 0;
+  /** Every write that started a job (ESC @), as received. */
+  readonly jobWrites: number[][] = [];
   clears = 0;
   identity: Record<number, string> = { 65: '1.02 ESC/POS', 66: 'EPSON', 67: 'TM-T88V', 68: 'SN12345' };
-  transport: FakeTransport | undefined;
   /** Still printing an earlier job: in-order replies come later (`set({})` releases them). */
   busy = false;
   hung = false;
 
-  constructor(options: FakePrinterOptions = {}) {
+  constructor(name: string, { bidirectional = true, ...options }: ScriptOptions = {}) {
     this.options = { answersStatus: true, processId: true, gsr: true, asb: true, clearResponse: true, ...options };
+    this.memory = MemoryTransport.createPrinter(name, {
+      bidirectional,
+      replies: (written) => {
+        this.receive(written);
+        return undefined;
+      },
+    });
+  }
+
+  /** Every byte the host wrote since `from` (an earlier `recording.length`). */
+  writtenSince(from = 0): number[] {
+    return [...this.memory.recording.subarray(from)];
   }
 
   get offline(): boolean {
@@ -82,14 +101,16 @@ export class FakePrinter {
     }
   }
 
+  /** Sends bytes to the host when a link is open (delivered on a later turn, as a socket would). */
   send(bytes: number[]): void {
-    this.transport?.emit(Uint8Array.from(bytes));
+    if (this.memory.isConnected && this.memory.options.bidirectional !== false) this.memory.emitData(bytes);
   }
 
   receive(data: Uint8Array): void {
     const b = [...data];
     const isJob = b[0] === 0x1b && b[1] === 0x40;
     if (isJob) {
+      this.jobWrites.push(b);
       const behaviour = this.nextJob;
       this.nextJob = 'print';
       if (behaviour === 'paper-out') this.set({ paperEnd: true, nearEnd: true });
@@ -97,13 +118,13 @@ export class FakePrinter {
       if (behaviour === 'cutter-jam') this.set({ cutter: true });
       if (behaviour === 'hang') this.hung = true;
       if (behaviour === 'drop') {
-        this.transport?.drop();
+        this.memory.drop();
         return;
       }
     }
     if (this.hung) return;
     let jobPrinted = isJob;
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       const at = (k: number) => b[i + k];
       if (at(0) === 0x10 && at(1) === 0x04 && at(2)! >= 1 && at(2)! <= 4) {
         if (this.options.answersStatus) this.send([this.eot(at(2)!)]);
@@ -147,75 +168,6 @@ export class FakePrinter {
     if (this.offline) this.held = [bytes];
     else if (this.busy) this.held.push(bytes);
     else this.send(bytes);
-  }
-}
-
-export class FakeTransport implements Transport {
-  readonly kind: TransportKind = 'memory';
-  readonly description = 'fake://printer';
-  bidirectional: boolean | 'unknown' = true;
-  isOpen = false;
-  opens = 0;
-  refuseOpen = false;
-  written: Uint8Array[] = [];
-  private dataListeners = new Set<(bytes: Uint8Array) => void>();
-  private closeListeners = new Set<(error?: Error) => void>();
-
-  constructor(readonly printer: FakePrinter) {
-    printer.transport = this;
-  }
-
-  async open(): Promise<void> {
-    if (this.refuseOpen) throw new DisconnectedError('connection refused');
-    this.isOpen = true;
-    this.opens++;
-  }
-
-  /** Jobs (writes starting with ESC @) are never accepted: a printer that stopped reading. */
-  stallJobs = false;
-
-  async write(bytes: Uint8Array): Promise<void> {
-    if (!this.isOpen) throw new DisconnectedError('not open');
-    if (this.stallJobs && bytes[0] === 0x1b) return new Promise(() => {});
-    this.written.push(Uint8Array.from(bytes));
-    this.printer.receive(bytes);
-  }
-
-  onData(listener: (bytes: Uint8Array) => void): () => void {
-    this.dataListeners.add(listener);
-    return () => this.dataListeners.delete(listener);
-  }
-
-  onClose(listener: (error?: Error) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
-  /** Delivers bytes from the printer asynchronously, as a socket would. */
-  emit(bytes: Uint8Array): void {
-    if (!this.isOpen) return;
-    setImmediate(() => {
-      if (this.isOpen) for (const listener of [...this.dataListeners]) listener(bytes);
-    });
-  }
-
-  drop(error: Error = new DisconnectedError('link dropped')): void {
-    if (!this.isOpen) return;
-    this.isOpen = false;
-    setImmediate(() => {
-      for (const listener of [...this.closeListeners]) listener(error);
-    });
-  }
-
-  async close(): Promise<void> {
-    if (!this.isOpen) return;
-    this.isOpen = false;
-    for (const listener of [...this.closeListeners]) listener(undefined);
-  }
-
-  /** Everything written since `from`, concatenated. */
-  writtenSince(from = 0): number[] {
-    return this.written.slice(from).flatMap((chunk) => [...chunk]);
   }
 }
 
