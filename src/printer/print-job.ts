@@ -64,6 +64,14 @@ export class JobRunner {
     const { clock, status } = this.settings;
     const jobId = options.jobId;
     if (!connection) throw new DisconnectedError('printer is not connected', { transactionId: jobId, mayHavePrinted: false });
+    if (connection.mode === 'none' && !options.allowUnconfirmed && connection.transport.bidirectional !== false) {
+      // One-way only because the printer answered nothing on this link so far: it may have been
+      // off or hung when connected. Asked again before the job is refused as ONE_WAY.
+      connection.mode = 'unknown';
+      await this.settings.probe.run(connection).catch((error: unknown) => {
+        throw withJob(error, jobId, false);
+      });
+    }
 
     if (connection.answersStatus && !this.knownReady(connection)) {
       const current = await status.query(connection, this.settings.statusTimeoutMs).catch((error: unknown) => {

@@ -30,13 +30,17 @@ export class LeaseHolder {
   #renewTimer: unknown;
   #renewing = false;
   #lastHeartbeat = -Infinity;
+  /** When the last acquire or renewal that succeeded was sent (the lease runs from then at the latest). */
+  #renewedAt = -Infinity;
   readonly #owner: LeaseOwner;
 
+  /** `onLost`: the lease was taken, or could not be renewed for a whole TTL (another host may hold the printer). */
   constructor(
     private readonly context: WorkerContext,
     readonly holderId: string,
     readonly ttlMs: number,
     owner: LeaseOwner = { host: hostname(), pid: process.pid },
+    private readonly onLost: () => void = () => {},
   ) {
     this.#owner = owner;
   }
@@ -60,6 +64,7 @@ export class LeaseHolder {
   async resetInDoubt(): Promise<boolean> {
     const { store, printer, clock } = this.context;
     this.#held = false;
+    const sentAt = clock.now();
     const acquired =
       (await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner)) || (await this.#takeOverDeadHolder());
     if (!acquired) return false;
@@ -69,6 +74,7 @@ export class LeaseHolder {
       clock.now(),
     );
     this.#held = true;
+    this.#renewedAt = sentAt;
     return true;
   }
 
@@ -117,11 +123,18 @@ export class LeaseHolder {
   async #renew(): Promise<void> {
     if (!this.#held) return;
     const { store, printer, clock } = this.context;
+    const sentAt = clock.now();
     try {
-      this.#held = await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner);
+      this.#held = await store.acquireLease(printer, this.holderId, this.ttlMs, sentAt, this.#owner);
+      if (!this.#held) return this.onLost();
+      this.#renewedAt = sentAt;
       this.heartbeat();
     } catch (error) {
       this.context.report(error); // the claim checks the lease's expiry itself, so a missed renewal is safe
+      if (sentAt - this.#renewedAt >= this.ttlMs) {
+        this.#held = false;
+        this.onLost();
+      }
     }
   }
 }

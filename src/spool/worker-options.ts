@@ -50,6 +50,11 @@ export interface WorkerOptions {
   clock?: Clock;
   /** Identifies this worker in the lease and history (default host:pid:random). */
   holderId?: string;
+  /**
+   * The host name recorded with the lease (default `os.hostname()`): a worker on the same host
+   * replaces a holder whose process is gone at once. Give each machine (or container) its own.
+   */
+  host?: string;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
 }

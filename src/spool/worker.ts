@@ -77,6 +77,8 @@ export class Worker extends SafeEmitter {
   #stopped: Promise<void> | undefined;
   #abandoned = false;
   #unwatch: (() => void) | undefined;
+  /** The lease was lost: the link is closed before the next claim (see #run). */
+  #freePrinter = false;
   /**
    * Whether a submit may claim this worker's next job in its own commit (a hand-off): only while
    * nothing of the printer is in flight and `#idle` is not judging the queue (a job claimed for
@@ -108,7 +110,11 @@ export class Worker extends SafeEmitter {
       report: (error) => this.#report(error),
       persist: (write) => this.#persist(write),
     };
-    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000);
+    const freePrinter = (): void => {
+      this.#freePrinter = true;
+      this.#wakeup.wake();
+    };
+    this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000, { host: options.host ?? hostname(), pid: process.pid }, freePrinter);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
     this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
     if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
@@ -221,6 +227,12 @@ export class Worker extends SafeEmitter {
         if (next) {
           next = await this.#attempt(next);
           continue;
+        }
+        if (this.#freePrinter) {
+          // A printer that serves one connection at a time (port 9100, "other users wait") must be
+          // free for the host taking it over; closed between jobs, and the next attempt reconnects.
+          this.#freePrinter = false;
+          await this.#link?.close().catch(() => {});
         }
         this.#store.check();
         if (!(await this.#lease.hold())) {

@@ -426,9 +426,11 @@ describe('print', () => {
     await printer.connect();
     const from = device.memory.recording.length;
     expect(await rejection(printer.print(JOB, { jobId: 'TXN-5' }))).toMatchObject({ code: 'ONE_WAY', mayHavePrinted: false });
-    expect(device.memory.recording.length).toBe(from);
+    // Nothing of the job: only the probe again (the printer may have been off when connected).
+    expect(contains(device.writtenSince(from), JOB.subarray(2))).toBe(false);
+    const afterRefusal = device.memory.recording.length;
     expect(await printer.print(JOB, { allowUnconfirmed: true })).toMatchObject({ guarantee: 'sent' });
-    expect(contains(device.writtenSince(from), JOB.subarray(2))).toBe(true);
+    expect(contains(device.writtenSince(afterRefusal), JOB.subarray(2))).toBe(true);
   });
 });
 

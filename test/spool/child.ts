@@ -4,6 +4,9 @@
  *   worker DB PRINTER     runs a worker; env PRINTER_PORT (virtual printer on 127.0.0.1) or
  *                         FAKE=1 (prints to stdout as `printed TXN mark|-`); env HOLDER, LEASE_MS,
  *                         CRASH_AT=claimed|sent|printed|retrying|needs-attention: SIGKILL itself there
+ *   host DB               a fleet host: a worker per printer of env FLEET_PRINTERS (`name=port,...`, virtual
+ *                         printers on 127.0.0.1), lease host env HOST_NAME; prints `printing NAME TXN`,
+ *                         `done NAME TXN`; env HOLDER, LEASE_MS as for worker
  *   lock DB               holds an exclusive lock until stdin closes
  *   open DB               tries to open the spool; prints `ok` or the error code
  * DB is a SQLite file, or a postgres:// URL for submit and worker (another "host" of a fleet).
@@ -55,6 +58,29 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'worker') await runWorker(rest[0] ?? 'default');
+  if (mode === 'host') runHost();
+}
+
+function runHost(): void {
+  const spool = openSpool(storeOf(dbPath!));
+  const holder = process.env.HOLDER ?? `host-${process.pid}`;
+  for (const entry of (process.env.FLEET_PRINTERS ?? '').split(',').filter(Boolean)) {
+    const [name, port] = entry.split('=') as [string, string];
+    const worker = spool.createWorker({
+      printer: name,
+      link: new Printer({ transport: () => new TcpTransport({ host: '127.0.0.1', port: Number(port) }), timeouts: { confirm: 3000 } }),
+      profile: 'generic-80',
+      holderId: `${holder}/${name}`,
+      ...(process.env.HOST_NAME ? { host: process.env.HOST_NAME } : {}),
+      leaseMs: Number(process.env.LEASE_MS ?? 1000),
+      statusPollMs: 200,
+      retry: { initialMs: 20, maxMs: 200 },
+    });
+    worker.on('printing', (job) => say(`printing ${name} ${job.transactionId}`));
+    worker.on('printed', (job) => say(`done ${name} ${job.transactionId}`));
+    worker.start();
+  }
+  say('started');
 }
 
 async function runWorker(printer: string): Promise<void> {

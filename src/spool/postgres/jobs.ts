@@ -15,6 +15,16 @@ import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow
 
 export type Sql = Pick<PoolClient, 'query'>;
 
+/** Whose clock decides lease expiry: the server's (fleet default), or the `now` the caller passes. */
+export type LeaseClock = 'database' | 'caller';
+
+/** The lease clock as SQL, in milliseconds: the server's `clock_timestamp()`, or parameter `$param`. */
+export function leaseNowSql(clock: LeaseClock, param?: number): string {
+  if (clock === 'database') return `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+  if (param === undefined) throw new Error('leaseNowSql: the caller clock needs a parameter');
+  return `$${param}::bigint`;
+}
+
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
 function isReady(job: Job, now: number, includeAttention: boolean): boolean {
   if (job.state === 'queued' || job.state === 'retrying') return (job.nextAttemptAt ?? 0) <= now;
@@ -132,13 +142,14 @@ export async function claimJob(
   sql: Sql,
   request: { printer: string; holder: string; includeAttention: boolean },
   now: number,
+  leaseClock: LeaseClock,
 ): Promise<Job | undefined> {
   const headRow = await one<JobRow>(
     sql,
     `SELECT * FROM jobs WHERE id = (${HEAD_ID})
-       AND EXISTS (SELECT 1 FROM leases WHERE printer = $1 AND holder = $2 AND expires_at > $3)
+       AND EXISTS (SELECT 1 FROM leases WHERE printer = $1 AND holder = $2 AND expires_at > ${leaseNowSql(leaseClock, 3)})
      FOR UPDATE SKIP LOCKED`,
-    [request.printer, request.holder, now],
+    [request.printer, request.holder, ...(leaseClock === 'caller' ? [now] : [])],
   );
   const head = headRow && toJob(headRow);
   // The head was chosen in the statement's snapshot; the locked row is its latest version.

@@ -9,6 +9,7 @@ import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
 import { clientConfig, createPool, loadDriver, parsePostgresUrl, rollback, toStoreError, type PostgresTarget } from './connect.js';
 import * as jobs from './jobs.js';
+import { leaseNowSql, type LeaseClock } from './jobs.js';
 import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from '../rows.js';
 
 export interface PostgresStoreOptions {
@@ -18,6 +19,12 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Delay before the LISTEN connection reconnects after losing the server (default 500 ms). */
   relistenDelayMs?: number;
+  /**
+   * Whose clock decides lease expiry and takeover. `database` (the default): the server's, so hosts
+   * whose clocks disagree still agree who holds a printer; the `now` callers pass is ignored for
+   * leases. `caller`: the `now` each call passes, as in the SQLite store (tests that drive time).
+   */
+  leaseClock?: LeaseClock;
 }
 
 export class PostgresStore implements SpoolStore {
@@ -28,6 +35,7 @@ export class PostgresStore implements SpoolStore {
   #pool: Promise<Pool> | undefined;
   readonly #watchers = new Set<() => void>();
   readonly #relistenDelayMs: number;
+  readonly #leaseClock: LeaseClock;
   #listener: Client | undefined;
   #relistenTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -37,6 +45,7 @@ export class PostgresStore implements SpoolStore {
     this.path = this.#target.display;
     this.#relistenDelayMs = options.relistenDelayMs ?? 500;
     this.#poolSize = options.poolSize ?? 10;
+    this.#leaseClock = options.leaseClock ?? 'database';
   }
 
   #getPool(): Promise<Pool> {
@@ -99,15 +108,15 @@ export class PostgresStore implements SpoolStore {
   insertAndClaim: NonNullable<SpoolStore['insertAndClaim']> = (job, claim, now) =>
     this.#write(async (c) => {
       const inserted = await jobs.insertJob(c, job, now);
-      return { ...inserted, claimed: inserted.created ? await jobs.claimJob(c, claim, now) : undefined };
+      return { ...inserted, claimed: inserted.created ? await jobs.claimJob(c, claim, now, this.#leaseClock) : undefined };
     });
   insertReprint: SpoolStore['insertReprint'] = (txn, request, now) => this.#write((c) => jobs.insertReprint(c, txn, request, now));
-  claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((c) => jobs.claimJob(c, request, now));
+  claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((c) => jobs.claimJob(c, request, now, this.#leaseClock));
   // Finishing an attempt is one statement (fenced update + history row): no transaction needed.
   markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) => this.#autocommit((c) => jobs.markConfirming(c, ref, bytesSent, now));
   completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#autocommit((c) => jobs.completeJob(c, ref, outcome, now));
   completeAndClaim: SpoolStore['completeAndClaim'] = (ref, outcome, claim, now) =>
-    this.#write(async (c) => ({ printed: await jobs.completeJob(c, ref, outcome, now), next: await jobs.claimJob(c, claim, now) }));
+    this.#write(async (c) => ({ printed: await jobs.completeJob(c, ref, outcome, now), next: await jobs.claimJob(c, claim, now, this.#leaseClock) }));
   retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#autocommit((c) => jobs.retryJob(c, ref, error, retry, now));
   markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) => this.#autocommit((c) => jobs.markNeedsAttention(c, ref, error, now));
   failJob: SpoolStore['failJob'] = (ref, error, now) => this.#autocommit((c) => jobs.failJob(c, ref, error, now));
@@ -174,26 +183,36 @@ export class PostgresStore implements SpoolStore {
 
   acquireLease: SpoolStore['acquireLease'] = (printer, holder, ttlMs, now, owner) =>
     this.#autocommit(async (c) => {
+      const leaseNow = leaseNowSql(this.#leaseClock, 7);
       const result = await c.query(
-        `INSERT INTO leases (printer, holder, expires_at, host, pid) VALUES ($1, $2, $3, $5, $6)
+        `INSERT INTO leases (printer, holder, expires_at, host, pid) VALUES ($1, $2, ${leaseNow} + $3::bigint, $4, $5)
          ON CONFLICT (printer) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,
            host = excluded.host, pid = excluded.pid
-         WHERE leases.holder = excluded.holder OR leases.expires_at <= $4 OR leases.holder = $7`,
-        [printer, holder, now + ttlMs, now, owner?.host ?? null, owner?.pid ?? null, owner?.replacing ?? null],
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= ${leaseNow} OR leases.holder = $6`,
+        [printer, holder, ttlMs, owner?.host ?? null, owner?.pid ?? null, owner?.replacing ?? null, ...this.#callerNow(now)],
       );
       return result.rowCount === 1;
     });
 
+  /** The `now` parameter the lease SQL takes with the caller's clock (none with the database's). */
+  #callerNow(now: number): number[] {
+    return this.#leaseClock === 'caller' ? [now] : [];
+  }
+
+  /**
+   * With the database's lease clock, `expiresAt` is told on this host's clock (now + what the
+   * server says is left), so a caller compares it with its own `now` whatever the skew.
+   */
   readLease(printer: string): Promise<Lease | undefined> {
     return this.#autocommit(async (c) => {
-      const row = (await c.query(`SELECT * FROM leases WHERE printer = $1`, [printer])).rows[0] as
-        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null }
+      const row = (await c.query(`SELECT *, ${leaseNowSql('database')} AS server_now FROM leases WHERE printer = $1`, [printer])).rows[0] as
+        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null; server_now: number }
         | undefined;
       if (!row) return undefined;
       return {
         printer: row.printer,
         holder: row.holder,
-        expiresAt: row.expires_at,
+        expiresAt: this.#leaseClock === 'database' ? Date.now() + (row.expires_at - row.server_now) : row.expires_at,
         ...(row.host === null ? {} : { host: row.host }),
         ...(row.pid === null ? {} : { pid: row.pid }),
       };
