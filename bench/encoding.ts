@@ -10,8 +10,7 @@ import { opsPerSecond, rateOptions, type BenchOptions } from './lib/measure.js';
 import { best, compare, type Figure, type PartResult } from './lib/results.js';
 import { PEER_NOTES, PEERS, type PeerEncoder } from './peers/encoders.js';
 
-export const fixture = (name: string): ReceiptDocument =>
-  JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8')) as ReceiptDocument;
+export const fixture = (name: string): ReceiptDocument => JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8')) as ReceiptDocument;
 
 interface Receipt {
   label: string;
@@ -65,15 +64,13 @@ export async function encodingPart(options: BenchOptions): Promise<PartResult> {
     const leanest = best(sizes, 'lower');
     figures.push(
       compare({ name: `${receipt.label} receipt rate`, unit: 'receipts/s', ours: ourRate, others: rates, better: 'higher', goal: '≥3× fastest peer' }, fastest, 3),
-      compare(
-        { name: `${receipt.label} receipt size`, unit: 'bytes/receipt', ours: ourBytes, others: sizes, better: 'lower', goal: '≤ leanest peer' },
-        leanest,
-        1,
-      ),
+      compare({ name: `${receipt.label} receipt size`, unit: 'bytes/receipt', ours: ourBytes, others: sizes, better: 'lower', goal: '≤ leanest peer' }, leanest, 1),
     );
   }
   if (total === 0) throw new Error('no bytes produced');
-  notes.push(`our profiles: epson-tm-t88 (café, 60-item), xprinter-80 (Chinese: FS & + GB18030); ${rate.rounds} rounds × ${rate.roundMs} ms after ${rate.warmupMs} ms warm-up, median`);
+  notes.push(
+    `our profiles: epson-tm-t88 (café, 60-item), xprinter-80 (Chinese: FS & + GB18030); ${rate.rounds} rounds × ${rate.roundMs} ms after ${rate.warmupMs} ms warm-up, median`,
+  );
   return { part: 'encoding', title: '1. Encoding (receipts/s, bytes/receipt)', figures, notes };
 }
 

@@ -56,9 +56,7 @@ function peersFromPixels(rgba: Rgba): Record<string, Convert> {
   const ntp = new NtpEpsonType();
   return {
     'receipt-printer-encoder': (dither) =>
-      rpe
-        .image({ width: rgba.width, height: rgba.height, data: rgba.data }, rgba.width, rgba.height, dither === 'threshold' ? 'threshold' : 'floydsteinberg', 128)
-        .encode(),
+      rpe.image({ width: rgba.width, height: rgba.height, data: rgba.data }, rgba.width, rgba.height, dither === 'threshold' ? 'threshold' : 'floydsteinberg', 128).encode(),
     'node-thermal-printer': (dither) => (dither === 'threshold' ? ntp.printImageBuffer(rgba.width, rgba.height, rgba.data) : null),
     // escpos.Image thresholds at r,g,b > 200 and has no dithering.
     escpos: (dither) => {
@@ -93,8 +91,7 @@ function peersFromPng(fromPixels: Record<string, Convert>): Record<string, Conve
       return fromPixels.escpos!(dither);
     },
     // receiptline decodes the base64 PNG (pngjs) and dithers with error diffusion unless gradient is off
-    receiptline: (dither) =>
-      Buffer.from(receiptline.transform(doc, { cpl: 48, command: 'escpos', gradient: dither !== 'threshold', cutting: false }), 'latin1'),
+    receiptline: (dither) => Buffer.from(receiptline.transform(doc, { cpl: 48, command: 'escpos', gradient: dither !== 'threshold', cutting: false }), 'latin1'),
   };
 }
 

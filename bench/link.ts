@@ -125,7 +125,12 @@ export async function linkPart(options: BenchOptions): Promise<PartResult> {
               name: `${kind} utilisation`,
               unit: '%',
               ours: (100 * run.idealMs) / run.wallMs,
-              others: { 'wall ms': run.wallMs, 'ideal ms': run.idealMs, 'job bytes': run.jobBytes, 'vs emulator floor %': (100 * floor.wallMs * (run.jobBytes / floor.jobBytes)) / run.wallMs },
+              others: {
+                'wall ms': run.wallMs,
+                'ideal ms': run.idealMs,
+                'job bytes': run.jobBytes,
+                'vs emulator floor %': (100 * floor.wallMs * (run.jobBytes / floor.jobBytes)) / run.wallMs,
+              },
               better: 'higher',
               goal: '≥95%',
             },

@@ -97,10 +97,7 @@ export async function scalePart(options: BenchOptions): Promise<PartResult> {
 
     const figures: Figure[] = [
       absolute({ name: 'open → first byte of first queued job', unit: 'ms', ours: openToFirstByte, others: {}, better: 'lower', goal: '≤500 ms' }, 500),
-      absolute(
-        { name: 'worker process peak RSS', unit: 'MB', ours: peakRss / 1e6, others: { 'RSS at exit': rss / 1e6 }, better: 'lower', goal: '≤150 MB' },
-        150,
-      ),
+      absolute({ name: 'worker process peak RSS', unit: 'MB', ours: peakRss / 1e6, others: { 'RSS at exit': rss / 1e6 }, better: 'lower', goal: '≤150 MB' }, 150),
       absolute({ name: 'store size', unit: 'MB', ours: storeBytes / 1e6, others: {}, better: 'lower' }),
       absolute({ name: 'list needs-attention (library)', unit: 'ms', ours: listMs, others: {}, better: 'lower' }),
     ];

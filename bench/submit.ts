@@ -98,10 +98,7 @@ export async function submitPart(options: BenchOptions): Promise<PartResult> {
     const bytes = Buffer.byteLength(bareRow(transactionId('', 0)));
 
     const figures: Figure[] = [
-      againstFloor(
-        { name: 'submit p50', unit: 'ms', ours: ours.p50, others: { 'bare INSERT': bare.p50, 'write+fsync': raw.p50 }, better: 'lower' },
-        'bare INSERT',
-      ),
+      againstFloor({ name: 'submit p50', unit: 'ms', ours: ours.p50, others: { 'bare INSERT': bare.p50, 'write+fsync': raw.p50 }, better: 'lower' }, 'bare INSERT'),
       againstFloor(
         {
           name: 'submit p99',

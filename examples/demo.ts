@@ -21,7 +21,10 @@ const WATCHDOG_MS = 50_000;
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  for (const cleanup of cleanups.splice(0).reverse())
+    await Promise.resolve()
+      .then(cleanup)
+      .catch(() => {});
 }
 
 async function main(): Promise<void> {
@@ -45,7 +48,10 @@ async function main(): Promise<void> {
 
   const counterLink = printerAt(counter.uri);
   const chineseLink = printerAt(chinese.uri);
-  cleanups.push(() => counterLink.close(), () => chineseLink.close());
+  cleanups.push(
+    () => counterLink.close(),
+    () => chineseLink.close(),
+  );
   const workerOptions = { statusPollMs: 250, pollMs: 100 };
   spool.createWorker({ printer: 'counter', link: counterLink, ...workerOptions }).start();
   spool.createWorker({ printer: 'china', link: chineseLink, profile: 'xprinter-80', ...workerOptions }).start();
@@ -146,13 +152,7 @@ function cafeReceipt(transactionId: string, printer: string, items: number) {
     total += price;
     builder.row(menu[i % menu.length]!, price.toFixed(2));
   }
-  return builder
-    .rule()
-    .row('TOTAL EUR', total.toFixed(2), { bold: true })
-    .line('Card **** 4242  authorised')
-    .barcode(transactionId)
-    .cut()
-    .build();
+  return builder.rule().row('TOTAL EUR', total.toFixed(2), { bold: true }).line('Card **** 4242  authorised').barcode(transactionId).cut().build();
 }
 
 function chineseReceipt(transactionId: string) {

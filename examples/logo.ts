@@ -23,11 +23,7 @@ try {
   const profile = await profileFor(example);
   const withFile = {
     transactionId: 'EX-LOGO-0001',
-    content: [
-      { image: path.resolve(values.image), align: 'center', dither: 'floyd-steinberg' },
-      { text: 'Thank you for your visit!', align: 'center', bold: true },
-      { cut: true },
-    ],
+    content: [{ image: path.resolve(values.image), align: 'center', dither: 'floyd-steinberg' }, { text: 'Thank you for your visit!', align: 'center', bold: true }, { cut: true }],
   };
   const document = validateReceipt(await inlineImageFiles(withFile, process.cwd()));
   const { bytes, warnings } = encode(document, profile);

@@ -23,7 +23,9 @@ try {
   say(`printer ${example.uri}`);
   say(`status: ${status.online ? 'online' : 'OFFLINE'}${faults.length ? ` — ${faults.join(', ')}` : ', no fault'}`);
   say(`drawer: ${status.unknown?.includes('drawerOpen') ? 'not reported' : status.drawerOpen ? 'open' : 'closed (or none)'}`);
-  say(`identity: ${[identity.maker, identity.model].filter(Boolean).join(' ') || 'unknown'}; serial ${identity.serial ?? '?'}; firmware ${identity.firmware ?? '?'}; language ${identity.language ?? '?'}`);
+  say(
+    `identity: ${[identity.maker, identity.model].filter(Boolean).join(' ') || 'unknown'}; serial ${identity.serial ?? '?'}; firmware ${identity.firmware ?? '?'}; language ${identity.language ?? '?'}`,
+  );
   const mode = example.printer.confirmation;
   say(`confirmation mode: ${mode}; best guarantee: ${explainGuarantee(BEST_GUARANTEE[mode])}`);
   console.log(JSON.stringify({ uri: example.uri, status, identity, confirmation: mode }, null, 2));

@@ -15,10 +15,7 @@ const { values } = parseArgs({
   },
 });
 
-const emulator = await runEmulatorConsole(
-  { port: Number(values.port), pty: values.pty, linesPerSecond: Number(values.speed) },
-  process.stdout,
-);
+const emulator = await runEmulatorConsole({ port: Number(values.port), pty: values.pty, linesPerSecond: Number(values.speed) }, process.stdout);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -174,9 +174,18 @@ function main(): void {
   mkdirSync(outDir, { recursive: true });
   const single = singleByteRepertoire();
   // DejaVu Sans Mono advances 0.602 em; the scale makes the advance exactly one cell.
-  writeFileSync(new URL('font-a.bin.gz', outDir), rasterise({ name: 'font A', width: 12, height: 24, size: 21, baseline: 19, scaleX: 12 / (0.602 * 21), familyFor: latinFamily }, single));
-  writeFileSync(new URL('font-b.bin.gz', outDir), rasterise({ name: 'font B', width: 9, height: 17, size: 15, baseline: 13, scaleX: 9 / (0.602 * 15), familyFor: latinFamily }, single));
-  writeFileSync(new URL('font-cjk.bin.gz', outDir), rasterise({ name: 'CJK', width: 24, height: 24, size: 24, baseline: 21, scaleX: 1, familyFor: cjkFamily }, doubleByteRepertoire()));
+  writeFileSync(
+    new URL('font-a.bin.gz', outDir),
+    rasterise({ name: 'font A', width: 12, height: 24, size: 21, baseline: 19, scaleX: 12 / (0.602 * 21), familyFor: latinFamily }, single),
+  );
+  writeFileSync(
+    new URL('font-b.bin.gz', outDir),
+    rasterise({ name: 'font B', width: 9, height: 17, size: 15, baseline: 13, scaleX: 9 / (0.602 * 15), familyFor: latinFamily }, single),
+  );
+  writeFileSync(
+    new URL('font-cjk.bin.gz', outDir),
+    rasterise({ name: 'CJK', width: 24, height: 24, size: 24, baseline: 21, scaleX: 1, familyFor: cjkFamily }, doubleByteRepertoire()),
+  );
 }
 
 main();

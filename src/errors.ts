@@ -165,7 +165,6 @@ export class PrinterError extends ReceiptSpoolError {
     this.transactionId = context.transactionId;
     this.mayHavePrinted = context.mayHavePrinted ?? true;
   }
-
 }
 
 export class PaperEndError extends PrinterError {
@@ -221,10 +220,7 @@ export class NotAcceptingDataError extends PrinterError {
   override readonly code = 'NOT_ACCEPTING';
   readonly bytesSent: number;
   readonly bytesUncertain: number;
-  constructor(
-    message = 'the printer is not accepting data',
-    context: PrinterErrorContext & { bytesSent?: number; bytesUncertain?: number } = {},
-  ) {
+  constructor(message = 'the printer is not accepting data', context: PrinterErrorContext & { bytesSent?: number; bytesUncertain?: number } = {}) {
     super(message, { ...context, mayHavePrinted: context.mayHavePrinted ?? (context.bytesSent ?? 0) + (context.bytesUncertain ?? 0) > 0 });
     this.bytesSent = context.bytesSent ?? 0;
     this.bytesUncertain = context.bytesUncertain ?? 0;

@@ -60,17 +60,7 @@ export { openOutbox, Outbox, type OutboxOptions, type OutboxEvents, type FleetOp
 export { homeOf, type Homes } from './spool/outbox/plan.js';
 export type { HandedOver } from './spool/postgres/outbox.js';
 export { JobState } from './spool/types.js';
-export type {
-  Job,
-  JobKind,
-  HistoryEntry,
-  ReprintRecord,
-  PrinterHealth,
-  HealthReason,
-  ListFilter,
-  SubmitResult,
-  SpoolEvents,
-} from './spool/types.js';
+export type { Job, JobKind, HistoryEntry, ReprintRecord, PrinterHealth, HealthReason, ListFilter, SubmitResult, SpoolEvents } from './spool/types.js';
 export { FAILURE_POLICY, DEFAULT_RETRY, backoffDelay, type RetryOptions, type FailureAction } from './spool/retry-policy.js';
 export type { SpoolStore, NewJob, AttemptRef, AttemptError } from './spool/store.js';
 export type { Lease, LeaseOwner, OperatorRequest, WaitingPrinter } from './spool/store.js';

@@ -35,7 +35,10 @@ describe('stopChild', () => {
   it('in a process group of its own: the grandchild and its parent survive stopping a missing program', async () => {
     const run = await runInOwnGroup();
     expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
-    const lines = run.output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = run.output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
       { exit: { code: -2, signal: null, started: false }, again: { code: -2, signal: null, started: false }, parentAlive: true },
       { childCode: 0, childSignal: null },

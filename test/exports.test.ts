@@ -48,7 +48,10 @@ describe('package exports', () => {
       const emulator = await import('receipt-spool/emulator');
       const testing = await import('receipt-spool/testing');
       const ntp = await import('receipt-spool/node-thermal-printer');
-      console.log(JSON.stringify({ main: Object.keys(main), emulator: Object.keys(emulator), testing: Object.keys(testing), ntp: Object.keys(ntp) }));`) as Record<string, string[]>;
+      console.log(JSON.stringify({ main: Object.keys(main), emulator: Object.keys(emulator), testing: Object.keys(testing), ntp: Object.keys(ntp) }));`) as Record<
+      string,
+      string[]
+    >;
     expect(names.emulator).toEqual(expect.arrayContaining(['VirtualPrinter', 'renderEmulatedReceipt', 'EmulatorClock']));
     expect(names.testing).toEqual(expect.arrayContaining(['MemoryPrinter', 'MemoryTransport']));
     expect(names.ntp).toEqual(expect.arrayContaining(['spoolInterface', 'linkInterface']));

@@ -27,8 +27,7 @@ export interface RateOptions {
   roundMs: number;
 }
 
-export const rateOptions = (options: BenchOptions): RateOptions =>
-  options.smoke ? { warmupMs: 5, rounds: 2, roundMs: 5 } : { warmupMs: 300, rounds: 7, roundMs: 200 };
+export const rateOptions = (options: BenchOptions): RateOptions => (options.smoke ? { warmupMs: 5, rounds: 2, roundMs: 5 } : { warmupMs: 300, rounds: 7, roundMs: 200 });
 
 /**
  * Operations per second of `operation` (median of several timed rounds after a warm-up). Every

@@ -70,11 +70,7 @@ export function machineFacts(): MachineFacts {
  * A figure compared with one reference: the ratio says how many times better ours is.
  * `goalRatio` (if given) is the minimum ratio that meets the goal.
  */
-export function compare(
-  figure: Omit<Figure, 'ratio' | 'met' | 'reference'>,
-  reference: string | undefined,
-  goalRatio?: number,
-): Figure {
+export function compare(figure: Omit<Figure, 'ratio' | 'met' | 'reference'>, reference: string | undefined, goalRatio?: number): Figure {
   const value = reference === undefined ? undefined : figure.others[reference];
   const result: Figure = { ...figure, ours: round(figure.ours), others: roundAll(figure.others) };
   if (reference === undefined || value === null || value === undefined || !(value > 0) || !(figure.ours > 0)) return result;
@@ -140,7 +136,11 @@ export function formatPart(part: PartResult): string {
     f.met === undefined ? '' : f.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join(' │ ')
+      .trimEnd();
   const out = [`\n## ${part.title}`, line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line)];
   for (const note of part.notes) out.push(`  · ${note}`);
   return out.join('\n');

@@ -62,8 +62,7 @@ interface NtpPrinter {
 
 /** NTP builds its buffer without an interface; one printer object per character set, cleared per receipt. */
 export function ntpEncoder(): PeerEncoder {
-  const make = (characterSet: CharacterSet): NtpPrinter =>
-    new ThermalPrinter({ type: PrinterTypes.EPSON, width: 48, characterSet } as never) as unknown as NtpPrinter;
+  const make = (characterSet: CharacterSet): NtpPrinter => new ThermalPrinter({ type: PrinterTypes.EPSON, width: 48, characterSet } as never) as unknown as NtpPrinter;
   const latin = make(CharacterSet.PC437_USA);
   // NTP's only Chinese option: EUC-CN under ESC R 15 (no FS &), so the printer shows mojibake.
   const china = make(CharacterSet.CHINA);

@@ -2,14 +2,7 @@
  * Printers for the examples: the printer at the URI given on the command line, or — with no
  * URI — a virtual printer started in this process on 127.0.0.1 (so every example runs anywhere).
  */
-import {
-  createTransport,
-  getProfile,
-  parsePrinterUri,
-  Printer,
-  profileForModel,
-  type PrinterProfile,
-} from '../../src/index.js';
+import { createTransport, getProfile, parsePrinterUri, Printer, profileForModel, type PrinterProfile } from '../../src/index.js';
 import { VirtualPrinter, type VirtualPrinterOptions } from '../../src/exports/emulator.js';
 import { reportFailure, showReceipt } from './console.js';
 

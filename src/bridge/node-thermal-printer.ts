@@ -160,9 +160,7 @@ function requireBytes(buffer: Uint8Array | null | undefined, options: NtpExecute
 function resolveId(source: SpoolInterfaceOptions['transactionId'], bytes: Uint8Array): string {
   if (typeof source === 'string') return source;
   if (typeof source === 'function') return source(bytes);
-  throw new InvalidArgumentError(
-    'no transaction id: call printer.execute({ docname: "TXN-…" }) or pass spoolInterface(spool, { transactionId })',
-  );
+  throw new InvalidArgumentError('no transaction id: call printer.execute({ docname: "TXN-…" }) or pass spoolInterface(spool, { transactionId })');
 }
 
 /** Resolves with the guarantee when the transaction's original job prints; rejects when it fails or the wait times out. */

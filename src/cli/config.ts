@@ -37,7 +37,10 @@ const ConfigSchema = z
     db: z.string().min(1).optional(),
     printers: z.record(printerName, PrinterConfigSchema).default({}),
     /** This host in a fleet: its name (a printer's `home`) and the fleet's PostgreSQL for its outbox. */
-    fleet: z.object({ url: z.string().min(1).optional(), host: z.string().min(1).optional() }).strict().optional(),
+    fleet: z
+      .object({ url: z.string().min(1).optional(), host: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** How the reprint mark shows its time: an IANA time zone and `date`, `time` or `datetime`. */
     mark: z
       .object({ timeZone: z.string().optional(), format: z.enum(['datetime', 'date', 'time']).optional(), text: z.string().optional() })

@@ -5,19 +5,7 @@
  * result through `inlineImageFiles(doc, baseDir)`, then `validateReceipt` — or let spool
  * `submit` do it, which inlines paths itself.
  */
-import type {
-  Align,
-  BarcodeBlock,
-  Block,
-  CutBlock,
-  Dither,
-  DrawerBlock,
-  Pdf417Block,
-  QrBlock,
-  ReceiptDocument,
-  RowBlock,
-  TextStyle,
-} from './types.js';
+import type { Align, BarcodeBlock, Block, CutBlock, Dither, DrawerBlock, Pdf417Block, QrBlock, ReceiptDocument, RowBlock, TextStyle } from './types.js';
 import { validateReceipt, type ValidateOptions } from './validate.js';
 
 export type RowStyle = Omit<TextStyle, 'align'>;

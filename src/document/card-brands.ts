@@ -30,7 +30,14 @@ function one(prefix: string): readonly [string, string] {
 
 export const CARD_BRANDS: readonly CardBrand[] = [
   { name: 'Visa', ranges: [one('4')], lengths: [16, 19] },
-  { name: 'Mastercard', ranges: [['51', '55'], ['2221', '2720']], lengths: [16] },
+  {
+    name: 'Mastercard',
+    ranges: [
+      ['51', '55'],
+      ['2221', '2720'],
+    ],
+    lengths: [16],
+  },
   { name: 'American Express', ranges: [one('34'), one('37')], lengths: [15] },
   { name: 'Discover', ranges: [one('6011'), ['622126', '622925'], ['644', '649'], one('65')], lengths: SIXTEEN_TO_NINETEEN },
   { name: 'JCB', ranges: [['3528', '3589']], lengths: SIXTEEN_TO_NINETEEN },
@@ -44,7 +51,15 @@ export const CARD_BRANDS: readonly CardBrand[] = [
   { name: 'Mir', ranges: [['2200', '2204']], lengths: SIXTEEN_TO_NINETEEN },
   { name: 'Dankort', ranges: [one('5019')], lengths: [16] },
   { name: 'RuPay', ranges: [one('60'), one('652'), one('508'), one('353'), one('356')], lengths: [16] },
-  { name: 'Verve', ranges: [['506099', '506198'], ['507865', '507964'], ['650002', '650027']], lengths: [16, 18, 19] },
+  {
+    name: 'Verve',
+    ranges: [
+      ['506099', '506198'],
+      ['507865', '507964'],
+      ['650002', '650027'],
+    ],
+    lengths: [16, 18, 19],
+  },
   { name: 'Troy', ranges: [one('9792')], lengths: [16] },
 ];
 

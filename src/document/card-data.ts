@@ -177,9 +177,7 @@ export interface MaskPanOptions {
 export function maskPan(pan: string, options: MaskPanOptions = {}): string {
   const digits = typeof pan === 'string' ? pan.replace(/[ -]/g, '') : '';
   if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits)) {
-    throw new InvalidDocumentError([
-      { path: 'pan', message: 'not a card number: expected 13–19 digits passing the Luhn check' },
-    ]);
+    throw new InvalidDocumentError([{ path: 'pan', message: 'not a card number: expected 13–19 digits passing the Luhn check' }]);
   }
   const last4 = digits.slice(-4);
   if (options.customerCopy) return '*'.repeat(digits.length - 4) + last4;

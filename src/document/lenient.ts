@@ -22,9 +22,7 @@ export interface LenientOptions {
   allowCardNumbers?: boolean;
 }
 
-export type LenientResult =
-  | { ok: true; document: ReceiptDocument; warnings: DocumentWarning[] }
-  | { ok: false; issues: ValidationIssue[]; error: InvalidDocumentError };
+export type LenientResult = { ok: true; document: ReceiptDocument; warnings: DocumentWarning[] } | { ok: false; issues: ValidationIssue[]; error: InvalidDocumentError };
 
 const ENVELOPE_KEYS = new Set(['transactionId', 'printer', 'content']);
 const PRODUCT_CODES = new Set(['ean13', 'ean8', 'upca']);

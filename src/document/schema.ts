@@ -55,9 +55,7 @@ const textBlock = z
 const cell = checkedString(LIMITS.maxTextLength, { tab: true }, 'One column (no line breaks; long labels wrap).');
 const rowBlock = z
   .strictObject({
-    row: z
-      .union([z.tuple([cell, cell]), z.tuple([cell, cell, cell])], { error: 'expected an array of 2 or 3 strings' })
-      .meta({ description: 'Label left, amount(s) right.' }),
+    row: z.union([z.tuple([cell, cell]), z.tuple([cell, cell, cell])], { error: 'expected an array of 2 or 3 strings' }).meta({ description: 'Label left, amount(s) right.' }),
     ...styleShape,
   })
   .meta({ title: 'row' });
@@ -218,7 +216,7 @@ export const BLOCK_KINDS = Object.keys(BLOCK_SCHEMAS) as BlockKind[];
 
 export const PlainLineSchema = printableText('A plain string prints as one line (like { "text": ... }).');
 
-export const TransactionIdSchema = checkedString(LIMITS.maxTransactionIdLength, {}, 'The payment\'s unique id.').min(1);
+export const TransactionIdSchema = checkedString(LIMITS.maxTransactionIdLength, {}, "The payment's unique id.").min(1);
 export const PrinterNameSchema = checkedString(LIMITS.maxPrinterNameLength, {}, 'Logical printer name (default "default").').min(1);
 
 export const BlockSchema = z.union([PlainLineSchema, ...Object.values(BLOCK_SCHEMAS)]);

@@ -115,19 +115,7 @@ export interface RawBlock {
   unsafe: true;
 }
 
-export type Block =
-  | string
-  | TextBlock
-  | RowBlock
-  | RuleBlock
-  | FeedBlock
-  | BarcodeBlock
-  | QrBlock
-  | Pdf417Block
-  | ImageBlock
-  | CutBlock
-  | DrawerBlock
-  | RawBlock;
+export type Block = string | TextBlock | RowBlock | RuleBlock | FeedBlock | BarcodeBlock | QrBlock | Pdf417Block | ImageBlock | CutBlock | DrawerBlock | RawBlock;
 
 export interface ReceiptDocument {
   /** The payment's unique id. One receipt per transaction; submitting it twice prints once. */

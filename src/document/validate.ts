@@ -20,9 +20,7 @@ export interface ValidateOptions {
   allowCardNumbers?: boolean;
 }
 
-export type CheckResult =
-  | { ok: true; document: ReceiptDocument }
-  | { ok: false; issues: ValidationIssue[]; error: InvalidDocumentError };
+export type CheckResult = { ok: true; document: ReceiptDocument } | { ok: false; issues: ValidationIssue[]; error: InvalidDocumentError };
 
 export type PathSegment = string | number;
 
@@ -91,12 +89,7 @@ function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, b
 }
 
 /** Translate zod issues (paths relative to `base`) into our `{path, message}` form. */
-export function translate(
-  issues: readonly z.core.$ZodIssue[],
-  base: readonly PathSegment[],
-  root: unknown,
-  allowedKeys?: readonly string[],
-): ValidationIssue[] {
+export function translate(issues: readonly z.core.$ZodIssue[], base: readonly PathSegment[], root: unknown, allowedKeys?: readonly string[]): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   for (const issue of issues) {
     const path = [...base, ...(issue.path as PathSegment[])];

@@ -87,7 +87,15 @@ interface PendingSegment {
 
 const FORM_A: Record<number, BarcodeSymbology> = { 0: 'UPC-A', 1: 'UPC-E', 2: 'EAN13', 3: 'EAN8', 4: 'CODE39', 5: 'ITF', 6: 'CODABAR' };
 const FORM_B: Record<number, BarcodeSymbology> = {
-  65: 'UPC-A', 66: 'UPC-E', 67: 'EAN13', 68: 'EAN8', 69: 'CODE39', 70: 'ITF', 71: 'CODABAR', 72: 'CODE93', 73: 'CODE128',
+  65: 'UPC-A',
+  66: 'UPC-E',
+  67: 'EAN13',
+  68: 'EAN8',
+  69: 'CODE39',
+  70: 'ITF',
+  71: 'CODABAR',
+  72: 'CODE93',
+  73: 'CODE128',
 };
 const ALIGNMENTS: Record<number, Alignment> = { 0: 'left', 1: 'center', 2: 'right', 48: 'left', 49: 'center', 50: 'right' };
 const FONTS: Record<number, Font> = { 0: 'A', 1: 'B', 2: 'C', 48: 'A', 49: 'B', 50: 'C' };
@@ -357,9 +365,7 @@ export class Interpreter {
       if (!stored) return;
       const item = symbolData(cn, stored, this.qr);
       if (!item) return;
-      const picture = this.detail
-        ? { raw: Buffer.from(stored.subarray(1)).toString('latin1'), ...(cn === 48 ? { pdf417: { ...this.pdf417 } } : {}), ...this.blockAlign() }
-        : {};
+      const picture = this.detail ? { raw: Buffer.from(stored.subarray(1)).toString('latin1'), ...(cn === 48 ? { pdf417: { ...this.pdf417 } } : {}), ...this.blockAlign() } : {};
       this.printLine([{ ...item, ...picture }], cn === 49 ? ((this.qr.size ?? 3) * 25) / 24 : 4);
     }
   }

@@ -52,17 +52,7 @@ export interface CutItem {
   feedDots: number;
 }
 
-export type BarcodeSymbology =
-  | 'UPC-A'
-  | 'UPC-E'
-  | 'EAN13'
-  | 'EAN8'
-  | 'CODE39'
-  | 'ITF'
-  | 'CODABAR'
-  | 'CODE93'
-  | 'CODE128'
-  | `UNKNOWN-${number}`;
+export type BarcodeSymbology = 'UPC-A' | 'UPC-E' | 'EAN13' | 'EAN8' | 'CODE39' | 'ITF' | 'CODABAR' | 'CODE93' | 'CODE128' | `UNKNOWN-${number}`;
 
 export interface BarcodeItem {
   kind: 'barcode';
@@ -133,15 +123,7 @@ export interface InterruptionItem {
   cause: InterruptionCause;
 }
 
-export type JournalItem =
-  | TextLineItem
-  | FeedItem
-  | CutItem
-  | BarcodeItem
-  | SymbolItem
-  | ImageItem
-  | DrawerKickItem
-  | InterruptionItem;
+export type JournalItem = TextLineItem | FeedItem | CutItem | BarcodeItem | SymbolItem | ImageItem | DrawerKickItem | InterruptionItem;
 
 export type ReceiptEnd =
   /** The cut executed. */

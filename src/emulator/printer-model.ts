@@ -86,24 +86,27 @@ export class PrinterModel extends EventEmitter<PrinterModelEvents> {
       stopReached: (cause) => this.stopAtPaperEnd(cause),
       finished: () => this.pump(),
     });
-    this.interpreter = new Interpreter({
-      print: (unit) => this.engine.enqueue(unit),
-      transmitStatus: (n) => this.sendInOrder(transmitStatus(n, this.condition)),
-      printerInfo: (n) => {
-        const reply = printerInfoReply(n, this.identity);
-        if (reply) this.reply(reply, 'in-order');
+    this.interpreter = new Interpreter(
+      {
+        print: (unit) => this.engine.enqueue(unit),
+        transmitStatus: (n) => this.sendInOrder(transmitStatus(n, this.condition)),
+        printerInfo: (n) => {
+          const reply = printerInfoReply(n, this.identity);
+          if (reply) this.reply(reply, 'in-order');
+        },
+        enableAsb: (mask) => this.replies.enableAsb(mask),
+        processId: (id) => {
+          // Due "when the printing is completed" of the data before it: a marker in the print buffer.
+          if (this.options.processId !== false) this.engine.enqueueMarker(() => this.reply(processIdReply(id), 'process-id'));
+        },
+        setOfflineResponse: (mode) => {
+          if (this.options.processId !== false) this.replies.offlineResponse = mode;
+        },
+        unknown: (name, bytes) => this.journal.recordUnknown(name, bytes),
+        initialize: () => this.replies.initialize(),
       },
-      enableAsb: (mask) => this.replies.enableAsb(mask),
-      processId: (id) => {
-        // Due "when the printing is completed" of the data before it: a marker in the print buffer.
-        if (this.options.processId !== false) this.engine.enqueueMarker(() => this.reply(processIdReply(id), 'process-id'));
-      },
-      setOfflineResponse: (mode) => {
-        if (this.options.processId !== false) this.replies.offlineResponse = mode;
-      },
-      unknown: (name, bytes) => this.journal.recordUnknown(name, bytes),
-      initialize: () => this.replies.initialize(),
-    }, { pictureDetail: options.pictureDetail ?? false });
+      { pictureDetail: options.pictureDetail ?? false },
+    );
   }
 
   // ------------------------------------------------------------------ receiving

@@ -19,7 +19,8 @@ export interface PtyLinkOptions {
   flowControl: 'none' | 'xonxoff';
 }
 
-const SOCAT_HINT = 'the pseudo-terminal (serial) link of the virtual printer needs it; install it with `apt-get install socat` (Debian/Ubuntu) or `brew install socat` (macOS), or use the TCP link alone';
+const SOCAT_HINT =
+  'the pseudo-terminal (serial) link of the virtual printer needs it; install it with `apt-get install socat` (Debian/Ubuntu) or `brew install socat` (macOS), or use the TCP link alone';
 
 const XON = 0x11;
 const XOFF = 0x13;
@@ -128,7 +129,14 @@ async function waitForPaths(paths: string[], child: ChildProcess): Promise<void>
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`socat exited (code ${child.exitCode}) before creating the pseudo-terminals`);
     }
-    const present = await Promise.all(paths.map((p) => stat(p).then(() => true, () => false)));
+    const present = await Promise.all(
+      paths.map((p) =>
+        stat(p).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (present.every(Boolean)) return;
     if (Date.now() > deadline) throw new Error('socat did not create the pseudo-terminals in time');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -42,13 +42,7 @@ export function realtimeStatus(n: number, c: PrinterCondition): number | undefin
     case 2:
       return EOT_FIXED | bit(c.coverOpen, 2) | bit(c.paperStopped, 5) | bit(hasError(c), 6);
     case 3:
-      return (
-        EOT_FIXED |
-        bit(c.recoverableError, 2) |
-        bit(c.cutterError, 3) |
-        bit(c.unrecoverableError, 5) |
-        bit(c.autoRecoverableError, 6)
-      );
+      return EOT_FIXED | bit(c.recoverableError, 2) | bit(c.cutterError, 3) | bit(c.unrecoverableError, 5) | bit(c.autoRecoverableError, 6);
     case 4:
       return EOT_FIXED | (c.paperNearEnd || c.paperOut ? 0x0c : 0) | (c.paperOut ? 0x60 : 0);
     default:
@@ -84,10 +78,7 @@ const ASB_ITEM_MASKS: readonly (readonly [number, number, number])[] = [
 
 /** True when an item enabled in `mask` differs between two frames. */
 export function asbItemsChanged(mask: number, before: Uint8Array, after: Uint8Array): boolean {
-  return ASB_ITEM_MASKS.some(
-    (item, index) =>
-      (mask & (1 << index)) !== 0 && item.some((bits, byte) => ((before[byte]! ^ after[byte]!) & bits) !== 0),
-  );
+  return ASB_ITEM_MASKS.some((item, index) => (mask & (1 << index)) !== 0 && item.some((bits, byte) => ((before[byte]! ^ after[byte]!) & bits) !== 0));
 }
 
 /** Reply to `GS r n` (1/49 paper sensor, 2/50 drawer); undefined when the model has no answer. */

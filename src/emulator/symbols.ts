@@ -32,11 +32,7 @@ const SYMBOL_KINDS: Record<number, SymbolItem['kind']> = {
 };
 
 /** The item printed by `GS ( k <cn> fn 81` from the data stored with fn 80 (`m` byte first). */
-export function symbolData(
-  cn: number,
-  stored: Uint8Array,
-  qr: Pick<SymbolItem, 'model' | 'size' | 'errorCorrection'>,
-): SymbolItem | undefined {
+export function symbolData(cn: number, stored: Uint8Array, qr: Pick<SymbolItem, 'model' | 'size' | 'errorCorrection'>): SymbolItem | undefined {
   const kind = SYMBOL_KINDS[cn];
   if (!kind) return undefined;
   // fn 80 carries m (48) before the data for QR, PDF417, MaxiCode, Aztec and DataMatrix.

@@ -17,7 +17,7 @@ export function code128Data(data: string): Uint8Array | undefined {
   const n = data.length;
   // Mark which positions go in code C.
   const inC = new Uint8Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = data.charCodeAt(i);
     if (c > 0x7f) return undefined;
     if (!isDigit(c)) {

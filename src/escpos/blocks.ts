@@ -1,15 +1,5 @@
 /** Renders each kind of document block into commands. */
-import type {
-  BarcodeBlock,
-  CutBlock,
-  DrawerBlock,
-  Pdf417Block,
-  QrBlock,
-  RawBlock,
-  RowBlock,
-  RuleBlock,
-  TextBlock,
-} from '../document/types.js';
+import type { BarcodeBlock, CutBlock, DrawerBlock, Pdf417Block, QrBlock, RawBlock, RowBlock, RuleBlock, TextBlock } from '../document/types.js';
 import { qrCapacityProblem } from '../document/qr-rules.js';
 import { barcodeBytes } from './barcode.js';
 import * as cmd from './commands.js';
@@ -232,4 +222,3 @@ function unsupported(ctx: RenderContext, path: string, what: string): void {
 function clamp(n: number, min: number, max: number): number {
   return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : min;
 }
-

@@ -59,11 +59,7 @@ const MAX_SPARE_BYTES = 64 * 1024;
 let spareWriter: ByteWriter | undefined;
 
 /** The same output as a list of commands (`{ type: 'ESC t', payload }`, ...), for dry runs and hex dumps. */
-export function encodeCommands(
-  document: ReceiptDocument,
-  profile: PrinterProfile | string,
-  options: EncodeOptions = {},
-): EncodeCommandsResult {
+export function encodeCommands(document: ReceiptDocument, profile: PrinterProfile | string, options: EncodeOptions = {}): EncodeCommandsResult {
   const sink = new CommandListSink();
   const warnings = render(document, resolveProfile(profile), options, sink);
   return { commands: sink.commands, warnings };
@@ -101,11 +97,7 @@ function render(document: ReceiptDocument, profile: PrinterProfile, options: Enc
   const content: readonly Block[] = Array.isArray(document.content) ? document.content : [];
   const endsWithCut = isCut(content[content.length - 1]);
   const bodyLength = endsWithCut ? content.length - 1 : content.length;
-  const finalCut: CutBlock | undefined = endsWithCut
-    ? (content[content.length - 1] as CutBlock)
-    : options.ensureCut
-      ? { cut: true }
-      : undefined;
+  const finalCut: CutBlock | undefined = endsWithCut ? (content[content.length - 1] as CutBlock) : options.ensureCut ? { cut: true } : undefined;
 
   if (options.mark) renderMark(ctx, options.mark);
   for (let i = 0; i < bodyLength; i++) {

@@ -321,7 +321,7 @@ export function rasterBands(bitmap: Bitmap, maxBandRows: number): Uint8Array[] {
   if (!Number.isInteger(maxBandRows) || maxBandRows < 1) throw new RangeError('maxBandRows must be a positive integer');
   const { bytesPerRow, height, data } = bitmap;
   const bands: Uint8Array[] = [];
-  for (let top = 0; top < height; ) {
+  for (let top = 0; top < height;) {
     const rows = safeBandRows(Math.min(maxBandRows, height - top));
     const band = new Uint8Array(8 + bytesPerRow * rows);
     band.set([0x1d, 0x76, 0x30, 0x00, bytesPerRow & 0xff, bytesPerRow >> 8, rows & 0xff, rows >> 8]);

@@ -13,7 +13,7 @@ export function wrap(line: string, columns: number): string[] {
   let start = 0;
   let currentWidth = 0;
   let lastSpace = -1;
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     const cp = line.codePointAt(i)!;
     const units = cp > 0xffff ? 2 : 1;
     const w = charWidth(cp);
@@ -61,10 +61,7 @@ export function padLeft(text: string, columns: number): string {
 export function layoutRow(cells: readonly string[], columns: number): string[] {
   const [label = '', ...values] = cells;
   const valueWidths = values.map((v) => displayWidth(v));
-  const fields =
-    values.length === 2
-      ? [Math.max(valueWidths[0]!, Math.floor(columns / 6)), Math.max(valueWidths[1]!, Math.floor(columns / 4))]
-      : valueWidths;
+  const fields = values.length === 2 ? [Math.max(valueWidths[0]!, Math.floor(columns / 6)), Math.max(valueWidths[1]!, Math.floor(columns / 4))] : valueWidths;
   const right = fields.reduce((sum, w) => sum + w + 1, 0);
   const labelWidth = columns - right;
   const rightText = values.map((v, i) => ' ' + padLeft(v, fields[i]!)).join('');

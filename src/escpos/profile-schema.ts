@@ -9,9 +9,7 @@ export const printerProfileSchema = z.strictObject({
   /** Characters per line at size 1 for font A and font B. */
   columns: z.strictObject({ A: z.number().int().positive(), B: z.number().int().positive() }),
   /** ESC t tables the model has, first = default. */
-  codeTables: z
-    .array(z.strictObject({ escT: z.number().int().min(0).max(255), encoding: z.string().min(1) }))
-    .min(1),
+  codeTables: z.array(z.strictObject({ escT: z.number().int().min(0).max(255), encoding: z.string().min(1) })).min(1),
   /** Simplified Chinese font: FS & switches bytes ≥ 0x80 to GB18030 (Kanji mode). */
   gb18030: z.boolean(),
   cutter: z.strictObject({ full: z.boolean(), partial: z.boolean() }),

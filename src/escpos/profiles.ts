@@ -108,9 +108,7 @@ const list: PrinterProfile[] = [
   },
 ];
 
-export const profiles: Readonly<Record<string, PrinterProfile>> = Object.freeze(
-  Object.fromEntries(list.map((p) => [p.name, p])),
-);
+export const profiles: Readonly<Record<string, PrinterProfile>> = Object.freeze(Object.fromEntries(list.map((p) => [p.name, p])));
 
 /** The profile called `name`; an unknown name is an error listing the known ones. */
 export function getProfile(name: string): PrinterProfile {

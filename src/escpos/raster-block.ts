@@ -21,4 +21,3 @@ export function renderImage(ctx: RenderContext, block: ImageBlock, path: string)
   ctx.style.align(block.align ?? 'center');
   for (const band of bands) ctx.sink.emit('GS v 0', band);
 }
-

@@ -16,8 +16,7 @@ const REALTIME_AFTER_DLE: ReadonlySet<number> = new Set([0x04, 0x05, 0x14]);
 const DLE = 0x10;
 
 /** Whether `bytes[i]`, `bytes[i + 1]` start a real-time command. */
-export const startsRealtimeSequence = (bytes: ArrayLike<number>, i: number): boolean =>
-  bytes[i] === DLE && REALTIME_AFTER_DLE.has(bytes[i + 1] ?? -1);
+export const startsRealtimeSequence = (bytes: ArrayLike<number>, i: number): boolean => bytes[i] === DLE && REALTIME_AFTER_DLE.has(bytes[i + 1] ?? -1);
 
 /**
  * Breaks every real-time sequence inside raster `data`, in place; returns how many dots it

@@ -7,13 +7,7 @@ export interface EncodedCommand {
   payload: Uint8Array;
 }
 
-export type EncodeWarningCode =
-  | 'UNENCODABLE'
-  | 'CONTROL_CHARACTER'
-  | 'BARCODE_TOO_LONG'
-  | 'QR_TOO_LONG'
-  | 'UNSUPPORTED'
-  | 'IMAGE_INVALID';
+export type EncodeWarningCode = 'UNENCODABLE' | 'CONTROL_CHARACTER' | 'BARCODE_TOO_LONG' | 'QR_TOO_LONG' | 'UNSUPPORTED' | 'IMAGE_INVALID';
 
 export interface EncodeWarning {
   code: EncodeWarningCode;

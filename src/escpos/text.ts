@@ -107,9 +107,7 @@ function charsetsFor(profile: PrinterProfile): Charsets {
   let byFlag = charsetsByTables.get(profile.codeTables);
   if (!byFlag) charsetsByTables.set(profile.codeTables, (byFlag = {}));
   const gb18030 = Boolean(profile.gb18030);
-  return gb18030
-    ? (byFlag.gb18030 ??= new Charsets(profile.codeTables, true))
-    : (byFlag.plain ??= new Charsets(profile.codeTables, false));
+  return gb18030 ? (byFlag.gb18030 ??= new Charsets(profile.codeTables, true)) : (byFlag.plain ??= new Charsets(profile.codeTables, false));
 }
 
 export class TextEncoder {
@@ -181,7 +179,7 @@ export class TextEncoder {
       return;
     }
     const charsets = this.charsets;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const cp = text.codePointAt(i)!;
       if (isPrintableAscii(cp)) {
         // A run of ASCII (padding, digits) prints the same in every mode and table: one copy.

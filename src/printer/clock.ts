@@ -15,12 +15,10 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-
 /** Resolves with the promise's value, or undefined after `ms` or when it rejects. */
 export function settleWithin<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: unknown;
-  return Promise.race([
-    promise.catch(() => undefined),
-    new Promise<undefined>((resolve) => (timer = clock.setTimeout(() => resolve(undefined), ms))),
-  ]).finally(() => clock.clearTimeout(timer));
+  return Promise.race([promise.catch(() => undefined), new Promise<undefined>((resolve) => (timer = clock.setTimeout(() => resolve(undefined), ms)))]).finally(() =>
+    clock.clearTimeout(timer),
+  );
 }

@@ -8,17 +8,7 @@ import { settleWithin, type Clock } from './clock.js';
 import type { Connection } from './connection.js';
 import { withJob } from './job-errors.js';
 import type { ConnectionProbe } from './probe.js';
-import {
-  concatBytes,
-  enableAsb,
-  frameJob,
-  INITIALIZE,
-  printerInfo,
-  processIdRequest,
-  RECOVER_CLEARING_BUFFERS,
-  TRANSMIT_PAPER_STATUS,
-  type ProcessIdCounter,
-} from './requests.js';
+import { concatBytes, enableAsb, frameJob, INITIALIZE, printerInfo, processIdRequest, RECOVER_CLEARING_BUFFERS, TRANSMIT_PAPER_STATUS, type ProcessIdCounter } from './requests.js';
 import { gsrPaperEnd, isJobFault, readyStatus, statusFault } from './status.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { PrinterStatus, PrintOptions, PrintResult } from './types.js';
@@ -102,9 +92,7 @@ export class JobRunner {
     const payload = frameJob(
       bytes,
       connection.asbMask,
-      processId !== undefined
-        ? processIdRequest(processId)
-        : concatBytes([TRANSMIT_PAPER_STATUS, infoReply ? printerInfo(66) : new Uint8Array(0)]),
+      processId !== undefined ? processIdRequest(processId) : concatBytes([TRANSMIT_PAPER_STATUS, infoReply ? printerInfo(66) : new Uint8Array(0)]),
     );
     const timeoutMs = options.confirmTimeoutMs ?? this.settings.confirmTimeoutMs;
     let timer: unknown;
@@ -140,9 +128,7 @@ export class JobRunner {
         throw new JobFault({ ...(status.lastStatus ?? readyStatus()), online: false, paperEnd: true });
       }
       // GS r says every byte was processed; it does not say nothing went wrong on the way.
-      const after = connection.answersStatus
-        ? await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined)
-        : undefined;
+      const after = connection.answersStatus ? await status.query(connection, this.settings.statusTimeoutMs).catch(() => undefined) : undefined;
       if (after && isJobFault(after)) throw new JobFault(after);
       return { guarantee: 'processed', bytesSent: payload.length };
     } catch (reason) {
@@ -171,11 +157,7 @@ export class JobRunner {
    * link (so a fault would have been announced) and was seen ready within `statusFreshMs`.
    */
   private knownReady(connection: Connection): boolean {
-    return (
-      connection.asbSeen &&
-      connection.mode !== 'unknown' &&
-      this.settings.status.readyWithin(this.settings.statusFreshMs)
-    );
+    return connection.asbSeen && connection.mode !== 'unknown' && this.settings.status.readyWithin(this.settings.statusFreshMs);
   }
 
   private async sendUnconfirmed(connection: Connection, bytes: Uint8Array, options: PrintOptions): Promise<PrintResult> {

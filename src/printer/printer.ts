@@ -24,15 +24,7 @@ import { decodeAsb, sameStatus, statusFault } from './status.js';
 import type { StatusField } from './types.js';
 import { StatusPoller } from './status-poller.js';
 import { StatusTracker } from './status-tracker.js';
-import type {
-  ConfirmationMode,
-  PrinterEvents,
-  PrinterIdentity,
-  PrinterLink,
-  PrinterStatus,
-  PrintOptions,
-  PrintResult,
-} from './types.js';
+import type { ConfirmationMode, PrinterEvents, PrinterIdentity, PrinterLink, PrinterStatus, PrintOptions, PrintResult } from './types.js';
 
 export interface PrinterTimeouts {
   /** Per DLE EOT / GS I request once the printer is known to answer (default 1000 ms). */

@@ -10,15 +10,7 @@ import type { Connection } from './connection.js';
 import { ALL_REALTIME_N, isEpsonMaker, type PrinterDialect } from './dialect.js';
 import { asDisconnected } from './job-errors.js';
 import { ReplyTimeoutError } from './reply-queue.js';
-import {
-  concatBytes,
-  enableAsb,
-  printerInfo,
-  processIdRequest,
-  realtimeStatus,
-  TRANSMIT_PAPER_STATUS,
-  type ProcessIdCounter,
-} from './requests.js';
+import { concatBytes, enableAsb, printerInfo, processIdRequest, realtimeStatus, TRANSMIT_PAPER_STATUS, type ProcessIdCounter } from './requests.js';
 import type { RealtimeStatusN } from './status.js';
 import type { StatusTracker } from './status-tracker.js';
 import type { ConfirmationMode, PrinterStatus } from './types.js';
@@ -151,7 +143,10 @@ export class ConnectionProbe {
     const { clock, timeoutMs, dialect } = this.settings;
     let maker: string | undefined;
     const info = withMaker ? connection.info.expect() : undefined;
-    void info?.promise.then((text) => (maker = text.trim()), () => {});
+    void info?.promise.then(
+      (text) => (maker = text.trim()),
+      () => {},
+    );
     const reply = connection.bytes.expect(timeoutMs);
     const request = concatBytes([withMaker ? printerInfo(66) : new Uint8Array(0), TRANSMIT_PAPER_STATUS]);
     await settleWithin(clock, connection.write(request), timeoutMs);

@@ -3,14 +3,7 @@
  * encoder's command builders, and how a job is framed for confirmed printing.
  */
 import { randomInt } from 'node:crypto';
-import {
-  clearBuffers,
-  concatBytes,
-  enableAsb,
-  initialize,
-  recover,
-  transmitStatus,
-} from '../escpos/commands.js';
+import { clearBuffers, concatBytes, enableAsb, initialize, recover, transmitStatus } from '../escpos/commands.js';
 
 export { concatBytes, enableAsb, printerInfo, processIdRequest, realtimeStatus } from '../escpos/commands.js';
 
@@ -67,4 +60,3 @@ export class ProcessIdCounter {
     return id;
   }
 }
-

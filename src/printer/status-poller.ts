@@ -27,9 +27,11 @@ export class StatusPoller {
       const connection = this.settings.currentConnection();
       if (!connection) return;
       const poll = connection.answersStatus ? status.query(connection, timeoutMs) : Promise.resolve();
-      poll.catch(() => {}).finally(() => {
-        if (connection === this.settings.currentConnection()) this.start();
-      });
+      poll
+        .catch(() => {})
+        .finally(() => {
+          if (connection === this.settings.currentConnection()) this.start();
+        });
     }, intervalMs);
   }
 

@@ -94,5 +94,4 @@ export class StatusTracker {
   }
 }
 
-const faultCode = (status: PrinterStatus | undefined): string | undefined =>
-  status === undefined ? undefined : statusFault(status)?.code;
+const faultCode = (status: PrinterStatus | undefined): string | undefined => (status === undefined ? undefined : statusFault(status)?.code);

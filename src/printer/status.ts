@@ -2,16 +2,7 @@
  * Pure decoders for the printer's status bytes (escpos-status.md §1.2 DLE EOT, §1.3 ASB,
  * §1.5 GS r) and the mapping from a status to the fault that stops printing.
  */
-import {
-  CoverOpenError,
-  needsAPerson,
-  CutterError,
-  OfflineError,
-  PaperEndError,
-  UnrecoverableError,
-  type PrinterError,
-  type PrinterErrorContext,
-} from '../errors.js';
+import { CoverOpenError, needsAPerson, CutterError, OfflineError, PaperEndError, UnrecoverableError, type PrinterError, type PrinterErrorContext } from '../errors.js';
 import type { PrinterStatus, StatusField } from './types.js';
 
 const bit = (byte: number, n: number): boolean => (byte & (1 << n)) !== 0;
@@ -132,13 +123,7 @@ export function statusFault(status: PrinterStatus, context?: PrinterErrorContext
  * confirmation.
  */
 export function isJobFault(status: PrinterStatus): boolean {
-  return (
-    status.unrecoverableError ||
-    status.cutterError ||
-    status.paperEnd ||
-    status.coverOpen ||
-    status.recoverableError
-  );
+  return status.unrecoverableError || status.cutterError || status.paperEnd || status.coverOpen || status.recoverableError;
 }
 
 /** True for error codes a person must act on (load paper, close the cover, clear a jam); defined in errors.ts. */

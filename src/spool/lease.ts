@@ -65,14 +65,9 @@ export class LeaseHolder {
     const { store, printer, clock } = this.context;
     this.#held = false;
     const sentAt = clock.now();
-    const acquired =
-      (await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner)) || (await this.#takeOverDeadHolder());
+    const acquired = (await store.acquireLease(printer, this.holderId, this.ttlMs, clock.now(), this.#owner)) || (await this.#takeOverDeadHolder());
     if (!acquired) return false;
-    await store.resetInDoubt(
-      printer,
-      `in doubt: the attempt was interrupted; ${this.holderId} took the printer and reprints it marked`,
-      clock.now(),
-    );
+    await store.resetInDoubt(printer, `in doubt: the attempt was interrupted; ${this.holderId} took the printer and reprints it marked`, clock.now());
     this.#held = true;
     this.#renewedAt = sentAt;
     return true;
@@ -91,9 +86,12 @@ export class LeaseHolder {
 
   #scheduleRenewal(): void {
     if (!this.#renewing) return;
-    this.#renewTimer = this.context.clock.setTimeout(() => {
-      void this.#renew().finally(() => this.#scheduleRenewal());
-    }, Math.max(10, this.ttlMs / 3));
+    this.#renewTimer = this.context.clock.setTimeout(
+      () => {
+        void this.#renew().finally(() => this.#scheduleRenewal());
+      },
+      Math.max(10, this.ttlMs / 3),
+    );
   }
 
   /** Gives the lease back (when `handBack`, i.e. nothing is left in flight), else lets it expire. */

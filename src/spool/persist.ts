@@ -7,12 +7,7 @@ import { StoreError } from '../errors.js';
  * `undefined`, only once the worker was abandoned at stop: its caller may close the store, and
  * the job stays in doubt for whoever takes the printer next.
  */
-export async function persistUntilStored<T>(
-  write: () => Promise<T>,
-  report: (error: unknown) => void,
-  abandoned: () => boolean,
-  clock: Clock,
-): Promise<T | undefined> {
+export async function persistUntilStored<T>(write: () => Promise<T>, report: (error: unknown) => void, abandoned: () => boolean, clock: Clock): Promise<T | undefined> {
   for (let failures = 0; ; failures++) {
     try {
       return await write();

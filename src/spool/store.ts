@@ -10,14 +10,7 @@ import type { ReceiptDocument } from '../document/types.js';
 import type { DocumentWarning } from '../document/warnings.js';
 import type { Guarantee } from '../printer/types.js';
 import type { ErrorCode } from '../errors.js';
-import type {
-  HistoryEntry,
-  Job,
-  JobKind,
-  ListFilter,
-  PrinterHealth,
-  ReprintRecord,
-} from './types.js';
+import type { HistoryEntry, Job, JobKind, ListFilter, PrinterHealth, ReprintRecord } from './types.js';
 
 export interface NewJob {
   transactionId: string;
@@ -82,11 +75,7 @@ export interface SpoolStore {
     now: number,
   ): Promise<{ job: Job; created: boolean; claimed: Job | undefined }>;
   /** Queues a marked copy of the transaction's document and records who asked and why. */
-  insertReprint(
-    transactionId: string,
-    request: { by: string; reason: string; printer?: string },
-    now: number,
-  ): Promise<{ job: Job; record: ReprintRecord }>;
+  insertReprint(transactionId: string, request: { by: string; reason: string; printer?: string }, now: number): Promise<{ job: Job; record: ReprintRecord }>;
 
   getJob(jobId: number): Promise<Job | undefined>;
   /** The original job of a transaction. */
@@ -110,11 +99,7 @@ export interface SpoolStore {
    * not be durable (after a crash `sending` and `confirming` are both in doubt).
    */
   markConfirming(ref: AttemptRef, bytesSent: number, now: number): Promise<void>;
-  completeJob(
-    ref: AttemptRef,
-    outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
-    now: number,
-  ): Promise<Job | undefined>;
+  completeJob(ref: AttemptRef, outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string }, now: number): Promise<Job | undefined>;
   /**
    * `completeJob`, then `claimJob` of the printer's next job, in one transaction: one commit (one
    * fsync) between two receipts instead of two. `next` is undefined when nothing is ready.
@@ -126,12 +111,7 @@ export interface SpoolStore {
     now: number,
   ): Promise<{ printed: Job | undefined; next: Job | undefined }>;
   /** Transient fault: `retrying` until `nextAttemptAt`. `countsTowardGiveUp` adds to `failures`. */
-  retryJob(
-    ref: AttemptRef,
-    error: AttemptError,
-    retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
-    now: number,
-  ): Promise<Job | undefined>;
+  retryJob(ref: AttemptRef, error: AttemptError, retry: { nextAttemptAt: number; countsTowardGiveUp: boolean }, now: number): Promise<Job | undefined>;
   /** A person must act; the job waits for the printer's recovery without using up attempts. */
   markNeedsAttention(ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined>;
   /** Gives up: `failed` until an operator re-queues it. */

@@ -87,17 +87,7 @@ export interface ReprintRecord {
   copyJobId: number | null;
 }
 
-export type HealthReason =
-  | 'ok'
-  | 'paper near end'
-  | 'paper out'
-  | 'cover open'
-  | 'cutter error'
-  | 'unrecoverable error'
-  | 'offline'
-  | 'not connected'
-  | 'no worker'
-  | 'unknown';
+export type HealthReason = 'ok' | 'paper near end' | 'paper out' | 'cover open' | 'cutter error' | 'unrecoverable error' | 'offline' | 'not connected' | 'no worker' | 'unknown';
 
 /** Whether a receipt can print now, as last observed by the printer's worker. */
 export interface PrinterHealth {

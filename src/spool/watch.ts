@@ -89,12 +89,7 @@ export interface WaitForOptions {
 }
 
 /** The transaction's original job once it printed, whoever printed it. */
-export async function waitForPrinted(
-  store: SpoolStore,
-  localChanges: Set<() => void>,
-  transactionId: string,
-  options: WaitForOptions = {},
-): Promise<Job> {
+export async function waitForPrinted(store: SpoolStore, localChanges: Set<() => void>, transactionId: string, options: WaitForOptions = {}): Promise<Job> {
   const changes = new ChangeSignal(store, localChanges);
   let timedOut = false;
   const timer =

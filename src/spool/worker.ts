@@ -336,7 +336,12 @@ export class Worker extends SafeEmitter {
 
   /** Every store write that records an outcome: retried until it lands, or the worker was abandoned at stop. */
   #persist<T>(write: () => Promise<T>): Promise<T | undefined> {
-    return persistUntilStored(write, (error) => this.#report(error), () => this.#abandoned, this.#clock);
+    return persistUntilStored(
+      write,
+      (error) => this.#report(error),
+      () => this.#abandoned,
+      this.#clock,
+    );
   }
 
   #report(error: unknown): void {

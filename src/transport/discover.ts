@@ -56,10 +56,7 @@ async function listSerialPortsWithSerialport(): Promise<SerialPortListing[]> {
 
 export async function listPrinters(options: ListPrintersOptions = {}): Promise<PrinterList> {
   const result: PrinterList = { usb: [], serial: [] };
-  const [usb, serial] = await Promise.allSettled([
-    scanUsbBus(options.usbBackend ?? nodeUsbBackend),
-    (options.listSerialPorts ?? listSerialPortsWithSerialport)(),
-  ]);
+  const [usb, serial] = await Promise.allSettled([scanUsbBus(options.usbBackend ?? nodeUsbBackend), (options.listSerialPorts ?? listSerialPortsWithSerialport)()]);
   if (usb.status === 'fulfilled') {
     for (const { device, endpoints } of usb.value.printers) {
       // String getters open the device in node-usb-rs when sysfs lacks them; a failure leaves the field out.

@@ -128,17 +128,12 @@ export class FileTransport extends TransportBase implements Transport {
   #mapOpenError(error: NodeJS.ErrnoException): Error {
     switch (error.code) {
       case 'ENOENT':
-        return new DeviceNotFoundError(
-          `${this.description}: no such device (printer unplugged or driver not loaded); not creating it`,
-          { cause: error },
-        );
+        return new DeviceNotFoundError(`${this.description}: no such device (printer unplugged or driver not loaded); not creating it`, { cause: error });
       case 'EACCES':
       case 'EPERM':
-        return new AccessDeniedError(
-          `${this.description}: permission denied; add the user to the device's group ` +
-            `(usually: sudo usermod -aG lp "$USER", then log in again)`,
-          { cause: error },
-        );
+        return new AccessDeniedError(`${this.description}: permission denied; add the user to the device's group ` + `(usually: sudo usermod -aG lp "$USER", then log in again)`, {
+          cause: error,
+        });
       case 'ENODEV':
       case 'ENXIO':
         return new DisconnectedError(`${this.description}: device is not present`, { cause: error });

@@ -31,11 +31,4 @@ export {
 } from './usb.js';
 export { FileTransport, type FileIo, type FileTransportOptions } from './file.js';
 export { decodePortStatus } from './usb-port-status.js';
-export {
-  listPrinters,
-  type ListPrintersOptions,
-  type PrinterList,
-  type SerialPortInfo,
-  type SerialPortListing,
-  type UsbPrinterInfo,
-} from './discover.js';
+export { listPrinters, type ListPrintersOptions, type PrinterList, type SerialPortInfo, type SerialPortListing, type UsbPrinterInfo } from './discover.js';

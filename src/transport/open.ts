@@ -54,10 +54,7 @@ export function createTransport(uriOrTarget: string | PrinterTarget, options: Cr
 }
 
 /** Creates and opens; rejects with the `open()` error (nothing stays open on failure). */
-export async function openTransport(
-  uriOrTarget: string | PrinterTarget,
-  options: CreateTransportOptions = {},
-): Promise<Transport> {
+export async function openTransport(uriOrTarget: string | PrinterTarget, options: CreateTransportOptions = {}): Promise<Transport> {
   const transport = createTransport(uriOrTarget, options);
   await transport.open();
   return transport;

@@ -21,13 +21,7 @@ export interface OpeningBinding<P extends ReadablePort = ReadablePort> {
   open(options: { path: string }): Promise<P>;
 }
 
-type ReadAsync = (
-  fd: number,
-  buffer: Buffer,
-  offset: number,
-  length: number,
-  position: null,
-) => Promise<{ bytesRead: number; buffer: Buffer }>;
+type ReadAsync = (fd: number, buffer: Buffer, offset: number, length: number, position: null) => Promise<{ bytesRead: number; buffer: Buffer }>;
 
 export interface HangupOptions {
   /** 0-byte reads in a row that mean the tty hung up (default 3). */
@@ -74,13 +68,7 @@ export function hangupAwareRead(path: string, options: HangupOptions = {}): Read
 }
 
 /** Reads through bindings-cpp's own `unixRead`, with `hangupAwareRead` as its `read(2)`. */
-export function readWithHangupCheck(
-  port: ReadablePort,
-  fsReadAsync: ReadAsync,
-  buffer: Buffer,
-  offset: number,
-  length: number,
-): Promise<{ buffer: Buffer; bytesRead: number }> {
+export function readWithHangupCheck(port: ReadablePort, fsReadAsync: ReadAsync, buffer: Buffer, offset: number, length: number): Promise<{ buffer: Buffer; bytesRead: number }> {
   return unixRead({ binding: port as never, buffer, offset, length, fsReadAsync: fsReadAsync as never });
 }
 

@@ -15,13 +15,7 @@
  * "Inappropriate ioctl for device") work as well as real ports.
  */
 import { stat } from 'node:fs/promises';
-import {
-  AccessDeniedError,
-  DeviceNotFoundError,
-  DisconnectedError,
-  InvalidArgumentError,
-  TransportError,
-} from '../errors.js';
+import { AccessDeniedError, DeviceNotFoundError, DisconnectedError, InvalidArgumentError, TransportError } from '../errors.js';
 import type { Transport, TransportOptions } from './interface.js';
 import { TransportBase, copyBytes } from './link.js';
 import type { OpeningBinding } from './serial-hangup.js';
@@ -181,12 +175,7 @@ export class SerialTransport extends TransportBase implements Transport {
     port.on('close', (error) => {
       if (this.#port !== port) return;
       const cause = error ?? lastError;
-      this.#release(
-        new DisconnectedError(
-          `${this.description}: port closed${cause ? `: ${cause.message}` : ''} (device unplugged or powered off?)`,
-          { cause },
-        ),
-      );
+      this.#release(new DisconnectedError(`${this.description}: port closed${cause ? `: ${cause.message}` : ''} (device unplugged or powered off?)`, { cause }));
     });
     const interval = this.#options.presenceCheckMs ?? 1000;
     if (interval > 0) {
@@ -306,11 +295,9 @@ export class SerialTransport extends TransportBase implements Transport {
       return new DeviceNotFoundError(`${this.description}: no such serial port`, { cause: error });
     }
     if (/EACCES|Permission denied|Access denied/i.test(text)) {
-      return new AccessDeniedError(
-        `${this.description}: permission denied; add the user to the port's group ` +
-          `(usually: sudo usermod -aG dialout "$USER", then log in again)`,
-        { cause: error },
-      );
+      return new AccessDeniedError(`${this.description}: permission denied; add the user to the port's group ` + `(usually: sudo usermod -aG dialout "$USER", then log in again)`, {
+        cause: error,
+      });
     }
     if (/Cannot lock port|Resource temporarily unavailable|EBUSY/i.test(text)) {
       return new TransportError(`${this.description}: port is in use by another process`, { cause: error });

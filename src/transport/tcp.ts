@@ -93,10 +93,7 @@ export class TcpTransport extends TransportBase implements Transport {
     socket.on('close', () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
-      const error =
-        lastError === undefined
-          ? new DisconnectedError(`${this.description}: the printer closed the connection`)
-          : this.#mapError(lastError, 'connection');
+      const error = lastError === undefined ? new DisconnectedError(`${this.description}: the printer closed the connection`) : this.#mapError(lastError, 'connection');
       this.ended(error);
     });
   }
@@ -132,8 +129,7 @@ export class TcpTransport extends TransportBase implements Transport {
 
   #mapError(error: Error, during: string): DisconnectedError {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === undefined ? error.message : (ERROR_REASONS[code] ?? `${code}: ${error.message}`);
+    const reason = code === undefined ? error.message : (ERROR_REASONS[code] ?? `${code}: ${error.message}`);
     return new DisconnectedError(`${this.description}: ${during} failed: ${reason}`, { cause: error });
   }
 }

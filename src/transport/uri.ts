@@ -304,10 +304,7 @@ export function formatPrinterUri(target: PrinterTarget): string {
       }
       break;
     case 'usb':
-      base =
-        target.vendorId === undefined
-          ? 'usb://'
-          : `usb://${hex4(target.vendorId)}:${hex4(target.productId ?? 0)}`;
+      base = target.vendorId === undefined ? 'usb://' : `usb://${hex4(target.vendorId)}:${hex4(target.productId ?? 0)}`;
       if (target.serialNumber !== undefined) query.set('serial', target.serialNumber);
       break;
     case 'file':

@@ -63,21 +63,9 @@ export interface UsbDeviceLike {
   claimInterface(interfaceNumber: number): Promise<void>;
   releaseInterface(interfaceNumber: number): Promise<void>;
   selectAlternateInterface?(interfaceNumber: number, alternateSetting: number): Promise<void>;
-  transferOut(
-    endpointNumber: number,
-    data: Uint8Array,
-    timeoutMs?: number,
-  ): Promise<{ bytesWritten: number; status: UsbTransferStatus }>;
-  transferIn(
-    endpointNumber: number,
-    length: number,
-    timeoutMs?: number,
-  ): Promise<{ data?: DataView | undefined; status: UsbTransferStatus }>;
-  controlTransferIn?(
-    setup: UsbControlSetup,
-    length: number,
-    timeoutMs?: number,
-  ): Promise<{ data?: DataView | undefined; status: UsbTransferStatus }>;
+  transferOut(endpointNumber: number, data: Uint8Array, timeoutMs?: number): Promise<{ bytesWritten: number; status: UsbTransferStatus }>;
+  transferIn(endpointNumber: number, length: number, timeoutMs?: number): Promise<{ data?: DataView | undefined; status: UsbTransferStatus }>;
+  controlTransferIn?(setup: UsbControlSetup, length: number, timeoutMs?: number): Promise<{ data?: DataView | undefined; status: UsbTransferStatus }>;
   clearHalt?(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
   /** Linux only. */
   detachKernelDriver?(interfaceNumber: number): Promise<void>;
@@ -136,8 +124,7 @@ export function findPrinterEndpoints(device: UsbDeviceLike): UsbPrinterEndpoints
       for (const alternate of iface.alternates.length > 0 ? iface.alternates : [iface.alternate]) {
         const printerClass = alternate.interfaceClass === PRINTER_INTERFACE_CLASS;
         if (printerClass && alternate.interfaceProtocol === IPP_OVER_USB_PROTOCOL) continue;
-        const bulk = (direction: 'in' | 'out') =>
-          alternate.endpoints.find((e) => e.type === 'bulk' && e.direction === direction);
+        const bulk = (direction: 'in' | 'out') => alternate.endpoints.find((e) => e.type === 'bulk' && e.direction === direction);
         const out = bulk('out');
         if (out === undefined) continue;
         const candidate: UsbPrinterEndpoints = {
@@ -200,8 +187,7 @@ export function scanUsbDevices(devices: readonly UsbDeviceLike[], selector: UsbS
       continue;
     }
     if (endpoints === undefined) continue;
-    const wanted =
-      selector.vendorId !== undefined || endpoints.printerClass || KNOWN_PRINTER_VENDORS.has(device.vendorId);
+    const wanted = selector.vendorId !== undefined || endpoints.printerClass || KNOWN_PRINTER_VENDORS.has(device.vendorId);
     if (wanted) printers.push({ device, endpoints });
   }
   const rank = (candidate: UsbPrinterCandidate) => (candidate.endpoints.printerClass ? 0 : 1);

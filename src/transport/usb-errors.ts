@@ -7,14 +7,7 @@
  * `transferIn`) and Display form for control transfers (`controlTransferIn error: endpoint
  * stalled`).
  */
-import {
-  AccessDeniedError,
-  DeviceBusyError,
-  DeviceNotFoundError,
-  DisconnectedError,
-  ReceiptSpoolError,
-  UsbDriverError,
-} from '../errors.js';
+import { AccessDeniedError, DeviceBusyError, DeviceNotFoundError, DisconnectedError, ReceiptSpoolError, UsbDriverError } from '../errors.js';
 
 export function udevRuleFor(vendorId: number, productId: number): string {
   const hex = (id: number) => id.toString(16).padStart(4, '0');
@@ -59,11 +52,7 @@ function accessDenied(description: string, device: { vendorId: number; productId
 }
 
 /** Maps whatever `usb` threw to one of our error classes, with the hint a person needs. */
-export function mapUsbError(
-  error: unknown,
-  description: string,
-  device: { vendorId: number; productId: number } | undefined,
-): Error {
+export function mapUsbError(error: unknown, description: string, device: { vendorId: number; productId: number } | undefined): Error {
   if (error instanceof ReceiptSpoolError) return error;
   const text = errorText(error);
   if (/sys\/bus\/usb|no usb subsystem|not supported on this platform/i.test(text)) {

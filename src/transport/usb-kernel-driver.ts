@@ -12,18 +12,10 @@ import { basename, join } from 'node:path';
 import type { UsbDeviceLike } from './usb-device.js';
 
 /** `null`: nothing bound; `undefined`: unknown (no sysfs, not Linux, no bus/port data). */
-export type KernelDriverLookup = (
-  device: UsbDeviceLike,
-  configurationValue: number,
-  interfaceNumber: number,
-) => Promise<string | null | undefined>;
+export type KernelDriverLookup = (device: UsbDeviceLike, configurationValue: number, interfaceNumber: number) => Promise<string | null | undefined>;
 
 /** The sysfs name of an interface, e.g. bus "001", ports [1, 4], config 1, interface 0 → `1-1.4:1.0`. */
-export function sysfsInterfaceName(
-  device: Pick<UsbDeviceLike, 'bus' | 'ports'>,
-  configurationValue: number,
-  interfaceNumber: number,
-): string | undefined {
+export function sysfsInterfaceName(device: Pick<UsbDeviceLike, 'bus' | 'ports'>, configurationValue: number, interfaceNumber: number): string | undefined {
   const bus = Number.parseInt(device.bus ?? '', 10);
   const ports = device.ports ?? [];
   if (!Number.isInteger(bus) || ports.length === 0) return undefined;

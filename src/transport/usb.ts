@@ -17,14 +17,7 @@
 import { DeviceBusyError, DeviceNotFoundError, DisconnectedError, NotAcceptingDataError } from '../errors.js';
 import type { PortStatus, Transport, TransportOptions, WriteOptions } from './interface.js';
 import { TransportBase, copyBytes } from './link.js';
-import {
-  scanUsbDevices,
-  type UsbBackend,
-  type UsbDeviceLike,
-  type UsbEndpointInfo,
-  type UsbPrinterEndpoints,
-  type UsbSelector,
-} from './usb-device.js';
+import { scanUsbDevices, type UsbBackend, type UsbDeviceLike, type UsbEndpointInfo, type UsbPrinterEndpoints, type UsbSelector } from './usb-device.js';
 import { errorText, isNoKernelDriverError, mapUsbError, transferFailure } from './usb-errors.js';
 import { DETACHABLE_KERNEL_DRIVER, sysfsKernelDriver, type KernelDriverLookup } from './usb-kernel-driver.js';
 import { decodePortStatus, describePortStatus, getPortStatusSetup } from './usb-port-status.js';
@@ -102,9 +95,7 @@ export class UsbTransport extends TransportBase implements Transport {
     this.#backend = options.backend ?? nodeUsbBackend;
     const hex = (id: number | undefined) => (id ?? 0).toString(16).padStart(4, '0');
     this.description =
-      options.vendorId === undefined
-        ? 'usb://'
-        : `usb://${hex(options.vendorId)}:${hex(options.productId)}${options.serialNumber ? `?serial=${options.serialNumber}` : ''}`;
+      options.vendorId === undefined ? 'usb://' : `usb://${hex(options.vendorId)}:${hex(options.productId)}${options.serialNumber ? `?serial=${options.serialNumber}` : ''}`;
   }
 
   get bidirectional(): boolean | 'unknown' {
@@ -161,10 +152,7 @@ export class UsbTransport extends TransportBase implements Transport {
       // The device asked for is there but cannot be read: that is a permission problem, not absence.
       return mapUsbError(first.error, this.description, first);
     }
-    const what =
-      this.#options.vendorId === undefined
-        ? 'no USB printer found (no printer-class interface, no known printer vendor)'
-        : `${this.description}: no such USB device`;
+    const what = this.#options.vendorId === undefined ? 'no USB printer found (no printer-class interface, no known printer vendor)' : `${this.description}: no such USB device`;
     const skipped =
       first === undefined
         ? ''
@@ -187,9 +175,7 @@ export class UsbTransport extends TransportBase implements Transport {
       );
     }
     if (driver !== undefined && driver !== DETACHABLE_KERNEL_DRIVER) {
-      throw new DeviceBusyError(
-        `${this.description}: the printer interface is bound to the kernel driver "${driver}"; receipt-spool only detaches usblp`,
-      );
+      throw new DeviceBusyError(`${this.description}: the printer interface is bound to the kernel driver "${driver}"; receipt-spool only detaches usblp`);
     }
     try {
       await device.detachKernelDriver(endpoints.interfaceNumber);
@@ -254,11 +240,7 @@ export class UsbTransport extends TransportBase implements Transport {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw await this.#notAccepting(open, bytes.length, offset, 0, started);
       try {
-        const result = await open.device.transferOut(
-          open.endpoints.out.endpointNumber,
-          chunk,
-          Math.min(MAX_TRANSFER_TIMEOUT_MS, Math.ceil(remaining)),
-        );
+        const result = await open.device.transferOut(open.endpoints.out.endpointNumber, chunk, Math.min(MAX_TRANSFER_TIMEOUT_MS, Math.ceil(remaining)));
         offset += result.bytesWritten;
       } catch (error) {
         if (this.#open !== open) return;
@@ -273,14 +255,7 @@ export class UsbTransport extends TransportBase implements Transport {
     }
   }
 
-  async #notAccepting(
-    open: OpenDevice,
-    total: number,
-    sent: number,
-    uncertain: number,
-    started: number,
-    why = 'is not accepting data',
-  ): Promise<NotAcceptingDataError> {
+  async #notAccepting(open: OpenDevice, total: number, sent: number, uncertain: number, started: number, why = 'is not accepting data'): Promise<NotAcceptingDataError> {
     const status = await this.#portStatus(open).catch(() => undefined);
     const seconds = Math.round((Date.now() - started) / 1000);
     return new NotAcceptingDataError(
@@ -325,9 +300,7 @@ export class UsbTransport extends TransportBase implements Transport {
    * stops waiting after `closeWaitMs` and the release happens when that write ends.
    */
   async #releaseWhenIdle(open: OpenDevice): Promise<void> {
-    const idle = Promise.all([open.reading, open.writing]).then(() =>
-      release(open.device, open.endpoints, open.detachedKernelDriver, true),
-    );
+    const idle = Promise.all([open.reading, open.writing]).then(() => release(open.device, open.endpoints, open.detachedKernelDriver, true));
     const lingering = idle.finally(() => {
       if (this.#lingering === lingering) this.#lingering = undefined;
     });
@@ -337,10 +310,7 @@ export class UsbTransport extends TransportBase implements Transport {
 
   #dropped(open: OpenDevice, cause: unknown): Error {
     const mapped = mapUsbError(cause, this.description, open.device);
-    const error =
-      mapped instanceof DisconnectedError
-        ? mapped
-        : new DisconnectedError(`${this.description}: ${mapped.message}`, { cause: mapped });
+    const error = mapped instanceof DisconnectedError ? mapped : new DisconnectedError(`${this.description}: ${mapped.message}`, { cause: mapped });
     if (this.#open === open) {
       this.#shutDown(error);
       // The device may be gone; releasing is best effort so a replug can be claimed again.
@@ -374,12 +344,7 @@ function hex4(id: number): string {
  * The order matters in node-usb-rs: `attachKernelDriver` needs the device open, and `close()`
  * does not release claimed interfaces (src/webusb_device.rs `close` only drops the device).
  */
-async function release(
-  device: UsbDeviceLike,
-  endpoints: UsbPrinterEndpoints,
-  detachedKernelDriver: boolean,
-  claimed: boolean,
-): Promise<void> {
+async function release(device: UsbDeviceLike, endpoints: UsbPrinterEndpoints, detachedKernelDriver: boolean, claimed: boolean): Promise<void> {
   if (claimed) await device.releaseInterface(endpoints.interfaceNumber).catch(() => {});
   if (detachedKernelDriver) await device.attachKernelDriver?.(endpoints.interfaceNumber).catch(() => {});
   if (device.opened) await device.close().catch(() => {});

@@ -194,7 +194,10 @@ describe('a printer that is switched off', () => {
     const copy = await runCli(['reprint', 'U-2', '--printer', 'back', '--by', 'anna', '--reason', 'copy', '--db', db, '--json']);
     expect(jsonLines(copy.stdout)[0]).toMatchObject({ printer: 'back', kind: 'reprint' });
     await eventually(async () => (vp.journal.receipts.filter((r) => r.text.includes('receipt U-2')).length === 2 ? true : undefined));
-    const markLine = vp.journal.receipts.at(-1)!.text.split('\n').find((line) => line.includes('Copy'))!;
+    const markLine = vp.journal.receipts
+      .at(-1)!
+      .text.split('\n')
+      .find((line) => line.includes('Copy'))!;
     // Local time on the customer's receipt, not a UTC ISO instant.
     expect(markLine).toMatch(/Copy 2 · \d{4}-\d\d-\d\d \d\d:\d\d/);
     expect(markLine).not.toMatch(/T\d\d:\d\d:\d\d/);
@@ -210,7 +213,7 @@ describe('a printer that is switched off', () => {
 });
 
 describe('back to printing fast after a crash', () => {
-  it('a worker restarted on the same host takes over the SIGKILLed holder\'s lease before it expires', async () => {
+  it("a worker restarted on the same host takes over the SIGKILLed holder's lease before it expires", async () => {
     const { vp, uri } = await startPrinter();
     const { db } = tempStore();
     const crashed = startCli(['worker', '--printer', uri, '--db', db]);

@@ -31,7 +31,10 @@ describe.skipIf(!postgres.available)('CLI with --db postgres://', () => {
 
     const listed = await runCli(['list', '--db', db, '--json']);
     expect(listed.code).toBe(0);
-    expect(jsonLines(listed.stdout).map((job) => [job['transactionId'], job['printer']])).toEqual([['PG-1', 'default'], ['PG-2', 'bar']]);
+    expect(jsonLines(listed.stdout).map((job) => [job['transactionId'], job['printer']])).toEqual([
+      ['PG-1', 'default'],
+      ['PG-2', 'bar'],
+    ]);
 
     const shown = await runCli(['show', 'PG-1', '--db', db, '--json']);
     expect(shown.code).toBe(0);

@@ -231,7 +231,10 @@ describe('emulate and fault', () => {
   });
 
   // Issue 20: clones answering only some DLE EOT n used to be refused as one-way.
-  for (const flags of [['--dialect', 'clone-eot-1-4'], ['--status-replies', '2', '--no-process-id']]) {
+  for (const flags of [
+    ['--dialect', 'clone-eot-1-4'],
+    ['--status-replies', '2', '--no-process-id'],
+  ]) {
     it(`print against emulate ${flags.join(' ')}: printed and confirmed "processed"`, async () => {
       const emulator = startCli(['emulate', '--port', '0', '--control-port', '0', '--json', ...flags]);
       const listening = JSON.parse(await emulator.waitForLine((line) => line.includes('"listening"'))) as { uri: string };

@@ -44,9 +44,13 @@ describe('submit', () => {
     expect(listed.stdout).toBe('');
   });
 
-  it('the issue\'s three receipts (an EAN-13, a timestamp, an order number that pass Luhn) are queued without warnings and shown unchanged', async () => {
+  it("the issue's three receipts (an EAN-13, a timestamp, an order number that pass Luhn) are queued without warnings and shown unchanged", async () => {
     const { db } = tempStore();
-    for (const [id, line] of [['T1', 'Milk 4006381333908'], ['T2', 'Ref 20261206032603'], ['T3', 'Order 1234567812345670']]) {
+    for (const [id, line] of [
+      ['T1', 'Milk 4006381333908'],
+      ['T2', 'Ref 20261206032603'],
+      ['T3', 'Order 1234567812345670'],
+    ]) {
       const result = await runCli(['submit', '-', '--db', db], { input: JSON.stringify({ transactionId: id, content: [line] }) });
       expect({ id, code: result.code, stderr: result.stderr }).toEqual({ id, code: 0, stderr: '' });
       expect((await runCli(['show', id!, '--db', db])).stdout).toContain(line);

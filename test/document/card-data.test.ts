@@ -55,10 +55,12 @@ describe('findCardNumbers', () => {
     expect(findCardNumbers(text)).toEqual([]);
   });
 
-  it('property: any Luhn-valid number of a brand\'s range and length is found, grouped or not', () => {
+  it("property: any Luhn-valid number of a brand's range and length is found, grouped or not", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom('4', '51', '2221', '34', '6011', '3528', '62', '36').chain((prefix) => fc.stringMatching(new RegExp(`^[0-9]{${(prefix === '34' ? 15 : prefix === '36' ? 14 : 16) - prefix.length - 1}}$`)).map((rest) => prefix + rest)),
+        fc
+          .constantFrom('4', '51', '2221', '34', '6011', '3528', '62', '36')
+          .chain((prefix) => fc.stringMatching(new RegExp(`^[0-9]{${(prefix === '34' ? 15 : prefix === '36' ? 14 : 16) - prefix.length - 1}}$`)).map((rest) => prefix + rest)),
         fc.constantFrom('', ' ', '-'),
         fc.string({ unit: fc.constantFrom('a', ' ', '*', ':', 'x'), maxLength: 5 }),
         (body, separator, around) => {

@@ -22,9 +22,7 @@ describe('schema/receipt.schema.json', () => {
     expect(schema.required).toEqual(['transactionId', 'content']);
     expect(schema.properties.content.maxItems).toBe(2000);
     const objects = schema.properties.content.items.anyOf.filter((option) => option.type === 'object');
-    expect(objects.map((option) => option.required?.[0])).toEqual([
-      'text', 'row', 'rule', 'feed', 'barcode', 'qr', 'pdf417', 'image', 'cut', 'drawer', 'raw',
-    ]);
+    expect(objects.map((option) => option.required?.[0])).toEqual(['text', 'row', 'rule', 'feed', 'barcode', 'qr', 'pdf417', 'image', 'cut', 'drawer', 'raw']);
     expect(objects.every((option) => option.additionalProperties === false)).toBe(true);
   });
 });

@@ -33,12 +33,7 @@ describe('lenient reading', () => {
       ['content[2].qr', 'QR_AS_TEXT'],
       ['content[3].image', 'IMAGE_DROPPED'],
     ]);
-    expect(lenient.document.content).toEqual([
-      'Bell? and?@ escape',
-      { text: '4006381333909', align: 'center' },
-      { text: 'é'.repeat(3000), align: 'center' },
-      { cut: true },
-    ]);
+    expect(lenient.document.content).toEqual(['Bell? and?@ escape', { text: '4006381333909', align: 'center' }, { text: 'é'.repeat(3000), align: 'center' }, { cut: true }]);
     const strict = checkReceipt(doneWhen);
     expect(strict.ok).toBe(false);
     if (!strict.ok) expect(strict.issues.map((i) => i.path)).toEqual(DONE_WHEN_PATHS);
@@ -92,8 +87,18 @@ const nearBlock: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ row: fc.array(fc.oneof(hostileText, anyNumber), { maxLength: 5 }), bold: fc.oneof(fc.boolean(), anyNumber) }, { requiredKeys: ['row'] }),
   fc.record({ rule: fc.oneof(fc.constant(true), fc.constant(false), fc.record({ char: hostileText })) }),
   fc.record({ feed: anyNumber }),
-  fc.record({ barcode: fc.oneof(hostileText, fc.stringMatching(/^[0-9]{12,13}$/)), symbology: fc.constantFrom('code128', 'ean13', 'ean8', 'code39', 'itf', 'codabar', 'qr'), hri: fc.constantFrom('below', 'sideways') }, { requiredKeys: ['barcode', 'symbology'] }),
-  fc.record({ qr: fc.oneof(hostileText, fc.constantFrom('X'.repeat(2000), 'é'.repeat(1500), 'é'.repeat(3000))), errorCorrection: fc.constantFrom('L', 'M', 'Q', 'H', 'X') }, { requiredKeys: ['qr'] }),
+  fc.record(
+    {
+      barcode: fc.oneof(hostileText, fc.stringMatching(/^[0-9]{12,13}$/)),
+      symbology: fc.constantFrom('code128', 'ean13', 'ean8', 'code39', 'itf', 'codabar', 'qr'),
+      hri: fc.constantFrom('below', 'sideways'),
+    },
+    { requiredKeys: ['barcode', 'symbology'] },
+  ),
+  fc.record(
+    { qr: fc.oneof(hostileText, fc.constantFrom('X'.repeat(2000), 'é'.repeat(1500), 'é'.repeat(3000))), errorCorrection: fc.constantFrom('L', 'M', 'Q', 'H', 'X') },
+    { requiredKeys: ['qr'] },
+  ),
   fc.record({ pdf417: fc.oneof(hostileText, fc.constant('x'.repeat(1900))) }),
   fc.record({ image: fc.constantFrom('data:image/png;base64,AAAA', 'x.png', 5) }),
   fc.record({ cut: fc.constantFrom(true, 'half'), feed: anyNumber }, { requiredKeys: ['cut'] }),

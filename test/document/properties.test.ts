@@ -5,8 +5,7 @@ import { checkReceipt, validateReceipt } from '../../src/document/validate.js';
 import type { Block } from '../../src/document/types.js';
 
 /** Printable text without control characters, lone surrogates or digits (so no card numbers). */
-const safeText = (maxLength: number) =>
-  fc.string({ unit: fc.oneof(fc.constantFrom('a', 'Z', ' ', '.', '€', '你', 'é', '😀', '-', '('), fc.constant('x')), maxLength });
+const safeText = (maxLength: number) => fc.string({ unit: fc.oneof(fc.constantFrom('a', 'Z', ' ', '.', '€', '你', 'é', '😀', '-', '('), fc.constant('x')), maxLength });
 const align = fc.constantFrom('left', 'center', 'right');
 const style = fc.record(
   {
@@ -38,8 +37,8 @@ const document = fc.record({
 /** True when `path` (as formatted by validate) names a location in `input`, or a missing key of an existing object. */
 function pathExists(input: unknown, path: string): boolean {
   if (path === '') return true;
-  const segments = [...path.matchAll(/([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)].map((m) =>
-    m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]!) as string)),
+  const segments = [...path.matchAll(/([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)].map(
+    (m) => m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]!) as string)),
   );
   let node: unknown = input;
   for (const [i, segment] of segments.entries()) {
@@ -64,7 +63,13 @@ describe('validation properties', () => {
     const mutated = fc.oneof(
       fc.jsonValue({ maxDepth: 6 }),
       fc.record({ transactionId: fc.jsonValue({ maxDepth: 2 }), content: fc.array(fc.jsonValue({ maxDepth: 4 }), { maxLength: 8 }) }),
-      fc.record({ transactionId: fc.constant('T'), content: fc.array(fc.oneof(block, fc.dictionary(fc.constantFrom('text', 'row', 'qr', 'size', 'feed', 'cut', 'unsafe', 'raw', 'symbology', 'barcode'), fc.jsonValue({ maxDepth: 2 }))), { maxLength: 8 }) }),
+      fc.record({
+        transactionId: fc.constant('T'),
+        content: fc.array(
+          fc.oneof(block, fc.dictionary(fc.constantFrom('text', 'row', 'qr', 'size', 'feed', 'cut', 'unsafe', 'raw', 'symbology', 'barcode'), fc.jsonValue({ maxDepth: 2 }))),
+          { maxLength: 8 },
+        ),
+      }),
     );
     fc.assert(
       fc.property(mutated, (input) => {
@@ -94,19 +99,30 @@ describe('validation properties', () => {
       fc.integer({ min: 0xd800, max: 0xdfff }),
     );
     fc.assert(
-      fc.property(document.filter((d) => d.content.length > 0), bad, fc.nat(), (doc, code, at) => {
-        const index = at % doc.content.length;
-        const content = [...doc.content];
-        content[index] = `ok${String.fromCharCode(code)}ok`;
-        const result = checkReceipt({ ...doc, content });
-        expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.issues.map((i) => i.path)).toContain(`content[${index}]`);
-      }),
+      fc.property(
+        document.filter((d) => d.content.length > 0),
+        bad,
+        fc.nat(),
+        (doc, code, at) => {
+          const index = at % doc.content.length;
+          const content = [...doc.content];
+          content[index] = `ok${String.fromCharCode(code)}ok`;
+          const result = checkReceipt({ ...doc, content });
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.issues.map((i) => i.path)).toContain(`content[${index}]`);
+        },
+      ),
     );
   });
 
   it('NaN, Infinity, negative and fractional sizes are rejected with the path of the number', () => {
-    const badNumber = fc.oneof(fc.constant(Number.NaN), fc.constant(Infinity), fc.constant(-Infinity), fc.integer({ max: -1 }), fc.double({ min: 0.01, max: 0.99 }).map((f) => 3 + f));
+    const badNumber = fc.oneof(
+      fc.constant(Number.NaN),
+      fc.constant(Infinity),
+      fc.constant(-Infinity),
+      fc.integer({ max: -1 }),
+      fc.double({ min: 0.01, max: 0.99 }).map((f) => 3 + f),
+    );
     const holders = [
       (n: number) => ({ block: { feed: n }, path: 'feed' }),
       (n: number) => ({ block: { qr: 'x', size: n }, path: 'size' }),

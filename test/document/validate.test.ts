@@ -181,9 +181,7 @@ describe('validateReceipt: limits', () => {
   });
 
   it('rejects text longer than maxTextLength', () => {
-    expect(issuesOf(doc('x'.repeat(LIMITS.maxTextLength + 1)))).toEqual([
-      { path: 'content[0]', message: `longer than ${LIMITS.maxTextLength} characters` },
-    ]);
+    expect(issuesOf(doc('x'.repeat(LIMITS.maxTextLength + 1)))).toEqual([{ path: 'content[0]', message: `longer than ${LIMITS.maxTextLength} characters` }]);
   });
 
   it('rejects an image data URI over the size limit, a non-PNG and a file path', () => {
@@ -216,9 +214,7 @@ describe('validateReceipt: card data', () => {
     if (result.ok) return;
     expect(result.error).toBeInstanceOf(CardDataError);
     expect(result.error.code).toBe('CARD_DATA');
-    expect(result.issues).toEqual([
-      { path, message: 'contains a full card number (PAN); mask it with maskPan() or pass allowCardNumbers' },
-    ]);
+    expect(result.issues).toEqual([{ path, message: 'contains a full card number (PAN); mask it with maskPan() or pass allowCardNumbers' }]);
     expect(result.error.message).not.toMatch(/\d{4}/);
     expect(() => validateReceipt(input)).toThrow(CardDataError);
   });

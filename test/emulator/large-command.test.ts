@@ -25,8 +25,7 @@ function rasterImage(): Uint8Array {
 }
 
 const textLines = (count: number) => ascii(Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join(''));
-const imageItems = (printer: VirtualPrinter) =>
-  printer.journal.receipts.flatMap((receipt) => receipt.items).filter((item) => item.kind === 'image');
+const imageItems = (printer: VirtualPrinter) => printer.journal.receipts.flatMap((receipt) => receipt.items).filter((item) => item.kind === 'image');
 
 /** Records the fullest the receive buffer got (checked after every receive and processing step). */
 function watchBuffer(printer: VirtualPrinter) {

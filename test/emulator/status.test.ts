@@ -133,8 +133,7 @@ describe('GS r and GS I', () => {
   });
 
   const lines = (...texts: string[]) => concat(...texts.map((text) => concat(ascii(text), hex('0a'))));
-  const printedTexts = (printer: ReturnType<typeof memoryPrinter>['printer']) =>
-    printer.journal.current.flatMap((item) => (item.kind === 'text' ? [item.text] : []));
+  const printedTexts = (printer: ReturnType<typeof memoryPrinter>['printer']) => printer.journal.current.flatMap((item) => (item.kind === 'text' ? [item.text] : []));
 
   it('GS r is answered once processed, before the lines ahead of it have printed; GS ( H only after they printed', () => {
     const { printer, clock, replies, send } = memoryPrinter({ linesPerSecond: 10 });

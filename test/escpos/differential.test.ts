@@ -23,8 +23,7 @@ import type { Block, ReceiptDocument, TextBlock } from '../../src/document/types
 import { encode } from '../../src/escpos/encoder.js';
 import { interpret, type PrintedItem } from './printout.js';
 
-const fixture = (name: string): ReceiptDocument =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as ReceiptDocument;
+const fixture = (name: string): ReceiptDocument => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')) as ReceiptDocument;
 
 /** The NTP 4.6 methods used here (its .d.ts omits initHardware and types QR cellSize as a name). */
 interface NtpPrinter {

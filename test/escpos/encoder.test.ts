@@ -50,9 +50,7 @@ describe('encode: styles are emitted only when they change', () => {
   });
   it('after raw bytes nothing is assumed: the next block re-sends its style and table', () => {
     const { bytes } = encode(doc({ text: 'A', bold: true }, { raw: '1b 45 00', unsafe: true }, { text: 'é', bold: true }), 'epson-tm-t88');
-    expect(hex(bytes)).toBe(
-      INIT + '1b4501' + '410a' + '1b4500' + '1b6100' + '1b4d00' + '1d2100' + '1b4501' + '1b2d00' + '1d4200' + '1b7400' + '820a',
-    );
+    expect(hex(bytes)).toBe(INIT + '1b4501' + '410a' + '1b4500' + '1b6100' + '1b4d00' + '1d2100' + '1b4501' + '1b2d00' + '1d4200' + '1b7400' + '820a');
   });
 });
 

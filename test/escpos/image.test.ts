@@ -34,7 +34,18 @@ describe('decodePng', () => {
 
   it('computes luminance on linear light and re-encodes with the sRGB curve', () => {
     const image = decodePng(
-      pngOf(5, 1, (x) => [[255, 255, 255, 255], [0, 0, 0, 255], [128, 128, 128, 255], [255, 0, 0, 255], [0, 255, 0, 255]][x] as [number, number, number, number]),
+      pngOf(
+        5,
+        1,
+        (x) =>
+          [
+            [255, 255, 255, 255],
+            [0, 0, 0, 255],
+            [128, 128, 128, 255],
+            [255, 0, 0, 255],
+            [0, 255, 0, 255],
+          ][x] as [number, number, number, number],
+      ),
     );
     expect(image.luminance[0]).toBe(255);
     expect(image.luminance[1]).toBe(0);

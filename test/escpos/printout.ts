@@ -6,10 +6,30 @@
 import iconv from 'iconv-lite';
 
 const EPSON_PAGES: Record<number, string> = {
-  0: 'cp437', 2: 'cp850', 3: 'cp860', 4: 'cp863', 5: 'cp865', 13: 'cp857', 14: 'cp737', 15: 'iso-8859-7',
-  16: 'windows-1252', 17: 'cp866', 18: 'cp852', 19: 'cp858', 33: 'cp775', 34: 'cp855', 36: 'cp862',
-  39: 'iso-8859-2', 40: 'iso-8859-15', 44: 'cp1125', 45: 'windows-1250', 46: 'windows-1251',
-  47: 'windows-1253', 48: 'windows-1254', 49: 'windows-1255', 51: 'windows-1257',
+  0: 'cp437',
+  2: 'cp850',
+  3: 'cp860',
+  4: 'cp863',
+  5: 'cp865',
+  13: 'cp857',
+  14: 'cp737',
+  15: 'iso-8859-7',
+  16: 'windows-1252',
+  17: 'cp866',
+  18: 'cp852',
+  19: 'cp858',
+  33: 'cp775',
+  34: 'cp855',
+  36: 'cp862',
+  39: 'iso-8859-2',
+  40: 'iso-8859-15',
+  44: 'cp1125',
+  45: 'windows-1250',
+  46: 'windows-1251',
+  47: 'windows-1253',
+  48: 'windows-1254',
+  49: 'windows-1255',
+  51: 'windows-1257',
 };
 
 export interface LineStyle {
@@ -73,32 +93,69 @@ export function interpret(input: Uint8Array): PrintedItem[] {
   const b = (k: number): number => input[i + k]!;
   while (i < input.length) {
     const c = b(0);
-    if (c === 0x0a) { endLine(); i++; continue; }
+    if (c === 0x0a) {
+      endLine();
+      i++;
+      continue;
+    }
     if (c === 0x1b) {
       const f = String.fromCharCode(b(1));
       const n = b(2);
-      if (f === '@') { style = initialStyle(); page = 'cp437'; kanji = false; i += 2; continue; }
+      if (f === '@') {
+        style = initialStyle();
+        page = 'cp437';
+        kanji = false;
+        i += 2;
+        continue;
+      }
       if (f === 't') page = EPSON_PAGES[n] ?? `unknown-${n}`;
       else if (f === 'E') style.bold = (n & 1) === 1;
       else if (f === '-') style.underline = n % 48;
       else if (f === 'M') style.font = n % 48;
       else if (f === 'a') style.align = n % 48;
       else if (f === '!') style = { ...style, font: n & 1, bold: (n & 8) !== 0, height: n & 0x10 ? 2 : 1, width: n & 0x20 ? 2 : 1, underline: n & 0x80 ? 1 : 0 };
-      else if (f === 'd') { if (line) endLine(); items.push({ kind: 'feed', lines: n }); }
-      else if (f === 'p') { items.push({ kind: 'drawer', pin: n === 1 ? 5 : 2, t1: b(3), t2: b(4) }); i += 5; continue; }
-      else if (f === '2') { i += 2; continue; }
-      else if (!'3GJR{V '.includes(f)) throw new Error(`unknown ESC ${f} at ${i}`);
+      else if (f === 'd') {
+        if (line) endLine();
+        items.push({ kind: 'feed', lines: n });
+      } else if (f === 'p') {
+        items.push({ kind: 'drawer', pin: n === 1 ? 5 : 2, t1: b(3), t2: b(4) });
+        i += 5;
+        continue;
+      } else if (f === '2') {
+        i += 2;
+        continue;
+      } else if (!'3GJR{V '.includes(f)) throw new Error(`unknown ESC ${f} at ${i}`);
       i += 3;
       continue;
     }
     if (c === 0x1d) {
       const f = String.fromCharCode(b(1));
       const n = b(2);
-      if (f === '!') { style.width = (n >> 4) + 1; style.height = (n & 15) + 1; i += 3; continue; }
-      if (f === 'B') { style.inverse = (n & 1) === 1; i += 3; continue; }
-      if ('HhwfarIb'.includes(f)) { i += 3; continue; }
-      if (f === 'V') { if (line) endLine(); items.push({ kind: 'cut', partial: n === 1 || n === 49 || n === 66 }); i += n >= 65 ? 4 : 3; continue; }
-      if (f === 'L') { i += 4; continue; }
+      if (f === '!') {
+        style.width = (n >> 4) + 1;
+        style.height = (n & 15) + 1;
+        i += 3;
+        continue;
+      }
+      if (f === 'B') {
+        style.inverse = (n & 1) === 1;
+        i += 3;
+        continue;
+      }
+      if ('HhwfarIb'.includes(f)) {
+        i += 3;
+        continue;
+      }
+      if (f === 'V') {
+        if (line) endLine();
+        items.push({ kind: 'cut', partial: n === 1 || n === 49 || n === 66 });
+        i += n >= 65 ? 4 : 3;
+        continue;
+      }
+      if (f === 'L') {
+        i += 4;
+        continue;
+      }
       if (f === 'k') {
         if (n <= 6) {
           let end = i + 3;
@@ -139,8 +196,10 @@ export function interpret(input: Uint8Array): PrintedItem[] {
       const f = String.fromCharCode(b(1));
       if (f === '&') kanji = true;
       else if (f === '.') kanji = false;
-      else if (f === '-' || f === '!' || f === 'C') { i += 3; continue; }
-      else throw new Error(`unknown FS ${f} at ${i}`);
+      else if (f === '-' || f === '!' || f === 'C') {
+        i += 3;
+        continue;
+      } else throw new Error(`unknown FS ${f} at ${i}`);
       i += 2;
       continue;
     }
@@ -160,5 +219,4 @@ export function interpret(input: Uint8Array): PrintedItem[] {
   return items;
 }
 
-export const lines = (items: PrintedItem[]): string[] =>
-  items.flatMap((item) => (item.kind === 'line' ? [item.text] : []));
+export const lines = (items: PrintedItem[]): string[] => items.flatMap((item) => (item.kind === 'line' ? [item.text] : []));

@@ -6,9 +6,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 
 describe('printer profiles (data validated against the schema)', () => {
   it('has the required models', () => {
-    expect(Object.keys(profiles).sort()).toEqual(
-      ['epson-tm-m30', 'epson-tm-t20', 'epson-tm-t88', 'generic-58', 'generic-80', 'star-escpos', 'xprinter-80'].sort(),
-    );
+    expect(Object.keys(profiles).sort()).toEqual(['epson-tm-m30', 'epson-tm-t20', 'epson-tm-t88', 'generic-58', 'generic-80', 'star-escpos', 'xprinter-80'].sort());
   });
 
   for (const [name, profile] of Object.entries(profiles)) {

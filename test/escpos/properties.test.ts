@@ -51,8 +51,7 @@ describe('properties', () => {
     );
   });
 
-  const chars = (ranges: [number, number][]): string[] =>
-    ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i)));
+  const chars = (ranges: [number, number][]): string[] => ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCodePoint(a + i)));
   const roundTrip = (alphabet: string[], profile: string, maxLength: number) =>
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(...alphabet), maxLength }), (text) => {
@@ -63,10 +62,29 @@ describe('properties', () => {
       { numRuns: 300 },
     );
 
-  const latin1 = chars([[0x20, 0x7e], [0xa0, 0xff]]);
-  const cyrillic = chars([[0x20, 0x7e], [0x410, 0x44f], [0x401, 0x401], [0x451, 0x451]]);
-  const greek = chars([[0x20, 0x7e], [0x391, 0x3a1], [0x3a3, 0x3a9], [0x3b1, 0x3c9], [0x3ac, 0x3af]]);
-  const cjk = chars([[0x20, 0x7e], [0x4e00, 0x4fff], [0x3001, 0x3002], [0xff01, 0xff5e]]);
+  const latin1 = chars([
+    [0x20, 0x7e],
+    [0xa0, 0xff],
+  ]);
+  const cyrillic = chars([
+    [0x20, 0x7e],
+    [0x410, 0x44f],
+    [0x401, 0x401],
+    [0x451, 0x451],
+  ]);
+  const greek = chars([
+    [0x20, 0x7e],
+    [0x391, 0x3a1],
+    [0x3a3, 0x3a9],
+    [0x3b1, 0x3c9],
+    [0x3ac, 0x3af],
+  ]);
+  const cjk = chars([
+    [0x20, 0x7e],
+    [0x4e00, 0x4fff],
+    [0x3001, 0x3002],
+    [0xff01, 0xff5e],
+  ]);
 
   it('Latin-1 text round-trips through the chosen code pages (epson-tm-t88)', () => roundTrip(latin1, 'epson-tm-t88', 40));
   it('Cyrillic text round-trips (epson-tm-t88 and generic-80)', () => {

@@ -36,9 +36,7 @@ describe('Chinese on a GB18030 profile (xprinter-80)', () => {
 describe('mixed-language text "Café €5 Привет 你好"', () => {
   it('epson-tm-t88: ESC t switches 437 → 858 (€) → 866 (Cyrillic); CJK becomes ? with warnings', () => {
     const { bytes, warnings } = encode(doc('Café €5 Привет 你好'), 'epson-tm-t88');
-    expect(hex(bytes)).toBe(
-      '1b401b7400' + ascii('Caf') + '82' + '20' + '1b7413' + 'd5' + ascii('5 ') + '1b7411' + hex(iconv.encode('Привет', 'cp866')) + ascii(' ??') + '0a',
-    );
+    expect(hex(bytes)).toBe('1b401b7400' + ascii('Caf') + '82' + '20' + '1b7413' + 'd5' + ascii('5 ') + '1b7411' + hex(iconv.encode('Привет', 'cp866')) + ascii(' ??') + '0a');
     expect(warnings).toEqual([
       expect.objectContaining({ code: 'UNENCODABLE', char: '你', path: 'content[0]' }),
       expect.objectContaining({ code: 'UNENCODABLE', char: '好', path: 'content[0]' }),
@@ -76,8 +74,7 @@ describe('display width', () => {
 });
 
 describe('CODE128 code sets for GS k 73', () => {
-  const asText = (bytes: Uint8Array | undefined): string =>
-    [...(bytes ?? [])].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `<${b}>`)).join('');
+  const asText = (bytes: Uint8Array | undefined): string => [...(bytes ?? [])].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `<${b}>`)).join('');
   it('"TXN-000123" → {B TXN- {C 00 01 23 (six digits in code C)', () => {
     expect(asText(code128Data('TXN-000123'))).toBe('{BTXN-{C<0><1><23>');
   });

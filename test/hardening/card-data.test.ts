@@ -48,19 +48,35 @@ function printedForm(digits: string, separator: string, group: number): string {
 
 /** Brand prefixes with a length each brand issues. */
 const BRAND_STARTS: [string, number][] = [
-  ['4', 16], ['4', 19], ['51', 16], ['55', 16], ['2221', 16], ['2720', 16], ['34', 15], ['37', 15], ['6011', 16], ['65', 19],
-  ['644', 16], ['622126', 16], ['3528', 16], ['3589', 19], ['62', 17], ['36', 14], ['300', 14], ['38', 16], ['6759', 18], ['2200', 16],
+  ['4', 16],
+  ['4', 19],
+  ['51', 16],
+  ['55', 16],
+  ['2221', 16],
+  ['2720', 16],
+  ['34', 15],
+  ['37', 15],
+  ['6011', 16],
+  ['65', 19],
+  ['644', 16],
+  ['622126', 16],
+  ['3528', 16],
+  ['3589', 19],
+  ['62', 17],
+  ['36', 14],
+  ['300', 14],
+  ['38', 16],
+  ['6759', 18],
+  ['2200', 16],
 ];
 
 /** A card number some brand issues, and one printed form of it. */
-const panArb = fc
-  .tuple(fc.constantFrom(...BRAND_STARTS), fc.constantFrom('', ' ', '-'), fc.constantFrom(4, 5, 6))
-  .chain(([[prefix, length], separator, group]) =>
-    fc.stringMatching(new RegExp(`^[0-9]{${length - prefix.length - 1}}$`)).map((middle) => {
-      const digits = withCheckDigit(prefix + middle);
-      return { digits, printed: printedForm(digits, separator, group) };
-    }),
-  );
+const panArb = fc.tuple(fc.constantFrom(...BRAND_STARTS), fc.constantFrom('', ' ', '-'), fc.constantFrom(4, 5, 6)).chain(([[prefix, length], separator, group]) =>
+  fc.stringMatching(new RegExp(`^[0-9]{${length - prefix.length - 1}}$`)).map((middle) => {
+    const digits = withCheckDigit(prefix + middle);
+    return { digits, printed: printedForm(digits, separator, group) };
+  }),
+);
 
 type Field = { name: string; path: string; build: (text: string) => Record<string, unknown> };
 const FIELDS: Field[] = [
@@ -163,12 +179,16 @@ describe('full card numbers are masked at submit, and never stored or echoed', (
       })),
     );
     await fc.assert(
-      fc.asyncProperty(sensitive, fc.constantFrom(...FIELDS.filter((f) => f.name !== 'code128' && f.name !== 'transactionId' && f.name !== 'printer')), async ({ data, secret }, field) => {
-        emitted.length = 0;
-        const result = await spool.submit(field.build(data), { allowCardNumbers: true });
-        expect(result.warnings.map((w) => [w.code, w.path])).toContainEqual(['CARD_DATA_REMOVED', field.path]);
-        expect(await everythingSaid(result)).not.toContain(secret);
-      }),
+      fc.asyncProperty(
+        sensitive,
+        fc.constantFrom(...FIELDS.filter((f) => f.name !== 'code128' && f.name !== 'transactionId' && f.name !== 'printer')),
+        async ({ data, secret }, field) => {
+          emitted.length = 0;
+          const result = await spool.submit(field.build(data), { allowCardNumbers: true });
+          expect(result.warnings.map((w) => [w.code, w.path])).toContainEqual(['CARD_DATA_REMOVED', field.path]);
+          expect(await everythingSaid(result)).not.toContain(secret);
+        },
+      ),
       fuzz(100),
     );
   });

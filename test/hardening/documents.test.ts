@@ -87,7 +87,10 @@ async function degradesAt(input: Record<string, unknown>, path: string): Promise
 }
 
 const nextId = () => `H-${++counter}`;
-const hostileText = fc.string({ maxLength: 40, unit: fc.oneof(fc.constantFrom('\x1b', '\x1d', '\x10', '\x00', '\n', '\t', '\u0085', '\ud800', '\udfff'), fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' })) });
+const hostileText = fc.string({
+  maxLength: 40,
+  unit: fc.oneof(fc.constantFrom('\x1b', '\x1d', '\x10', '\x00', '\n', '\t', '\u0085', '\ud800', '\udfff'), fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' })),
+});
 const number = fc.oneof(fc.integer({ min: -5, max: 300 }), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 1e308, 2.5));
 
 /** Blocks that are often valid and often almost valid, so both branches are exercised. */
@@ -121,16 +124,12 @@ describe('submit: any value is accepted and encodes, or is refused for a top-lev
     let accepted = 0;
     let warned = 0;
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(nearBlock, { maxLength: 8 }),
-        fc.option(fc.oneof(fc.constantFrom('front', ''), hostileText), { nil: undefined }),
-        async (content, printer) => {
-          const outcome = await submitChecked({ transactionId: nextId(), content, ...(printer === undefined ? {} : { printer }) });
-          if (outcome.accepted) accepted++;
-          if (outcome.accepted && outcome.warnings.length > 0) warned++;
-          if (!outcome.accepted) expect(outcome.error.issues.map((i) => i.path)).toEqual(['printer']);
-        },
-      ),
+      fc.asyncProperty(fc.array(nearBlock, { maxLength: 8 }), fc.option(fc.oneof(fc.constantFrom('front', ''), hostileText), { nil: undefined }), async (content, printer) => {
+        const outcome = await submitChecked({ transactionId: nextId(), content, ...(printer === undefined ? {} : { printer }) });
+        if (outcome.accepted) accepted++;
+        if (outcome.accepted && outcome.warnings.length > 0) warned++;
+        if (!outcome.accepted) expect(outcome.error.issues.map((i) => i.path)).toEqual(['printer']);
+      }),
       fuzz(200),
     );
     // The degrading branch must have run, or the property proves little.
@@ -139,7 +138,16 @@ describe('submit: any value is accepted and encodes, or is refused for a top-lev
   });
 
   it('JSON text straight from JSON.parse, including duplicate keys and a BOM-less UTF-8 mix', async () => {
-    for (const text of ['{}', '[]', 'null', '"x"', '{"transactionId":"J","content":{}}', '{"transactionId":"J","content":[],"content":[1]}', '{"transactionId":"J2","content":["\\u001b@"]}', '{"__proto__":{"x":1},"transactionId":"J3","content":[]}']) {
+    for (const text of [
+      '{}',
+      '[]',
+      'null',
+      '"x"',
+      '{"transactionId":"J","content":{}}',
+      '{"transactionId":"J","content":[],"content":[1]}',
+      '{"transactionId":"J2","content":["\\u001b@"]}',
+      '{"__proto__":{"x":1},"transactionId":"J3","content":[]}',
+    ]) {
       await submitChecked(JSON.parse(text));
     }
   });
@@ -301,8 +309,23 @@ describe('invalid UTF-16, control characters and numbers JSON cannot carry (obje
 
   it('exotic JavaScript values (throwing getters, revoked proxies, symbols) are refused; values with no printable form are left out', async () => {
     const throwing = { transactionId: nextId() } as Record<string, unknown>;
-    Object.defineProperty(throwing, 'content', { enumerable: true, get: () => { throw new Error('getter'); } });
-    const throwingBlock = { transactionId: nextId(), content: [Object.defineProperty({}, 'image', { enumerable: true, get: () => { throw new Error('getter'); } })] };
+    Object.defineProperty(throwing, 'content', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
+    const throwingBlock = {
+      transactionId: nextId(),
+      content: [
+        Object.defineProperty({}, 'image', {
+          enumerable: true,
+          get: () => {
+            throw new Error('getter');
+          },
+        }),
+      ],
+    };
     const revocable = Proxy.revocable({}, {});
     revocable.revoke();
     const revokedContent = Proxy.revocable([], {});

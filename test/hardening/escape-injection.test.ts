@@ -21,7 +21,17 @@ import { fuzz, logSeed } from './helpers.js';
 logSeed('escape-injection.test.ts');
 
 const CONTROL_UNITS = ['\x1b', '\x1d', '\x10', '\x1c', '\x00', '\x04', '\x0c', '\x18', '\x7f', '\x80', '\x85', '\x9b', '\x9f', '\r', '\n', '\t'];
-const INJECTIONS = ['\x1b@', '\x1dV\x00', '\x1bp\x00\x19\xfa', '\x10\x04\x01', '\x10\x14\x08\x01\x03\x14\x01\x06\x02\x08', '\x1d(H\x06\x0000ABCD', '\x1c&', '\x1bt\x10', '\x1b!\x38'];
+const INJECTIONS = [
+  '\x1b@',
+  '\x1dV\x00',
+  '\x1bp\x00\x19\xfa',
+  '\x10\x04\x01',
+  '\x10\x14\x08\x01\x03\x14\x01\x06\x02\x08',
+  '\x1d(H\x06\x0000ABCD',
+  '\x1c&',
+  '\x1bt\x10',
+  '\x1b!\x38',
+];
 const OTHER_UNITS = ['a', 'Z', '@', 'V', 'p', '!', ' ', 'é', 'Ж', '€', '超', '市', '重', '打', '😀', '\ud800', '\udc00', '\u200b'];
 
 const unit = fc.oneof(fc.constantFrom(...CONTROL_UNITS), fc.constantFrom(...INJECTIONS), fc.constantFrom(...OTHER_UNITS));
@@ -91,7 +101,10 @@ function checkAlignment(document: ReceiptDocument, profile: PrinterProfile): voi
   }
   const { bytes } = encode(document, profile, { mark: { copy: 2, time: '2026-01-01T00:00:00Z' } });
   const parser = new EscPosParser();
-  const seen = parser.push(bytes).map(describeOp).filter((d) => d !== 'text');
+  const seen = parser
+    .push(bytes)
+    .map(describeOp)
+    .filter((d) => d !== 'text');
   expect(parser.pendingBytes).toBe(0);
   expect(seen).toEqual(intended);
 }

@@ -58,10 +58,7 @@ export { BIN, type CliResult };
 export const cliBuilt = existsSync(BIN);
 
 /** `node BIN ...args` under `sh -c`, so the umask (default 022) applies to files the CLI creates. */
-function spawnCli(
-  args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string; umask?: string },
-): ChildProcess {
+function spawnCli(args: readonly string[], options: { input?: string; env?: Record<string, string>; cwd?: string; umask?: string }): ChildProcess {
   // Arguments are passed as positional parameters, never interpolated.
   const script = `umask ${options.umask ?? '022'} && exec "$0" "$@"`;
   return spawn('/bin/sh', ['-c', script, process.execPath, BIN, ...args], {

@@ -95,7 +95,7 @@ describe('ReplyFramer under adversarial byte streams', () => {
           const random = seededRandom(seed ^ 0x5a5a5a5a);
           const actual = summarize([]);
           let maxBuffered = 0;
-          for (let offset = 0; offset < stream.length; ) {
+          for (let offset = 0; offset < stream.length;) {
             const size = 1 + (random() % (2 * meanChunk));
             summarize(chunked.push(stream.subarray(offset, offset + size)), actual);
             maxBuffered = Math.max(maxBuffered, chunked.buffered);
@@ -174,7 +174,12 @@ describe('status decoders for every byte value', () => {
         expect(() => statusFault(status)).not.toThrow();
         expect(typeof isJobFault(status)).toBe('boolean');
       }
-      expect({ v, online: n1.online, drawer: n1.drawerOpen, waiting: n1.waitingForRecovery }).toEqual({ v, online: (v & 0x08) === 0, drawer: (v & 0x04) === 0, waiting: (v & 0x20) !== 0 });
+      expect({ v, online: n1.online, drawer: n1.drawerOpen, waiting: n1.waitingForRecovery }).toEqual({
+        v,
+        online: (v & 0x08) === 0,
+        drawer: (v & 0x04) === 0,
+        waiting: (v & 0x20) !== 0,
+      });
       expect({ v, cover: n2.coverOpen, feeding: n2.feeding, paperEnd: n2.paperEnd }).toEqual({ v, cover: (v & 0x04) !== 0, feeding: (v & 0x08) !== 0, paperEnd: (v & 0x20) !== 0 });
       expect({ v, cutter: n3.cutterError, rec: n3.recoverableError, unrec: n3.unrecoverableError, auto: n3.autoRecoverableError }).toEqual({
         v,

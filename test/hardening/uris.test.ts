@@ -54,15 +54,21 @@ describe('parsePrinterUri never throws anything but InvalidPrinterUriError', () 
   });
 
   it('property: any full-unicode string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (uri) => void parse(uri)), fuzz(2000));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (uri) => void parse(uri)),
+      fuzz(2000),
+    );
   });
 
   it('property: every non-string value given through an untyped caller is rejected as the uri', () => {
     fc.assert(
-      fc.property(fc.anything().filter((v) => typeof v !== 'string'), (value) => {
-        const result = parse(value as string);
-        expect(result.ok).toBe(false);
-      }),
+      fc.property(
+        fc.anything().filter((v) => typeof v !== 'string'),
+        (value) => {
+          const result = parse(value as string);
+          expect(result.ok).toBe(false);
+        },
+      ),
       fuzz(300),
     );
   });

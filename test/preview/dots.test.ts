@@ -10,8 +10,7 @@ import { sampleReceipts } from './documents.js';
 const ESC = 0x1b;
 const GS = 0x1d;
 const FS = 0x1c;
-const bytes = (...parts: (number[] | string | Uint8Array)[]) =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : [...p])));
+const bytes = (...parts: (number[] | string | Uint8Array)[]) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : [...p])));
 const draw = (data: Uint8Array, width = 576) => drawItems(printedItems(data), width);
 
 /** The cell's dots as a string of 0/1 rows, for comparing cells. */

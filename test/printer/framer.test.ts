@@ -12,9 +12,7 @@ describe('ReplyFramer golden replies', () => {
   });
 
   it('DLE EOT replies 0x12 0x16 0x1a 0x72 0x7e', () => {
-    expect(frame(0x12, 0x16, 0x1a, 0x72, 0x7e)).toEqual(
-      [0x12, 0x16, 0x1a, 0x72, 0x7e].map((value) => ({ type: 'realtime-status', value })),
-    );
+    expect(frame(0x12, 0x16, 0x1a, 0x72, 0x7e)).toEqual([0x12, 0x16, 0x1a, 0x72, 0x7e].map((value) => ({ type: 'realtime-status', value })));
   });
 
   it('ASB frame 10 00 00 00', () => {
@@ -22,10 +20,7 @@ describe('ReplyFramer golden replies', () => {
   });
 
   it('ASB frame 18 00 0F 00 (paper end) with an XOFF inside it', () => {
-    expect(frame(0x18, 0x00, 0x13, 0x0f, 0x00)).toEqual([
-      { type: 'xoff' },
-      { type: 'asb', bytes: [0x18, 0x00, 0x0f, 0x00] },
-    ]);
+    expect(frame(0x18, 0x00, 0x13, 0x0f, 0x00)).toEqual([{ type: 'xoff' }, { type: 'asb', bytes: [0x18, 0x00, 0x0f, 0x00] }]);
   });
 
   it('process ID response 37 22 "0001" 00', () => {
@@ -33,10 +28,7 @@ describe('ReplyFramer golden replies', () => {
   });
 
   it('process ID with an XOFF inside the block', () => {
-    expect(frame(0x37, 0x22, 0x41, 0x13, 0x42, 0x43, 0x44, 0x00)).toEqual([
-      { type: 'xoff' },
-      { type: 'process-id', id: 'ABCD' },
-    ]);
+    expect(frame(0x37, 0x22, 0x41, 0x13, 0x42, 0x43, 0x44, 0x00)).toEqual([{ type: 'xoff' }, { type: 'process-id', id: 'ABCD' }]);
   });
 
   it('clear response 37 25 00', () => {
@@ -72,9 +64,7 @@ describe('ReplyFramer golden replies', () => {
   });
 
   it('one-byte GS r / GS I replies, including 0x00', () => {
-    expect(frame(0x00, 0x03, 0x0c, 0x20, 0x6f)).toEqual(
-      [0x00, 0x03, 0x0c, 0x20, 0x6f].map((value) => ({ type: 'byte', value })),
-    );
+    expect(frame(0x00, 0x03, 0x0c, 0x20, 0x6f)).toEqual([0x00, 0x03, 0x0c, 0x20, 0x6f].map((value) => ({ type: 'byte', value })));
   });
 
   it('bytes with bit 7 and non-header 0xx1xxx1 bytes are garbage', () => {
@@ -134,7 +124,13 @@ const replyArbitrary: fc.Arbitrary<{ encoded: number[]; reply: Reply }> = fc.one
     reply: { type: 'realtime-status', value: v } as Reply,
   })),
   fc
-    .tuple(fc.constantFrom(0x10, 0x14, 0x18, 0x38, 0x54), fc.array(fc.integer({ min: 0, max: 0x6f }).filter((b) => (b & 0x90) === 0), { minLength: 3, maxLength: 3 }))
+    .tuple(
+      fc.constantFrom(0x10, 0x14, 0x18, 0x38, 0x54),
+      fc.array(
+        fc.integer({ min: 0, max: 0x6f }).filter((b) => (b & 0x90) === 0),
+        { minLength: 3, maxLength: 3 },
+      ),
+    )
     .map(([b1, rest]) => ({
       encoded: [b1, ...rest],
       reply: { type: 'asb', bytes: [b1, rest[0]!, rest[1]!, rest[2]!] } as Reply,
@@ -147,10 +143,13 @@ const replyArbitrary: fc.Arbitrary<{ encoded: number[]; reply: Reply }> = fc.one
     encoded: [0x5f, ...ascii(text), 0],
     reply: { type: 'printer-info', text } as Reply,
   })),
-  fc.integer({ min: 0, max: 0x6f }).filter((b) => (b & 0x90) === 0).map((v) => ({
-    encoded: [v],
-    reply: { type: 'byte', value: v } as Reply,
-  })),
+  fc
+    .integer({ min: 0, max: 0x6f })
+    .filter((b) => (b & 0x90) === 0)
+    .map((v) => ({
+      encoded: [v],
+      reply: { type: 'byte', value: v } as Reply,
+    })),
 );
 
 function pushInChunks(framer: ReplyFramer, data: Uint8Array, cuts: number[]): Reply[] {

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeAsb,
-  decodeRealtimeReplies,
-  decodeRealtimeStatus,
-  faultNeedsAttention,
-  gsrPaperEnd,
-  isJobFault,
-  statusFault,
-} from '../../src/printer/status.js';
+import { decodeAsb, decodeRealtimeReplies, decodeRealtimeStatus, faultNeedsAttention, gsrPaperEnd, isJobFault, statusFault } from '../../src/printer/status.js';
 import type { PrinterStatus } from '../../src/printer/types.js';
 
 const OK: PrinterStatus = {

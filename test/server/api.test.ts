@@ -124,7 +124,11 @@ describe('receipts', () => {
     await post(s, '/api/receipts/T-A/reprint', { by: 'ana', reason: 'customer copy' });
     const front = (await (await call(s, '/api/receipts?printer=front', { headers: auth })).json()) as { jobs: { transactionId: string; kind: string }[] };
     expect(front.jobs.map((j) => `${j.transactionId} ${j.kind}`).sort()).toEqual(['T-A original', 'T-A reprint']);
-    const shown = (await (await call(s, '/api/receipts/T-A', { headers: auth })).json()) as { job: { transactionId: string }; history: unknown[]; reprints: { by: string; reason: string }[] };
+    const shown = (await (await call(s, '/api/receipts/T-A', { headers: auth })).json()) as {
+      job: { transactionId: string };
+      history: unknown[];
+      reprints: { by: string; reason: string }[];
+    };
     expect(shown.job.transactionId).toBe('T-A');
     expect(shown.history.length).toBeGreaterThan(0);
     expect(shown.reprints).toMatchObject([{ by: 'ana', reason: 'customer copy' }]);

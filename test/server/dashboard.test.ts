@@ -35,9 +35,7 @@ describe.skipIf(!chromium.available)('dashboard and browser POS in Chromium', ()
     printer = new VirtualPrinter();
     const { port } = await printer.listen();
     spool = openSpool({ path: path.join(dir, 'spool.db') });
-    spool
-      .createWorker({ printer: 'front', link: () => new Printer({ transport: () => createTransport(`tcp://127.0.0.1:${port}`) }) })
-      .start();
+    spool.createWorker({ printer: 'front', link: () => new Printer({ transport: () => createTransport(`tcp://127.0.0.1:${port}`) }) }).start();
     // The POS page is served from another origin (localhost vs 127.0.0.1, another port).
     pos = await servePosPage();
     service = await createServer(spool, { token: TOKEN, allowedOrigins: [pos.origin], log: () => undefined }).listen({ port: 0 });
@@ -59,7 +57,11 @@ describe.skipIf(!chromium.available)('dashboard and browser POS in Chromium', ()
     const answer = await page.evaluate(
       async ({ url, token }) => {
         const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-        const submitted = await fetch(`${url}/api/receipts`, { method: 'POST', headers, body: JSON.stringify({ transactionId: 'WEB-1', printer: 'front', content: ['Paid by card', { cut: true }] }) });
+        const submitted = await fetch(`${url}/api/receipts`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ transactionId: 'WEB-1', printer: 'front', content: ['Paid by card', { cut: true }] }),
+        });
         const waited = await fetch(`${url}/api/receipts/WEB-1/wait?timeoutMs=20000`, { headers });
         return { submitted: submitted.status, waited: waited.status, job: ((await waited.json()) as { job: { state: string } }).job };
       },
@@ -73,14 +75,22 @@ describe.skipIf(!chromium.available)('dashboard and browser POS in Chromium', ()
   it('the same page without the token, or from an unlisted origin, is refused', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${pos.origin}/`);
-    const without = await page.evaluate(async (url) => (await fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"transactionId":"WEB-2","content":["x"]}' })).status, service.url);
+    const without = await page.evaluate(
+      async (url) =>
+        (await fetch(`${url}/api/receipts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"transactionId":"WEB-2","content":["x"]}' })).status,
+      service.url,
+    );
     expect(without).toBe(401);
     // An unlisted origin: the service's own host under another name is a different origin.
     const other = service.url.replace('127.0.0.1', 'localhost');
     await page.goto(`${pos.origin.replace('localhost', '127.0.0.1')}/`);
     const unlisted = await page.evaluate(
       async ({ url, token }) =>
-        fetch(`${url}/api/receipts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"transactionId":"WEB-3","content":["x"]}' }).then(
+        fetch(`${url}/api/receipts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: '{"transactionId":"WEB-3","content":["x"]}',
+        }).then(
           (r) => `status ${r.status}`,
           () => 'blocked',
         ),

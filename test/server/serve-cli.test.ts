@@ -38,7 +38,11 @@ it('serves the API over the workers, keeps its token in a 0600 file, and stops o
   expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
 
   const headers = { authorization: `Bearer ${token!}`, 'content-type': 'application/json' };
-  const submitted = await fetch(`${url!}/api/receipts`, { method: 'POST', headers, body: JSON.stringify({ transactionId: 'S-1', printer: 'front', content: ['Tea 2.00', { cut: true }] }) });
+  const submitted = await fetch(`${url!}/api/receipts`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ transactionId: 'S-1', printer: 'front', content: ['Tea 2.00', { cut: true }] }),
+  });
   expect(submitted.status).toBe(201);
   const waited = await fetch(`${url!}/api/receipts/S-1/wait?timeoutMs=20000`, { headers });
   expect(await waited.json()).toMatchObject({ job: { transactionId: 'S-1', state: 'printed' } });

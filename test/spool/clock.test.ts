@@ -27,9 +27,7 @@ it('a retrying job prints only once the worker clock passes its backoff', async 
   // A fault that may be the job's own: it backs off (a printer seen ready does not cut the wait short).
   link.script.push({ ok: false, error: new ConfirmTimeoutError() });
   const retrying = waitFor<{ job: Job; delayMs: number }>(spool, 'retrying');
-  spool
-    .createWorker({ printer: 'front', link, render: testRender, clock, retry: { initialMs: 4000, maxMs: 4000, jitter: 0 }, statusPollMs: 60_000, pollMs: 60_000 })
-    .start();
+  spool.createWorker({ printer: 'front', link, render: testRender, clock, retry: { initialMs: 4000, maxMs: 4000, jitter: 0 }, statusPollMs: 60_000, pollMs: 60_000 }).start();
   await spool.submit(receipt('C-1', 'front'));
   const { job, delayMs } = await retrying;
   expect({ delayMs, nextAttemptAt: job.nextAttemptAt }).toEqual({ delayMs: 4000, nextAttemptAt: 1_000_000 + 4000 });

@@ -100,7 +100,7 @@ describe('crash recovery against the virtual printer', () => {
     const many = Array.from({ length: 8 }, (_, i) => `R-${i}`);
     await submitAll(many);
     let seed = 20_261_126;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 5; round++) {
       const crashing = worker();
       await crashing.line((l) => l === 'started');

@@ -90,7 +90,7 @@ describe.skipIf(!postgres.available)('worker hosts sharing a printer through Pos
     const txns = Array.from({ length: 8 }, (_, i) => `RND-${i}`);
     await submitAll(txns);
     let seed = 20_261_206;
-    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const hosts = [host('host-0'), host('host-1')];
     for (let round = 0; round < 4; round++) {
       const index = random() < 0.5 ? 0 : 1;

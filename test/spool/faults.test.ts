@@ -2,13 +2,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  StoreCorruptError,
-  StoreError,
-  StoreFullError,
-  StoreLockedError,
-  StoreMissingError,
-} from '../../src/errors.js';
+import { StoreCorruptError, StoreError, StoreFullError, StoreLockedError, StoreMissingError } from '../../src/errors.js';
 import { openSpool } from '../../src/spool/spool.js';
 import { latestVersion } from '../../src/spool/sqlite/migrations.js';
 import { backoffDelay, DEFAULT_RETRY, failureAction } from '../../src/spool/retry-policy.js';
@@ -152,19 +146,13 @@ PRAGMA user_version = 1;`;
   it('upgrades a version-1 store in place and prints what it held', async () => {
     const db = new Database(dbPath);
     db.exec(v1);
-    db.prepare(`INSERT INTO jobs (transaction_id, printer, document, created_at, updated_at) VALUES (?, 'default', ?, 1, 1)`).run(
-      'OLD-1',
-      JSON.stringify(receipt('OLD-1')),
-    );
+    db.prepare(`INSERT INTO jobs (transaction_id, printer, document, created_at, updated_at) VALUES (?, 'default', ?, 1, 1)`).run('OLD-1', JSON.stringify(receipt('OLD-1')));
     db.close();
 
     const spool = openSpool({ path: dbPath });
     const check = new Database(dbPath, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(latestVersion);
-    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name IN ('leases', 'printer_health') ORDER BY name`).pluck().all()).toEqual([
-      'leases',
-      'printer_health',
-    ]);
+    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name IN ('leases', 'printer_health') ORDER BY name`).pluck().all()).toEqual(['leases', 'printer_health']);
     check.close();
     expect(await spool.get('OLD-1')).toMatchObject({ state: 'queued', purgedAt: null, warnings: [] });
     const link = new FakeLink();

@@ -8,19 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { ReceiptDocument } from '../../src/document/types.js';
-import type {
-  ConfirmationMode,
-  PrinterEvents,
-  PrinterIdentity,
-  PrinterLink,
-  PrinterStatus,
-  PrintOptions,
-  PrintResult,
-} from '../../src/printer/types.js';
+import type { ConfirmationMode, PrinterEvents, PrinterIdentity, PrinterLink, PrinterStatus, PrintOptions, PrintResult } from '../../src/printer/types.js';
 import { readyStatus } from '../../src/printer/status.js';
 import type { ReprintMark } from '../../src/spool/render.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
-
 
 export interface Printed {
   transactionId: string;
@@ -28,10 +19,7 @@ export interface Printed {
 }
 
 /** What one print call does: succeed, or fail with an error after optionally "printing". */
-export type Outcome =
-  | { ok: true; guarantee?: PrintResult['guarantee'] }
-  | { ok: false; error: Error; printed?: boolean }
-  | { hang: true };
+export type Outcome = { ok: true; guarantee?: PrintResult['guarantee'] } | { ok: false; error: Error; printed?: boolean } | { hang: true };
 
 export function testRender(document: ReceiptDocument, mark: ReprintMark | undefined): Uint8Array {
   return Buffer.from(JSON.stringify({ transactionId: document.transactionId, mark }));

@@ -153,7 +153,16 @@ describe('a printer that stays unreachable', () => {
     const attention = new Promise<{ code: string; cause: string }>((resolve) => spool.on('needs-attention', resolve));
     // Each attempt moves the clock 30 s on: the fourth one is past the 90 s limit.
     spool.on('retrying', () => (clock.at += 30_000));
-    const worker = spool.createWorker({ printer: 'front', link, render: testRender, clock, unreachableAfterMs: 90_000, retry: { initialMs: 1, maxMs: 5 }, pollMs: 10, leaseMs: 3_600_000 });
+    const worker = spool.createWorker({
+      printer: 'front',
+      link,
+      render: testRender,
+      clock,
+      unreachableAfterMs: 90_000,
+      retry: { initialMs: 1, maxMs: 5 },
+      pollMs: 10,
+      leaseMs: 3_600_000,
+    });
     await spool.submit(receipt('U-1', 'front'));
     worker.start();
     expect(await attention).toMatchObject({ code: 'PRINTER_UNREACHABLE', cause: 'printer unreachable on front' });
@@ -197,5 +206,3 @@ describe('reprint mark time', () => {
     expect(formatMarkTime(at, { timeZone: 'UTC', format: 'date' })).toBe('2026-12-06');
   });
 });
-
-

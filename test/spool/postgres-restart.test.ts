@@ -61,12 +61,12 @@ describe.skipIf(!postgres.available || !serverInstalled)('PostgreSQL restarted u
     const txns = Array.from({ length: 10 }, (_, i) => `RS-${i}`);
     try {
       for (const txn of txns.slice(0, 5)) await submitRetrying(spool, txn);
-      await eventually(async () => ((await spool.list({ state: 'printed' })).length >= 2), 30_000);
+      await eventually(async () => (await spool.list({ state: 'printed' })).length >= 2, 30_000);
       const startedBefore = await serverStartTime(cluster.url);
       execFileSync('bash', [script, 'restart', cluster.dir]);
       expect(await serverStartTime(cluster.url)).not.toBe(startedBefore);
       for (const txn of txns.slice(5)) await submitRetrying(spool, txn);
-      await eventually(async () => ((await spool.list({ state: 'printed' })).length === txns.length), 60_000);
+      await eventually(async () => (await spool.list({ state: 'printed' })).length === txns.length, 60_000);
       for (const txn of txns) {
         const copies = printer.journal.receipts.filter((r) => r.text.split('\n').includes(`receipt ${txn}`));
         expect({ txn, complete: copies.some((r) => r.complete), unmarked: copies.filter((r) => !r.text.includes('REPRINT')).length <= 1 }).toEqual({

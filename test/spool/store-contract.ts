@@ -61,11 +61,37 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('stores a queued original with one history row', async () => {
         const { job, created } = await store.insertJob({ transactionId: 'T1', printer: 'front', document: receipt('T1', 'front'), kind: 'original' }, T0);
         expect(created).toBe(true);
-        expect(job).toMatchObject({ transactionId: 'T1', printer: 'front', kind: 'original', state: 'queued', attempts: 0, failures: 0, marked: false, mustMark: false, copy: 0, createdAt: T0, updatedAt: T0, printedAt: null, purgedAt: null });
+        expect(job).toMatchObject({
+          transactionId: 'T1',
+          printer: 'front',
+          kind: 'original',
+          state: 'queued',
+          attempts: 0,
+          failures: 0,
+          marked: false,
+          mustMark: false,
+          copy: 0,
+          createdAt: T0,
+          updatedAt: T0,
+          printedAt: null,
+          purgedAt: null,
+        });
         expect(job.document).toEqual(receipt('T1', 'front'));
         expect(await store.getJob(job.id)).toEqual(job);
         expect(await store.history('T1')).toEqual([
-          { id: expect.any(Number), jobId: job.id, transactionId: 'T1', at: T0, fromState: null, toState: 'queued', attempt: 0, bytesSent: null, guarantee: null, errorCode: null, message: 'submitted' },
+          {
+            id: expect.any(Number),
+            jobId: job.id,
+            transactionId: 'T1',
+            at: T0,
+            fromState: null,
+            toState: 'queued',
+            attempt: 0,
+            bytesSent: null,
+            guarantee: null,
+            errorCode: null,
+            message: 'submitted',
+          },
         ]);
       });
 
@@ -212,7 +238,13 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.markConfirming({ jobId: job.id, attempt: 1 }, 120, T0 + 1);
         const printed = await store.completeJob({ jobId: job.id, attempt: 1 }, outcome, T0 + 2);
         expect(printed).toMatchObject({ state: 'printed', guarantee: 'printed', printedOn: 'front', printedAt: T0 + 2 });
-        expect((await store.history('T1')).at(-1)).toMatchObject({ fromState: 'confirming', toState: 'printed', bytesSent: 120, guarantee: 'printed', message: 'printed on front' });
+        expect((await store.history('T1')).at(-1)).toMatchObject({
+          fromState: 'confirming',
+          toState: 'printed',
+          bytesSent: 120,
+          guarantee: 'printed',
+          message: 'printed on front',
+        });
         expect(await store.headJob('front')).toBeUndefined();
       });
 
@@ -415,12 +447,23 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.recordHealth({ printer: 'back', ready: false, reason: 'paper out', observedAt: T0, status: null });
         await store.recordHealth({ printer: 'front', ready: false, reason: 'cover open', observedAt: T0 + 1, status: null });
         expect(await store.readHealth('front')).toEqual({
-          printer: 'front', ready: false, reason: 'cover open', observedAt: T0 + 1, status: null,
-          heartbeatAt: null, servedBy: null, uri: null, identity: null, confirmation: null,
+          printer: 'front',
+          ready: false,
+          reason: 'cover open',
+          observedAt: T0 + 1,
+          status: null,
+          heartbeatAt: null,
+          servedBy: null,
+          uri: null,
+          identity: null,
+          confirmation: null,
         });
         await store.recordHealth({ printer: 'front', ready: true, reason: 'ok', observedAt: T0 + 2, status });
         expect((await store.readHealth('front'))?.status).toEqual(status);
-        expect((await store.listHealth()).map((h) => [h.printer, h.reason])).toEqual([['back', 'paper out'], ['front', 'ok']]);
+        expect((await store.listHealth()).map((h) => [h.printer, h.reason])).toEqual([
+          ['back', 'paper out'],
+          ['front', 'ok'],
+        ]);
         const other = await subject.openAnother();
         expect(await other.readHealth('back')).toMatchObject({ ready: false, reason: 'paper out' });
       });
@@ -433,7 +476,13 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const { job: copy } = await store.insertReprint('C1', { by: 'a', reason: 'b', printer: 'back' }, T0 + 2);
         const cancelled = await store.cancelJobs('C1', { by: 'bob', reason: 'wrong order' }, T0 + 3);
         expect(cancelled.map((j) => [j.id, j.state])).toEqual([[copy.id, 'cancelled']]);
-        expect((await store.history('C1')).at(-1)).toMatchObject({ jobId: copy.id, fromState: 'queued', toState: 'cancelled', errorCode: 'CANCELLED', message: 'cancelled by bob: wrong order' });
+        expect((await store.history('C1')).at(-1)).toMatchObject({
+          jobId: copy.id,
+          fromState: 'queued',
+          toState: 'cancelled',
+          errorCode: 'CANCELLED',
+          message: 'cancelled by bob: wrong order',
+        });
         expect(await store.headJob('back')).toBeUndefined();
         expect(await store.cancelJobs('C1', { by: 'bob', reason: 'again' }, T0 + 4)).toEqual([]);
         await expect(store.cancelJobs('nope', { by: 'a', reason: 'b' }, T0)).rejects.toBeInstanceOf(UnknownTransactionError);

@@ -109,9 +109,7 @@ describe('read API, reprint, retry and purge', () => {
     now += 5;
     const copy = await spool.reprint('R-1', { by: 'alice', reason: 'customer asked' });
     expect(copy).toMatchObject({ kind: 'reprint', transactionId: 'R-1', printer: 'front', mustMark: true, state: 'queued' });
-    expect(await spool.reprints('R-1')).toEqual([
-      { transactionId: 'R-1', by: 'alice', reason: 'customer asked', at: 1_000_005, copyJobId: copy.id },
-    ]);
+    expect(await spool.reprints('R-1')).toEqual([{ transactionId: 'R-1', by: 'alice', reason: 'customer asked', at: 1_000_005, copyJobId: copy.id }]);
     expect((await spool.get('R-1'))?.kind).toBe('original');
     await expect(spool.reprint('nope', { by: 'a', reason: 'b' })).rejects.toBeInstanceOf(UnknownTransactionError);
   });
@@ -163,11 +161,7 @@ describe('store file', () => {
     const store = new SqliteStore(path.join(dir, 'sync.db'));
     const levels: string[] = [];
     const original = Database.prototype.pragma;
-    const pragma = vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (
-      this: InstanceType<typeof Database>,
-      source: string,
-      options?: { simple?: boolean },
-    ) {
+    const pragma = vi.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: InstanceType<typeof Database>, source: string, options?: { simple?: boolean }) {
       if (source.startsWith('synchronous')) levels.push(source.replace(/\s+/g, ''));
       return original.call(this, source, options);
     });
@@ -187,7 +181,7 @@ describe('store file', () => {
     }
   });
 
-  it('two spools on one file see each other\'s jobs (several POS processes share a store)', async () => {
+  it("two spools on one file see each other's jobs (several POS processes share a store)", async () => {
     const other = openSpool({ path: spool.path });
     try {
       await other.submit(receipt('S-1'));

@@ -22,7 +22,16 @@ let counter = 0;
 /** Any text: control characters, lone surrogates, card numbers, long runs. */
 const anyText = (maxLength: number) =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.string({ maxLength, unit: fc.oneof(fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }), fc.constantFrom('\x1b@', '\ud800', '4111 1111 1111 1111', '5555555555554444', '%B4111111111111111^A/B^2512?')) }) },
+    {
+      weight: 4,
+      arbitrary: fc.string({
+        maxLength,
+        unit: fc.oneof(
+          fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+          fc.constantFrom('\x1b@', '\ud800', '4111 1111 1111 1111', '5555555555554444', '%B4111111111111111^A/B^2512?'),
+        ),
+      }),
+    },
     { weight: 1, arbitrary: fc.constantFrom('x'.repeat(maxLength), 'é'.repeat(Math.floor(maxLength / 2))) },
   );
 const int = (min: number, max: number) => fc.integer({ min, max });
@@ -44,12 +53,33 @@ const schemaBlock: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ rule: fc.oneof(fc.constant(true), fc.record({ char: anyText(2) }, none)) }),
   fc.record({ feed: int(0, 255) }),
   fc.record(
-    { barcode: fc.oneof(anyText(100), fc.stringMatching(/^[0-9]{12,13}$/)), symbology: fc.constantFrom('code128', 'ean13', 'ean8', 'upca', 'code39', 'itf', 'codabar'), height: int(1, 255), width: int(2, 6), hri: fc.constantFrom('none', 'above', 'below', 'both'), align },
+    {
+      barcode: fc.oneof(anyText(100), fc.stringMatching(/^[0-9]{12,13}$/)),
+      symbology: fc.constantFrom('code128', 'ean13', 'ean8', 'upca', 'code39', 'itf', 'codabar'),
+      height: int(1, 255),
+      width: int(2, 6),
+      hri: fc.constantFrom('none', 'above', 'below', 'both'),
+      align,
+    },
     { requiredKeys: ['barcode', 'symbology'] },
   ),
-  fc.record({ qr: fc.oneof(anyText(300), fc.constantFrom('é'.repeat(3000), 'X'.repeat(4000), '7'.repeat(7089))), size: int(1, 16), errorCorrection: fc.constantFrom('L', 'M', 'Q', 'H'), align }, { requiredKeys: ['qr'] }),
-  fc.record({ pdf417: fc.oneof(anyText(300), fc.constant('é'.repeat(1800))), width: int(2, 8), rowHeight: int(2, 8), errorCorrection: int(0, 8), align }, { requiredKeys: ['pdf417'] }),
-  fc.record({ image: fc.oneof(fc.constant(logo), anyText(50)), width: int(1, 2048), dither: fc.constantFrom('threshold', 'floyd-steinberg', 'atkinson'), threshold: int(0, 255), align }, { requiredKeys: ['image'] }),
+  fc.record(
+    {
+      qr: fc.oneof(anyText(300), fc.constantFrom('é'.repeat(3000), 'X'.repeat(4000), '7'.repeat(7089))),
+      size: int(1, 16),
+      errorCorrection: fc.constantFrom('L', 'M', 'Q', 'H'),
+      align,
+    },
+    { requiredKeys: ['qr'] },
+  ),
+  fc.record(
+    { pdf417: fc.oneof(anyText(300), fc.constant('é'.repeat(1800))), width: int(2, 8), rowHeight: int(2, 8), errorCorrection: int(0, 8), align },
+    { requiredKeys: ['pdf417'] },
+  ),
+  fc.record(
+    { image: fc.oneof(fc.constant(logo), anyText(50)), width: int(1, 2048), dither: fc.constantFrom('threshold', 'floyd-steinberg', 'atkinson'), threshold: int(0, 255), align },
+    { requiredKeys: ['image'] },
+  ),
   fc.record({ cut: fc.constantFrom(true, 'full', 'partial'), feed: int(0, 255) }, { requiredKeys: ['cut'] }),
   fc.record({ drawer: fc.constantFrom(true, 2, 5), pulseMs: int(2, 510) }, { requiredKeys: ['drawer'] }),
   fc.record({ raw: anyText(20), unsafe: fc.constant(true) }),

@@ -319,13 +319,7 @@ describe('worker', () => {
     spool.on('printing', (job) => rendered.push(`printing ${job.transactionId}`));
     worker(link, { render });
     await printedTransactions(4);
-    expect(link.paper.map((p) => `${p.transactionId}${p.mark ? ` marked ${p.mark.copy}` : ''}`)).toEqual([
-      'RA-1',
-      'RA-2',
-      'RA-2 marked 2',
-      'RA-3',
-      'RA-1 marked 2',
-    ]);
+    expect(link.paper.map((p) => `${p.transactionId}${p.mark ? ` marked ${p.mark.copy}` : ''}`)).toEqual(['RA-1', 'RA-2', 'RA-2 marked 2', 'RA-3', 'RA-1 marked 2']);
     // Each unmarked copy rendered once: RA-3 ahead, before the worker took it up; marked copies after.
     expect(rendered.filter((r) => r === 'RA-1' || r === 'RA-3')).toEqual(['RA-1', 'RA-3']);
     expect(rendered.indexOf('RA-3')).toBeLessThan(rendered.indexOf('printing RA-3'));

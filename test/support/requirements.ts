@@ -74,8 +74,7 @@ export const udevadm = defineRequirement({
 export const postgres = defineRequirement({
   name: 'postgres',
   skipped: 'PostgreSQL store tests (store contract, CLI --db postgres://, wake-ups across connections, lease clock, fleet chaos)',
-  enable:
-    'apt-get install postgresql, then scripts/pg-test-cluster.sh run -- npm test (or set RECEIPT_SPOOL_TEST_PG=postgres://user@127.0.0.1:PORT/DB)',
+  enable: 'apt-get install postgresql, then scripts/pg-test-cluster.sh run -- npm test (or set RECEIPT_SPOOL_TEST_PG=postgres://user@127.0.0.1:PORT/DB)',
   detect: () => Boolean(process.env['RECEIPT_SPOOL_TEST_PG']),
 });
 

@@ -103,9 +103,7 @@ export class SimulatedPrinter {
         ...(alt.bulkIn ? [{ endpointNumber: 2, direction: 'in', type: 'bulk', packetSize: this.packetSize }] : []),
       ],
     }));
-    this.configurations = [
-      { configurationValue: 1, interfaces: [{ interfaceNumber: 0, claimed: false, alternate: alternates[0], alternates }] },
-    ];
+    this.configurations = [{ configurationValue: 1, interfaces: [{ interfaceNumber: 0, claimed: false, alternate: alternates[0], alternates }] }];
   }
 
   hasEndpoint(direction: 'in' | 'out', endpointNumber: number, alternateSetting: number): boolean {
@@ -176,12 +174,7 @@ export class SimulatedPrinter {
 const nativeError = (message: string) => new Error(message);
 
 /** Resolves with `poll()`'s value once it has one, or rejects `Cancelled` after `timeoutMs` (nusb `transfer_blocking`). */
-function blockingTransfer<T>(
-  device: SimulatedPrinter,
-  name: 'transferIn' | 'transferOut',
-  timeoutMs: number,
-  poll: () => T | undefined,
-): Promise<T> {
+function blockingTransfer<T>(device: SimulatedPrinter, name: 'transferIn' | 'transferOut', timeoutMs: number, poll: () => T | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let change: { cancel(): void } | undefined;
     const timer = setTimeout(() => {
@@ -381,11 +374,7 @@ class SimulatedUsbDevice {
   }
 
   /** GET_PORT_STATUS on the control pipe: needs a claimed interface (get_interface), works whatever bulk OUT does. */
-  async nativeControlTransferIn(
-    setup: { requestType: string; recipient: string; request: number; index: number },
-    _timeout: number,
-    length: number,
-  ): Promise<Uint8Array | null> {
+  async nativeControlTransferIn(setup: { requestType: string; recipient: string; request: number; index: number }, _timeout: number, length: number): Promise<Uint8Array | null> {
     this.#log(`controlTransferIn ${setup.requestType} ${setup.recipient} ${setup.request} ${setup.index} ${length}`);
     if (!this.#claimed) throw nativeError('controlTransferIn error: invalid state');
     if (this.#hw.unplugged) throw nativeError('controlTransferIn error: device disconnected');

@@ -1,13 +1,6 @@
 /** The real error strings of usb 3.1 / nusb 0.2, each mapped to the error a caller can act on. */
 import { describe, expect, it } from 'vitest';
-import {
-  AccessDeniedError,
-  DeviceBusyError,
-  DeviceNotFoundError,
-  DisconnectedError,
-  NotAcceptingDataError,
-  UsbDriverError,
-} from '../../src/errors.js';
+import { AccessDeniedError, DeviceBusyError, DeviceNotFoundError, DisconnectedError, NotAcceptingDataError, UsbDriverError } from '../../src/errors.js';
 import { failureAction } from '../../src/spool/retry-policy.js';
 import { isNoKernelDriverError, mapUsbError, transferFailure } from '../../src/transport/usb-errors.js';
 import { decodePortStatus, describePortStatus } from '../../src/transport/usb-port-status.js';

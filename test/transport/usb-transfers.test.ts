@@ -127,7 +127,7 @@ describe('bulk OUT held back by the printer', () => {
     const closing = transport.close();
     await vi.advanceTimersByTimeAsync(1_100);
     await closing;
-    expect((await write as Error).name).toBe('TransportClosedError');
+    expect(((await write) as Error).name).toBe('TransportClosedError');
     // The held bulk OUT transfer still holds our usbfs claim: usblp cannot be given back yet.
     expect(printer.driver).toBe('usbfs');
     const reopening = transport.open();

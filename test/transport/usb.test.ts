@@ -6,13 +6,7 @@ import { mkdtemp, mkdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  AccessDeniedError,
-  DeviceBusyError,
-  DeviceNotFoundError,
-  DisconnectedError,
-  UsbDriverError,
-} from '../../src/errors.js';
+import { AccessDeniedError, DeviceBusyError, DeviceNotFoundError, DisconnectedError, UsbDriverError } from '../../src/errors.js';
 import { listPrinters } from '../../src/transport/discover.js';
 import { sysfsKernelDriver } from '../../src/transport/usb-kernel-driver.js';
 import { findPrinterEndpoints, findUsbPrinters, UsbTransport } from '../../src/transport/usb.js';
@@ -56,12 +50,10 @@ testTransport('usb (usb 3.1 JavaScript over a simulated native binding)', async 
 });
 
 describe('USB discovery', () => {
-  const keyboard = () =>
-    new SimulatedPrinter({ vendorId: 0x046d, productId: 0xc31c, alternates: [{ interfaceClass: 3, protocol: 0, bulkIn: true }], driver: null });
+  const keyboard = () => new SimulatedPrinter({ vendorId: 0x046d, productId: 0xc31c, alternates: [{ interfaceClass: 3, protocol: 0, bulkIn: true }], driver: null });
   const unreadableScanner = () => new SimulatedPrinter({ vendorId: 0x04a9, productId: 0x1909, unreadable: true });
   const class7 = () => new SimulatedPrinter({ vendorId: 0x0416, productId: 0x5011, serialNumber: 'P1' });
-  const epsonVendorMode = () =>
-    new SimulatedPrinter({ vendorId: 0x04b8, productId: 0x0202, alternates: [{ interfaceClass: 0xff, protocol: 0, bulkIn: true }], driver: null });
+  const epsonVendorMode = () => new SimulatedPrinter({ vendorId: 0x04b8, productId: 0x0202, alternates: [{ interfaceClass: 0xff, protocol: 0, bulkIn: true }], driver: null });
 
   it('usb:// skips devices it cannot read, counts them, and still finds the printers', async () => {
     // node-usb-rs opens the device to read `configuration` (webusb_device.rs `configuration` getter → `_open()`).
@@ -166,11 +158,15 @@ describe('UsbTransport and the kernel driver', () => {
 
   it('macOS exclusive access and the Windows printer driver get their own errors and hints', async () => {
     const mac = new SimulatedPrinter({ claimError: 'could not open interface for exclusive access (error 0xe00002c5)' });
-    const macError = await setUp([mac], { detachKernelDriver: false }).transport.open().catch((e: unknown) => e);
+    const macError = await setUp([mac], { detachKernelDriver: false })
+      .transport.open()
+      .catch((e: unknown) => e);
     expect(macError).toBeInstanceOf(DeviceBusyError);
     expect((macError as Error).message).toMatch(/CUPS queue/);
     const windows = new SimulatedPrinter({ claimError: 'incompatible driver is installed for this interface' });
-    const windowsError = await setUp([windows], { detachKernelDriver: false }).transport.open().catch((e: unknown) => e);
+    const windowsError = await setUp([windows], { detachKernelDriver: false })
+      .transport.open()
+      .catch((e: unknown) => e);
     expect(windowsError).toBeInstanceOf(UsbDriverError);
     expect((windowsError as Error).message).toMatch(/usbprint\.sys.*WinUSB.*Zadig/);
   });

@@ -54,8 +54,7 @@ export function clientConfig(pg: PgModule, target: PostgresTarget): ClientConfig
     connectionString: target.connectionString,
     options: `-c search_path=${target.schema}`,
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as never,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as never,
     },
   };
 }
@@ -89,9 +88,7 @@ async function migrate(pool: Pool, target: PostgresTarget): Promise<void> {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`receipt-spool:${target.schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${target.schema}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
-    );
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM schema_migrations`);
     const current = rows[0]?.version ?? 0;
     if (current > latestVersion) {

@@ -123,11 +123,13 @@ export async function insertReprint(
   ))!;
   const job = toJob(row);
   await appendHistory(sql, { job, at: now, from: null, message: `reprint by ${request.by}: ${request.reason}` });
-  const record = (await one<ReprintRow>(
-    sql,
-    `INSERT INTO reprints (transaction_id, requested_by, reason, at, copy_job_id) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-    [transactionId, request.by, request.reason, now, job.id],
-  ))!;
+  const record = (await one<ReprintRow>(sql, `INSERT INTO reprints (transaction_id, requested_by, reason, at, copy_job_id) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
+    transactionId,
+    request.by,
+    request.reason,
+    now,
+    job.id,
+  ]))!;
   return { job, record: toReprintRecord(record) };
 }
 
@@ -138,12 +140,7 @@ export async function insertReprint(
  * order). A lease taken over meanwhile is safe: the new holder's `resetInDoubt` waits for this
  * claim's row lock, then re-queues the job in doubt.
  */
-export async function claimJob(
-  sql: Sql,
-  request: { printer: string; holder: string; includeAttention: boolean },
-  now: number,
-  leaseClock: LeaseClock,
-): Promise<Job | undefined> {
+export async function claimJob(sql: Sql, request: { printer: string; holder: string; includeAttention: boolean }, now: number, leaseClock: LeaseClock): Promise<Job | undefined> {
   const headRow = await one<JobRow>(
     sql,
     `SELECT * FROM jobs WHERE id = (${HEAD_ID})
@@ -157,11 +154,7 @@ export async function claimJob(
   // Copies that may already be on paper, across the transaction's jobs (on any printer), number the
   // mark: counted under a lock per transaction, in a statement (snapshot) taken after it.
   await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`receipt-spool:copies:${head.transactionId}`]);
-  const { copies } = (await one<{ copies: number }>(
-    sql,
-    `SELECT coalesce(sum(maybe_printed), 0)::int AS copies FROM jobs WHERE transaction_id = $1`,
-    [head.transactionId],
-  ))!;
+  const { copies } = (await one<{ copies: number }>(sql, `SELECT coalesce(sum(maybe_printed), 0)::int AS copies FROM jobs WHERE transaction_id = $1`, [head.transactionId]))!;
   // The attempt is marked if an earlier one may have printed; from now on every later one is
   // marked too, unless this attempt is proven to have put nothing on paper.
   const row = (await one<JobRow>(
@@ -231,12 +224,7 @@ export async function markConfirming(sql: Sql, ref: AttemptRef, bytesSent: numbe
   await finishAttempt(sql, ref, { set: `state = 'confirming'`, from: ['sending'] }, { bytesSent }, now);
 }
 
-export function completeJob(
-  sql: Sql,
-  ref: AttemptRef,
-  outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
-  now: number,
-): Promise<Job | undefined> {
+export function completeJob(sql: Sql, ref: AttemptRef, outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string }, now: number): Promise<Job | undefined> {
   return finishAttempt(
     sql,
     ref,
@@ -246,13 +234,7 @@ export function completeJob(
   );
 }
 
-export function retryJob(
-  sql: Sql,
-  ref: AttemptRef,
-  error: AttemptError,
-  retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
-  now: number,
-): Promise<Job | undefined> {
+export function retryJob(sql: Sql, ref: AttemptRef, error: AttemptError, retry: { nextAttemptAt: number; countsTowardGiveUp: boolean }, now: number): Promise<Job | undefined> {
   return finishAttempt(
     sql,
     ref,
@@ -266,13 +248,7 @@ export function retryJob(
 }
 
 export function markNeedsAttention(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
-  return finishAttempt(
-    sql,
-    ref,
-    { set: `state = 'needs-attention', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, values: [error.mayHavePrinted] },
-    failure(error),
-    now,
-  );
+  return finishAttempt(sql, ref, { set: `state = 'needs-attention', next_attempt_at = NULL, ${FAILED_ATTEMPT}`, values: [error.mayHavePrinted] }, failure(error), now);
 }
 
 export function failJob(sql: Sql, ref: AttemptRef, error: AttemptError, now: number): Promise<Job | undefined> {
@@ -286,13 +262,7 @@ export function failJob(sql: Sql, ref: AttemptRef, error: AttemptError, now: num
 }
 
 export async function returnJob(sql: Sql, ref: AttemptRef, now: number): Promise<void> {
-  await finishAttempt(
-    sql,
-    ref,
-    { set: `state = 'queued', next_attempt_at = $3, must_mark = marked, maybe_printed = maybe_printed - 1` },
-    { message: 'returned unsent' },
-    now,
-  );
+  await finishAttempt(sql, ref, { set: `state = 'queued', next_attempt_at = $3, must_mark = marked, maybe_printed = maybe_printed - 1` }, { message: 'returned unsent' }, now);
 }
 
 /** Updates every job `where` selects (locked, in id order) with `set` ($1 id, $2 now, then `setValues`), one history row each. */
@@ -332,18 +302,12 @@ export async function resumePrinter(sql: Sql, printer: string, now: number): Pro
 }
 
 export function requeueFailed(sql: Sql, transactionId: string | undefined, now: number, request?: OperatorRequest): Promise<Job[]> {
-  const select =
-    transactionId === undefined
-      ? { where: `state = 'failed'`, values: [] }
-      : { where: `state = 'failed' AND transaction_id = $1`, values: [transactionId] };
+  const select = transactionId === undefined ? { where: `state = 'failed'`, values: [] } : { where: `state = 'failed' AND transaction_id = $1`, values: [transactionId] };
   return updateEach(sql, select, REQUEUE, now, { message: retryMessage(request) });
 }
 
 export async function purgeDocuments(sql: Sql, before: number, now: number): Promise<number> {
-  const result = await sql.query(
-    `UPDATE jobs SET document = NULL, purged_at = $2 WHERE state = 'printed' AND printed_at < $1 AND document IS NOT NULL`,
-    [before, now],
-  );
+  const result = await sql.query(`UPDATE jobs SET document = NULL, purged_at = $2 WHERE state = 'printed' AND printed_at < $1 AND document IS NOT NULL`, [before, now]);
   return result.rowCount ?? 0;
 }
 
@@ -372,11 +336,11 @@ export async function moveJobs(sql: Sql, transactionId: string, printer: string,
   const jobs: Job[] = [];
   for (const row of await openJobsOf(sql, transactionId, 'move')) {
     const job = toJob(
-      (await one<JobRow>(
-        sql,
-        `UPDATE jobs SET printer = $3, state = 'queued', next_attempt_at = $2, failures = 0, updated_at = $2 WHERE id = $1 RETURNING *`,
-        [row.id, now, printer],
-      ))!,
+      (await one<JobRow>(sql, `UPDATE jobs SET printer = $3, state = 'queued', next_attempt_at = $2, failures = 0, updated_at = $2 WHERE id = $1 RETURNING *`, [
+        row.id,
+        now,
+        printer,
+      ]))!,
     );
     await appendHistory(sql, { job, at: now, from: row.state as JobState, message: `moved from ${row.printer} to ${printer} by ${request.by}: ${request.reason}` });
     jobs.push(job);

@@ -170,15 +170,11 @@ export class PostgresStore implements SpoolStore {
   }
 
   history(transactionId: string): Promise<HistoryEntry[]> {
-    return this.#autocommit(async (c) =>
-      (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toHistoryEntry),
-    );
+    return this.#autocommit(async (c) => (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toHistoryEntry));
   }
 
   reprints(transactionId: string): Promise<ReprintRecord[]> {
-    return this.#autocommit(async (c) =>
-      (await c.query<ReprintRow>(`SELECT * FROM reprints WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toReprintRecord),
-    );
+    return this.#autocommit(async (c) => (await c.query<ReprintRow>(`SELECT * FROM reprints WHERE transaction_id = $1 ORDER BY id`, [transactionId])).rows.map(toReprintRecord));
   }
 
   acquireLease: SpoolStore['acquireLease'] = (printer, holder, ttlMs, now, owner) =>
@@ -206,8 +202,7 @@ export class PostgresStore implements SpoolStore {
   readLease(printer: string): Promise<Lease | undefined> {
     return this.#autocommit(async (c) => {
       const row = (await c.query(`SELECT *, ${leaseNowSql('database')} AS server_now FROM leases WHERE printer = $1`, [printer])).rows[0] as
-        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null; server_now: number }
-        | undefined;
+        { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null; server_now: number } | undefined;
       if (!row) return undefined;
       return {
         printer: row.printer,
@@ -220,9 +215,7 @@ export class PostgresStore implements SpoolStore {
   }
 
   historySince(afterId: number, limit: number): Promise<HistoryEntry[]> {
-    return this.#autocommit(async (c) =>
-      (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])).rows.map(toHistoryEntry),
-    );
+    return this.#autocommit(async (c) => (await c.query<HistoryRow>(`SELECT * FROM job_history WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])).rows.map(toHistoryEntry));
   }
 
   lastHistoryId(): Promise<number> {
@@ -230,12 +223,10 @@ export class PostgresStore implements SpoolStore {
   }
 
   waitingPrinters(): Promise<WaitingPrinter[]> {
-    return this.#autocommit(async (c) =>
-      (
-        await c.query<WaitingPrinter>(
-          `SELECT printer, count(*)::int AS jobs, min(created_at) AS "oldestCreatedAt" FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`,
-        )
-      ).rows,
+    return this.#autocommit(
+      async (c) =>
+        (await c.query<WaitingPrinter>(`SELECT printer, count(*)::int AS jobs, min(created_at) AS "oldestCreatedAt" FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`))
+          .rows,
     );
   }
 

@@ -1,12 +1,5 @@
 /** Maps SQLite result codes to the store errors callers branch on. */
-import {
-  StoreCorruptError,
-  StoreError,
-  StoreFullError,
-  StoreLockedError,
-  StoreMissingError,
-  StoreReadOnlyError,
-} from '../../errors.js';
+import { StoreCorruptError, StoreError, StoreFullError, StoreLockedError, StoreMissingError, StoreReadOnlyError } from '../../errors.js';
 
 export function toStoreError(error: unknown, path: string): unknown {
   if (error instanceof StoreError) return error;

@@ -49,9 +49,7 @@ function jobById(db: Db, jobId: number): Job | undefined {
 }
 
 export function findOriginal(db: Db, transactionId: string): Job | undefined {
-  const row = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND kind = 'original'`).get(transactionId) as
-    | JobRow
-    | undefined;
+  const row = statement(db, `SELECT * FROM jobs WHERE transaction_id = ? AND kind = 'original'`).get(transactionId) as JobRow | undefined;
   return row && toJob(row);
 }
 
@@ -91,12 +89,7 @@ export function insertJob(db: Db, job: NewJob, now: number): { job: Job; created
   return { job: created, created: true };
 }
 
-export function insertReprint(
-  db: Db,
-  transactionId: string,
-  request: { by: string; reason: string; printer?: string },
-  now: number,
-): { job: Job; record: ReprintRecord } {
+export function insertReprint(db: Db, transactionId: string, request: { by: string; reason: string; printer?: string }, now: number): { job: Job; record: ReprintRecord } {
   const original = findOriginal(db, transactionId);
   if (!original) throw new UnknownTransactionError(transactionId);
   if (original.document === null) throw new DocumentPurgedError(transactionId);
@@ -113,18 +106,17 @@ export function insertReprint(
   }) as JobRow;
   const job = toJob(row);
   appendHistory(db, { job, at: now, from: null, message: `reprint by ${request.by}: ${request.reason}` });
-  const record = statement(
-    db,
-    `INSERT INTO reprints (transaction_id, requested_by, reason, at, copy_job_id) VALUES (?, ?, ?, ?, ?) RETURNING *`,
-  ).get(transactionId, request.by, request.reason, now, job.id) as ReprintRow;
+  const record = statement(db, `INSERT INTO reprints (transaction_id, requested_by, reason, at, copy_job_id) VALUES (?, ?, ?, ?, ?) RETURNING *`).get(
+    transactionId,
+    request.by,
+    request.reason,
+    now,
+    job.id,
+  ) as ReprintRow;
   return { job, record: toReprintRecord(record) };
 }
 
-export function claimJob(
-  db: Db,
-  request: { printer: string; holder: string; includeAttention: boolean },
-  now: number,
-): Job | undefined {
+export function claimJob(db: Db, request: { printer: string; holder: string; includeAttention: boolean }, now: number): Job | undefined {
   const params = { printer: request.printer, holder: request.holder, now, attention: request.includeAttention ? 1 : 0 };
   const head = statement(
     db,
@@ -134,10 +126,9 @@ export function claimJob(
   ).get(params) as { id: number; transaction_id: string } | undefined;
   if (!head) return undefined;
   // Copies that may already be on paper, across the transaction's jobs: numbers the mark.
-  const { copies } = statement(
-    db,
-    `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE ${OF_TRANSACTION}`,
-  ).get({ transactionId: head.transaction_id }) as { copies: number };
+  const { copies } = statement(db, `SELECT coalesce(sum(maybe_printed), 0) AS copies FROM jobs WHERE ${OF_TRANSACTION}`).get({ transactionId: head.transaction_id }) as {
+    copies: number;
+  };
   const from = jobById(db, head.id)!.state;
   // The attempt is marked if an earlier one may have printed; from now on every later one is
   // marked too, unless this attempt is proven to have put nothing on paper.
@@ -184,12 +175,7 @@ export function markConfirming(db: Db, ref: AttemptRef, bytesSent: number, now: 
   appendHistory(db, { job: toJob(row), at: now, from: 'sending', bytesSent });
 }
 
-export function completeJob(
-  db: Db,
-  ref: AttemptRef,
-  outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string },
-  now: number,
-): Job | undefined {
+export function completeJob(db: Db, ref: AttemptRef, outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string }, now: number): Job | undefined {
   const done = finishAttempt(db, ref, `state = 'printed', guarantee = @guarantee, printed_on = @printedOn, printed_at = @now`, {
     guarantee: outcome.guarantee,
     printedOn: outcome.printedOn,
@@ -200,19 +186,12 @@ export function completeJob(
   return done.job;
 }
 
-export function retryJob(
-  db: Db,
-  ref: AttemptRef,
-  error: AttemptError,
-  retry: { nextAttemptAt: number; countsTowardGiveUp: boolean },
-  now: number,
-): Job | undefined {
-  const done = finishAttempt(
-    db,
-    ref,
-    `state = 'retrying', next_attempt_at = @nextAttemptAt, failures = failures + @counts, ${FAILED_ATTEMPT}`,
-    { ...failureParams(error, now), nextAttemptAt: retry.nextAttemptAt, counts: retry.countsTowardGiveUp ? 1 : 0 },
-  );
+export function retryJob(db: Db, ref: AttemptRef, error: AttemptError, retry: { nextAttemptAt: number; countsTowardGiveUp: boolean }, now: number): Job | undefined {
+  const done = finishAttempt(db, ref, `state = 'retrying', next_attempt_at = @nextAttemptAt, failures = failures + @counts, ${FAILED_ATTEMPT}`, {
+    ...failureParams(error, now),
+    nextAttemptAt: retry.nextAttemptAt,
+    counts: retry.countsTowardGiveUp ? 1 : 0,
+  });
   if (!done) return undefined;
   appendHistory(db, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
   return done.job;
@@ -226,31 +205,19 @@ export function markNeedsAttention(db: Db, ref: AttemptRef, error: AttemptError,
 }
 
 export function failJob(db: Db, ref: AttemptRef, error: AttemptError, now: number): Job | undefined {
-  const done = finishAttempt(
-    db,
-    ref,
-    `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`,
-    failureParams(error, now),
-  );
+  const done = finishAttempt(db, ref, `state = 'failed', next_attempt_at = NULL, failures = failures + 1, ${FAILED_ATTEMPT}`, failureParams(error, now));
   if (!done) return undefined;
   appendHistory(db, { job: done.job, at: now, from: done.from, errorCode: error.code, message: error.message });
   return done.job;
 }
 
 export function returnJob(db: Db, ref: AttemptRef, now: number): void {
-  const done = finishAttempt(
-    db,
-    ref,
-    `state = 'queued', next_attempt_at = @now, must_mark = marked, maybe_printed = maybe_printed - 1`,
-    { now },
-  );
+  const done = finishAttempt(db, ref, `state = 'queued', next_attempt_at = @now, must_mark = marked, maybe_printed = maybe_printed - 1`, { now });
   if (done) appendHistory(db, { job: done.job, at: now, from: done.from, message: 'returned unsent' });
 }
 
 export function resetInDoubt(db: Db, printer: string, reason: string, now: number): Job[] {
-  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ('sending', 'confirming') ORDER BY id`).all(
-    printer,
-  ) as JobRow[];
+  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ('sending', 'confirming') ORDER BY id`).all(printer) as JobRow[];
   return rows.map((row) => {
     const updated = statement(
       db,
@@ -268,10 +235,10 @@ export function resetInDoubt(db: Db, printer: string, reason: string, now: numbe
 function requeue(db: Db, where: string, params: Record<string, unknown>, now: number, message: string): Job[] {
   const rows = statement(db, `SELECT * FROM jobs WHERE ${where} ORDER BY id`).all(params) as JobRow[];
   return rows.map((row) => {
-    const updated = statement(
-      db,
-      `UPDATE jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now, failures = 0 WHERE id = @id RETURNING *`,
-    ).get({ id: row.id, now }) as JobRow;
+    const updated = statement(db, `UPDATE jobs SET state = 'queued', next_attempt_at = @now, updated_at = @now, failures = 0 WHERE id = @id RETURNING *`).get({
+      id: row.id,
+      now,
+    }) as JobRow;
     const job = toJob(updated);
     appendHistory(db, { job, at: now, from: row.state as JobState, message });
     return job;
@@ -279,15 +246,12 @@ function requeue(db: Db, where: string, params: Record<string, unknown>, now: nu
 }
 
 export function resumePrinter(db: Db, printer: string, now: number): number {
-  return requeue(db, `printer = @printer AND state IN ('needs-attention', 'retrying')`, { printer }, now, 'printer recovered')
-    .length;
+  return requeue(db, `printer = @printer AND state IN ('needs-attention', 'retrying')`, { printer }, now, 'printer recovered').length;
 }
 
 export function requeueFailed(db: Db, transactionId: string | undefined, now: number, request?: OperatorRequest): Job[] {
   const message = retryMessage(request);
-  return transactionId === undefined
-    ? requeue(db, `state = 'failed'`, {}, now, message)
-    : requeue(db, `state = 'failed' AND ${OF_TRANSACTION}`, { transactionId }, now, message);
+  return transactionId === undefined ? requeue(db, `state = 'failed'`, {}, now, message) : requeue(db, `state = 'failed' AND ${OF_TRANSACTION}`, { transactionId }, now, message);
 }
 
 export function purgeDocuments(db: Db, before: number, now: number): number {
@@ -311,10 +275,7 @@ function openJobsOf(db: Db, transactionId: string, verb: 'cancel' | 'move'): Job
 
 export function cancelJobs(db: Db, transactionId: string, request: OperatorRequest, now: number): Job[] {
   return openJobsOf(db, transactionId, 'cancel').map((row) => {
-    const updated = statement(
-      db,
-      `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = @now WHERE id = @id RETURNING *`,
-    ).get({ id: row.id, now }) as JobRow;
+    const updated = statement(db, `UPDATE jobs SET state = 'cancelled', next_attempt_at = NULL, updated_at = @now WHERE id = @id RETURNING *`).get({ id: row.id, now }) as JobRow;
     const job = toJob(updated);
     appendHistory(db, { job, at: now, from: row.state as JobState, errorCode: CANCELLED, message: `cancelled by ${request.by}: ${request.reason}` });
     return job;

@@ -5,7 +5,8 @@
  */
 import { NativeModuleError } from '../../errors.js';
 
-const REBUILD = 'run `npm rebuild better-sqlite3` (it compiles with python3, make and a C++ compiler when no prebuilt binary fits; npm 11 needs it approved in package.json "allowScripts"; under Electron use @electron/rebuild) — see the README, "Install in your project"';
+const REBUILD =
+  'run `npm rebuild better-sqlite3` (it compiles with python3, make and a C++ compiler when no prebuilt binary fits; npm 11 needs it approved in package.json "allowScripts"; under Electron use @electron/rebuild) — see the README, "Install in your project"';
 
 /** A NativeModuleError when `error` is better-sqlite3 failing to load its binding; undefined otherwise. */
 export function explainBindingError(error: unknown): NativeModuleError | undefined {

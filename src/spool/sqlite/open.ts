@@ -85,10 +85,7 @@ function restrictSidecarFiles(path: string): void {
 export function migrate(db: Db, path: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latestVersion) {
-    throw new StoreError(
-      `store ${path} has schema version ${current}, newer than this receipt-spool supports (${latestVersion})`,
-      path,
-    );
+    throw new StoreError(`store ${path} has schema version ${current}, newer than this receipt-spool supports (${latestVersion})`, path);
   }
   if (current === latestVersion) return;
   // IMMEDIATE takes the write lock first, so two processes opening a new store do not both migrate.

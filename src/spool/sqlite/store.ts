@@ -79,21 +79,17 @@ export class SqliteStore implements SpoolStore {
       const inserted = jobs.insertJob(db, job, now);
       return { ...inserted, claimed: inserted.created ? jobs.claimJob(db, claim, now) : undefined };
     });
-  insertReprint: SpoolStore['insertReprint'] = (txn, request, now) =>
-    this.#write((db) => jobs.insertReprint(db, txn, request, now));
+  insertReprint: SpoolStore['insertReprint'] = (txn, request, now) => this.#write((db) => jobs.insertReprint(db, txn, request, now));
   claimJob: SpoolStore['claimJob'] = (request, now) => this.#write((db) => jobs.claimJob(db, request, now));
-  markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) =>
-    this.#writeInformational((db) => jobs.markConfirming(db, ref, bytesSent, now));
+  markConfirming: SpoolStore['markConfirming'] = (ref, bytesSent, now) => this.#writeInformational((db) => jobs.markConfirming(db, ref, bytesSent, now));
   completeJob: SpoolStore['completeJob'] = (ref, outcome, now) => this.#write((db) => jobs.completeJob(db, ref, outcome, now));
   completeAndClaim: SpoolStore['completeAndClaim'] = (ref, outcome, claim, now) =>
     this.#write((db) => ({ printed: jobs.completeJob(db, ref, outcome, now), next: jobs.claimJob(db, claim, now) }));
   retryJob: SpoolStore['retryJob'] = (ref, error, retry, now) => this.#write((db) => jobs.retryJob(db, ref, error, retry, now));
-  markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) =>
-    this.#write((db) => jobs.markNeedsAttention(db, ref, error, now));
+  markNeedsAttention: SpoolStore['markNeedsAttention'] = (ref, error, now) => this.#write((db) => jobs.markNeedsAttention(db, ref, error, now));
   failJob: SpoolStore['failJob'] = (ref, error, now) => this.#write((db) => jobs.failJob(db, ref, error, now));
   returnJob: SpoolStore['returnJob'] = (ref, now) => this.#write((db) => jobs.returnJob(db, ref, now));
-  resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) =>
-    this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
+  resetInDoubt: SpoolStore['resetInDoubt'] = (printer, reason, now) => this.#write((db) => jobs.resetInDoubt(db, printer, reason, now));
   resumePrinter: SpoolStore['resumePrinter'] = (printer, now) => this.#write((db) => jobs.resumePrinter(db, printer, now));
   requeueFailed: SpoolStore['requeueFailed'] = (txn, now, request) => this.#write((db) => jobs.requeueFailed(db, txn, now, request));
   cancelJobs: SpoolStore['cancelJobs'] = (txn, request, now) => this.#write((db) => jobs.cancelJobs(db, txn, request, now));
@@ -108,9 +104,7 @@ export class SqliteStore implements SpoolStore {
   }
 
   historySince(afterId: number, limit: number): Promise<HistoryEntry[]> {
-    return this.#read((db) =>
-      (statement(db, `SELECT * FROM job_history WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as HistoryRow[]).map(toHistoryEntry),
-    );
+    return this.#read((db) => (statement(db, `SELECT * FROM job_history WHERE id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as HistoryRow[]).map(toHistoryEntry));
   }
 
   lastHistoryId(): Promise<number> {
@@ -120,10 +114,7 @@ export class SqliteStore implements SpoolStore {
   waitingPrinters(): Promise<WaitingPrinter[]> {
     return this.#read(
       (db) =>
-        statement(
-          db,
-          `SELECT printer, count(*) AS jobs, min(created_at) AS oldestCreatedAt FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`,
-        ).all() as WaitingPrinter[],
+        statement(db, `SELECT printer, count(*) AS jobs, min(created_at) AS oldestCreatedAt FROM jobs WHERE is_open GROUP BY printer ORDER BY printer`).all() as WaitingPrinter[],
     );
   }
 
@@ -183,19 +174,11 @@ export class SqliteStore implements SpoolStore {
   }
 
   history(transactionId: string): Promise<HistoryEntry[]> {
-    return this.#read((db) =>
-      (statement(db, `SELECT * FROM job_history WHERE transaction_id = ? ORDER BY id`).all(transactionId) as HistoryRow[]).map(
-        toHistoryEntry,
-      ),
-    );
+    return this.#read((db) => (statement(db, `SELECT * FROM job_history WHERE transaction_id = ? ORDER BY id`).all(transactionId) as HistoryRow[]).map(toHistoryEntry));
   }
 
   reprints(transactionId: string): Promise<ReprintRecord[]> {
-    return this.#read((db) =>
-      (statement(db, `SELECT * FROM reprints WHERE transaction_id = ? ORDER BY id`).all(transactionId) as ReprintRow[]).map(
-        toReprintRecord,
-      ),
-    );
+    return this.#read((db) => (statement(db, `SELECT * FROM reprints WHERE transaction_id = ? ORDER BY id`).all(transactionId) as ReprintRow[]).map(toReprintRecord));
   }
 
   acquireLease: SpoolStore['acquireLease'] = (printer, holder, ttlMs, now, owner) =>
@@ -221,8 +204,7 @@ export class SqliteStore implements SpoolStore {
   readLease(printer: string): Promise<Lease | undefined> {
     return this.#read((db) => {
       const row = statement(db, `SELECT * FROM leases WHERE printer = ?`).get(printer) as
-        | { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null }
-        | undefined;
+        { printer: string; holder: string; expires_at: number; host: string | null; pid: number | null } | undefined;
       if (!row) return undefined;
       return {
         printer: row.printer,
