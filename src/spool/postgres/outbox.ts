@@ -7,7 +7,7 @@
 import type { HistoryEntry } from '../types.js';
 import type { OutboxJobRow } from '../sqlite/outbox.js';
 import { decideForward, handOverMustMark, homeOf, type ForwardAction, type ForwardedJob, type Homes } from '../outbox/plan.js';
-import type { Sql } from './jobs.js';
+import { leaseNowSql, type Sql } from './jobs.js';
 
 export interface ForwardBatch {
   host: string;
@@ -210,12 +210,14 @@ async function insertHistory(sql: Sql, host: string, rows: { fleetJobId: number;
 async function leaseOwnPrinters(sql: Sql, batch: ForwardBatch, printers: string[]): Promise<string[]> {
   if (printers.length === 0) return [];
   const holder = homeLeaseHolder(batch.host);
+  // Lease times are the database's, as for every worker's lease: a till's clock may be off.
+  const serverNow = leaseNowSql('database');
   const { rows } = await sql.query<{ printer: string }>(
-    `INSERT INTO leases (printer, holder, expires_at, host, pid) SELECT unnest($1::text[]), $2, $3, $4, $5
+    `INSERT INTO leases (printer, holder, expires_at, host, pid) SELECT unnest($1::text[]), $2, ${serverNow} + $3, $4, $5
      ON CONFLICT (printer) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at, host = EXCLUDED.host, pid = EXCLUDED.pid
-       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= $6
+       WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= ${serverNow}
      RETURNING printer`,
-    [printers, holder, batch.now + batch.homeLeaseMs, batch.host, batch.pid, batch.now],
+    [printers, holder, batch.homeLeaseMs, batch.host, batch.pid],
   );
   const leased = new Set(rows.map((row) => row.printer));
   return printers.filter((printer) => !leased.has(printer));
