@@ -299,7 +299,16 @@ export class PostgresStore implements SpoolStore {
    */
   async #listen(reconnecting: boolean): Promise<void> {
     if (this.#closed || this.#watchers.size === 0 || this.#listener) return;
-    const pg = await loadDriver();
+    let pg: Awaited<ReturnType<typeof loadDriver>>;
+    try {
+      pg = await loadDriver();
+    } catch {
+      // Every other call on this store reports the missing driver; the watch tries again later.
+      this.#relistenTimer = setTimeout(() => void this.#listen(reconnecting), this.#relistenDelayMs);
+      this.#relistenTimer.unref();
+      return;
+    }
+    if (this.#closed || this.#watchers.size === 0 || this.#listener) return; // changed while the driver loaded
     const client = new pg.Client(clientConfig(pg, this.#target));
     this.#listener = client;
     const retry = (): void => {
