@@ -4,7 +4,6 @@
  * server: a worker on the fleet's PostgreSQL for a printer homed there.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { VirtualPrinter } from '../../src/emulator/index.js';
@@ -14,50 +13,12 @@ import { openSpool, type Spool } from '../../src/spool/spool.js';
 import { TcpTransport } from '../../src/transport/tcp.js';
 import { tempDir } from './helpers.js';
 import { testDatabaseUrl } from './postgres-helpers.js';
+import { CuttableProxy } from './tcp-proxy.js';
 
-/**
- * Forwards 127.0.0.1:port to PostgreSQL; can stop listening (nothing answers on the port) and cut
- * every open connection. (The same idea as postgres-faults.test.ts's proxy.)
- */
-export class CuttableProxy {
-  readonly #sockets = new Set<net.Socket>();
-  #server: net.Server | undefined;
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  static toTestServer(): CuttableProxy {
-    const server = new URL(testDatabaseUrl());
-    return new CuttableProxy({ host: server.hostname, port: Number(server.port || 5432) });
-  }
-
-  async listen(port = 0): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.port = (server.address() as net.AddressInfo).port;
-    this.#server = server;
-  }
-
-  cut(): void {
-    for (const socket of this.#sockets) socket.destroy();
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    const server = this.#server;
-    this.#server = undefined;
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
+/** A proxy to the test server (cut it, close it: the till is cut off from the fleet). */
+export function proxyToTestServer(): CuttableProxy {
+  const server = new URL(testDatabaseUrl());
+  return new CuttableProxy({ host: server.hostname, port: Number(server.port || 5432) });
 }
 
 /** The test server's URL with `schema`, through `port` when given (the proxy). */

@@ -10,7 +10,8 @@ import { PostgresStore } from '../../src/spool/postgres/store.js';
 import { openSpool, type Spool } from '../../src/spool/spool.js';
 import type { HistoryEntry } from '../../src/spool/types.js';
 import { eventually, waitFor } from './helpers.js';
-import { CuttableProxy, expectPrintedOnce, fleetUrl, journalOrder, openTill, printerWorker, receiptFor, type Till } from './outbox-helpers.js';
+import { expectPrintedOnce, fleetUrl, journalOrder, openTill, printerWorker, proxyToTestServer, receiptFor, type Till } from './outbox-helpers.js';
+import type { CuttableProxy } from './tcp-proxy.js';
 import { dropSchema, freshSchema, postgres } from './postgres-helpers.js';
 
 const HOMES = { front: 'till-1', kitchen: 'server-1' };
@@ -25,7 +26,7 @@ describe.skipIf(!postgres.available)('the till outbox (SQLite spool forwarding t
 
   beforeEach(async () => {
     schema = freshSchema();
-    proxy = CuttableProxy.toTestServer();
+    proxy = proxyToTestServer();
     till = openTill(schema, 'till-1', HOMES);
     fleet = openSpool({ url: fleetUrl(schema) });
     fleetStore = new PostgresStore(fleetUrl(schema));
