@@ -29,7 +29,10 @@ export const FAILURE_POLICY = {
   NOT_ACCEPTING: { action: 'backoff', countsTowardGiveUp: false },
   // May be the job itself (a document the printer chokes on): bounded by `maxFailures`.
   CONFIRM_TIMEOUT: { action: 'backoff', countsTowardGiveUp: true },
-  ONE_WAY: { action: 'give-up' },
+  // Silent through the printer's probes: a one-way link, or a printer hung, power-cycling or still
+  // serving another host. Nothing was written; giving up at once would leave a paid receipt `failed`
+  // for a moment's silence, so it is retried, bounded by `maxFailures` (a truly one-way printer fails then).
+  ONE_WAY: { action: 'backoff', countsTowardGiveUp: true },
   RENDER_FAILED: { action: 'give-up' },
 } as const satisfies Partial<Record<ErrorCode, FailureAction>>;
 

@@ -189,7 +189,8 @@ describe('retry policy', () => {
     expect(failureAction({ code: 'PAPER_END' })).toEqual({ action: 'wait-for-recovery' });
     expect(failureAction({ code: 'DISCONNECTED' })).toEqual({ action: 'backoff', countsTowardGiveUp: false });
     expect(failureAction({ code: 'CONFIRM_TIMEOUT' })).toEqual({ action: 'backoff', countsTowardGiveUp: true });
-    expect(failureAction({ code: 'ONE_WAY' })).toEqual({ action: 'give-up' });
+    expect(failureAction({ code: 'ONE_WAY' })).toEqual({ action: 'backoff', countsTowardGiveUp: true });
+    expect(failureAction({ code: 'RENDER_FAILED' })).toEqual({ action: 'give-up' });
     expect(failureAction(new Error('boom'))).toEqual({ action: 'backoff', countsTowardGiveUp: true });
   });
 });

@@ -58,7 +58,7 @@ const AFTER_FAILURE: Record<ErrorCode, Expected> = {
   ACCESS_DENIED: { transition: 'retry', countsTowardGiveUp: false },
   TRANSPORT_CLOSED: { transition: 'retry', countsTowardGiveUp: false },
   CONFIRM_TIMEOUT: { transition: 'retry', countsTowardGiveUp: true },
-  ONE_WAY: { transition: 'fail' },
+  ONE_WAY: { transition: 'retry', countsTowardGiveUp: true },
   RENDER_FAILED: { transition: 'fail' },
   // Anything else may be the job's own fault: backoff, bounded by maxFailures.
   RECEIPT_SPOOL_ERROR: { transition: 'retry', countsTowardGiveUp: true },
