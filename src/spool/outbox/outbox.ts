@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../../errors.js';
 import { SafeEmitter } from '../../safe-emitter.js';
 import { systemClock, type Clock } from '../../clock.js';
-import { createPool, isPostgresUrl, parsePostgresUrl, rollback, toStoreError, type PostgresTarget } from '../postgres/connect.js';
+import { createPool, isPostgresUrl, inTransaction, parsePostgresUrl, toStoreError, type PostgresTarget } from '../postgres/connect.js';
 import { forwardBatch, handedOverAmong, readCursor, type ForwardBatch, type HandedOver } from '../postgres/outbox.js';
 import { SqliteStore } from '../sqlite/store.js';
 import { groupByJob, homeOf, type Homes } from './plan.js';
@@ -258,16 +258,6 @@ export class Outbox extends SafeEmitter {
         if (this.#pool === pool) this.#pool = undefined;
       });
     }
-    const client = await (await this.#pool).connect();
-    try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
-    } catch (error) {
-      await rollback(client, error);
-      throw error;
-    }
+    return inTransaction(await (await this.#pool).connect(), fn);
   }
 }

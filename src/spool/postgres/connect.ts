@@ -111,6 +111,23 @@ async function migrate(pool: Pool, target: PostgresTarget): Promise<void> {
 }
 
 /** Rolls back and returns the client to the pool, or destroys it if the connection is broken. */
+/**
+ * Runs `fn` in one transaction on `client` (`begin` may add `SET LOCAL …`) and releases the client:
+ * COMMIT on success, ROLLBACK (or a broken client discarded) on failure, which rethrows as it came.
+ */
+export async function inTransaction<T>(client: PoolClient, fn: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  try {
+    await client.query(begin);
+    const result = await fn(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    await rollback(client, error);
+    throw error;
+  }
+}
+
 export async function rollback(client: PoolClient, cause: unknown): Promise<void> {
   try {
     await client.query('ROLLBACK');

@@ -7,7 +7,7 @@ import type { Client, Pool, PoolClient } from 'pg';
 import { StoreError } from '../../errors.js';
 import type { Lease, SpoolStore, WaitingPrinter } from '../store.js';
 import type { HistoryEntry, Job, ListFilter, PrinterHealth, ReprintRecord } from '../types.js';
-import { clientConfig, createPool, loadDriver, parsePostgresUrl, rollback, toStoreError, type PostgresTarget } from './connect.js';
+import { clientConfig, createPool, inTransaction, loadDriver, parsePostgresUrl, toStoreError, type PostgresTarget } from './connect.js';
 import * as jobs from './jobs.js';
 import { leaseNowSql, type LeaseClock } from './jobs.js';
 import { toHealth, toHistoryEntry, toJob, toReprintRecord, type HealthRow, type HistoryRow, type JobRow, type ReprintRow } from '../rows.js';
@@ -80,13 +80,8 @@ export class PostgresStore implements SpoolStore {
   async #write<T>(fn: (client: PoolClient) => Promise<T>, informational = false): Promise<T> {
     const client = await this.#connect();
     try {
-      await client.query(informational ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return result;
+      return await inTransaction(client, fn, informational ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
     } catch (error) {
-      await rollback(client, error);
       throw toStoreError(error, this.path);
     }
   }
