@@ -47,6 +47,21 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS;
 
+/** The states `name` leaves from, as an SQL list (`('queued', 'retrying')`): the stores' WHERE clauses come from the table. */
+export function fromStatesSql(name: TransitionName): string {
+  return `(${TRANSITIONS[name].from.map((state) => `'${state}'`).join(', ')})`;
+}
+
+/** Whether an attempt is in flight for a job in `state` (the states every attempt's outcome leaves from). */
+export function isAttemptState(state: JobState): boolean {
+  return (ATTEMPT_STATES as readonly JobState[]).includes(state);
+}
+
+/** Whether a job in `state` may take transition `name`. */
+export function leavesFrom(name: TransitionName, state: JobState): boolean {
+  return (TRANSITIONS[name].from as readonly JobState[]).includes(state);
+}
+
 /** Whether a job in `from` may move to `to` by any transition. */
 export function canMove(from: JobState, to: JobState): boolean {
   return Object.values(TRANSITIONS).some((rule) => rule.to === to && (rule.from as readonly JobState[]).includes(from));

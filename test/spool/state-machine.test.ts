@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
-import { canMove, decide, refuseOperatorChangeWhileBusy, TRANSITIONS, type Decision, type Happening } from '../../src/spool/state-machine.js';
+import {
+  canMove,
+  decide,
+  fromStatesSql,
+  isAttemptState,
+  leavesFrom,
+  refuseOperatorChangeWhileBusy,
+  TRANSITIONS,
+  type Decision,
+  type Happening,
+} from '../../src/spool/state-machine.js';
 import { JobState, type Job } from '../../src/spool/types.js';
 
 const STATES = Object.values(JobState);
@@ -211,5 +221,15 @@ describe('job state machine', () => {
     expect(STATES.filter((to) => canMove('cancelled', to))).toEqual([]);
     expect(STATES.filter((to) => canMove('queued', to)).sort()).toEqual(['cancelled', 'queued', 'sending']);
     expect(STATES.filter((to) => canMove('sending', to)).sort()).toEqual(['confirming', 'failed', 'needs-attention', 'printed', 'queued', 'retrying']);
+  });
+
+  it('gives the stores the from-states of each transition (their WHERE clauses and fences come from the table)', () => {
+    expect(fromStatesSql('claim')).toBe("('queued', 'retrying')");
+    expect(fromStatesSql('inDoubt')).toBe("('sending', 'confirming')");
+    expect(fromStatesSql('resume')).toBe("('needs-attention', 'retrying')");
+    expect(STATES.filter((state) => isAttemptState(state))).toEqual(['sending', 'confirming']);
+    for (const name of Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]) {
+      expect(STATES.filter((state) => leavesFrom(name, state)).sort()).toEqual([...TRANSITIONS[name].from].sort());
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
-import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
+import { ATTEMPT_STATES, fromStatesSql, leavesFrom, refuseOperatorChangeWhileBusy, TRANSITIONS } from '../state-machine.js';
 import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow } from '../rows.js';
 
 export type Sql = Pick<PoolClient, 'query'>;
@@ -27,8 +27,8 @@ export function leaseNowSql(clock: LeaseClock, param?: number): string {
 
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
 function isReady(job: Job, now: number, includeAttention: boolean): boolean {
-  if (job.state === 'queued' || job.state === 'retrying') return (job.nextAttemptAt ?? 0) <= now;
-  return includeAttention && job.state === 'needs-attention';
+  if (leavesFrom('claim', job.state)) return (job.nextAttemptAt ?? 0) <= now;
+  return includeAttention && leavesFrom('claimForFallback', job.state);
 }
 
 /** The printer's head: its oldest open job. Jobs print in submit order. */
@@ -197,7 +197,7 @@ async function finishAttempt(
   const row = await one<JobRow>(
     sql,
     `WITH current AS (
-       SELECT id, state FROM jobs WHERE id = $1 AND attempts = $2 AND state = ANY('{${(change.from ?? ['sending', 'confirming']).join(',')}}') FOR UPDATE
+       SELECT id, state FROM jobs WHERE id = $1 AND attempts = $2 AND state = ANY('{${(change.from ?? ATTEMPT_STATES).join(',')}}') FOR UPDATE
      ), updated AS (
        UPDATE jobs SET ${change.set}, updated_at = $3 FROM current WHERE jobs.id = current.id
        RETURNING jobs.*, current.state AS from_state
@@ -221,7 +221,7 @@ function failure(error: AttemptError): AttemptRecord {
 }
 
 export async function markConfirming(sql: Sql, ref: AttemptRef, bytesSent: number, now: number): Promise<void> {
-  await finishAttempt(sql, ref, { set: `state = 'confirming'`, from: ['sending'] }, { bytesSent }, now);
+  await finishAttempt(sql, ref, { set: `state = 'confirming'`, from: TRANSITIONS.sent.from }, { bytesSent }, now);
 }
 
 export function completeJob(sql: Sql, ref: AttemptRef, outcome: { guarantee: Guarantee; bytesSent: number; printedOn: string }, now: number): Promise<Job | undefined> {
@@ -287,7 +287,7 @@ async function updateEach(
 export function resetInDoubt(sql: Sql, printer: string, reason: string, now: number): Promise<Job[]> {
   return updateEach(
     sql,
-    { where: `printer = $1 AND state IN ('sending', 'confirming')`, values: [printer] },
+    { where: `printer = $1 AND state IN ${fromStatesSql('inDoubt')}`, values: [printer] },
     { set: `state = 'queued', must_mark = true, next_attempt_at = $2, last_error_code = 'IN_DOUBT', last_error_message = $3`, values: [reason] },
     now,
     { errorCode: 'IN_DOUBT', message: reason },
@@ -297,7 +297,7 @@ export function resetInDoubt(sql: Sql, printer: string, reason: string, now: num
 const REQUEUE = { set: `state = 'queued', next_attempt_at = $2, failures = 0`, values: [] };
 
 export async function resumePrinter(sql: Sql, printer: string, now: number): Promise<number> {
-  const select = { where: `printer = $1 AND state IN ('needs-attention', 'retrying')`, values: [printer] };
+  const select = { where: `printer = $1 AND state IN ${fromStatesSql('resume')}`, values: [printer] };
   return (await updateEach(sql, select, REQUEUE, now, { message: 'printer recovered' })).length;
 }
 

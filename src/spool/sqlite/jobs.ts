@@ -9,13 +9,13 @@ import type { Guarantee } from '../../printer/types.js';
 import type { AttemptError, AttemptRef, NewJob, OperatorRequest } from '../store.js';
 import type { Job, JobState, ReprintRecord } from '../types.js';
 import { retryMessage, submittedMessage, warningsColumn } from '../new-job.js';
-import { refuseOperatorChangeWhileBusy } from '../state-machine.js';
+import { fromStatesSql, isAttemptState, leavesFrom, refuseOperatorChangeWhileBusy } from '../state-machine.js';
 import type { Db } from './open.js';
 import { toJob, toReprintRecord, type HistoryInput, type JobRow, type ReprintRow } from '../rows.js';
 import { statement } from './rows.js';
 
 /** "Ready" is defined here once: due, and not waiting for a person. Applies to a printer's head job. */
-const READY = `(state IN ('queued', 'retrying') AND coalesce(next_attempt_at, 0) <= @now)`;
+const READY = `(state IN ${fromStatesSql('claim')} AND coalesce(next_attempt_at, 0) <= @now)`;
 /**
  * Every job of the transaction `@transactionId`, original and copies: spelled as two halves so the
  * two partial indexes (`jobs_transaction`, `jobs_reprints`) answer it; no index covers all kinds.
@@ -121,7 +121,7 @@ export function claimJob(db: Db, request: { printer: string; holder: string; inc
   const head = statement(
     db,
     `SELECT id, transaction_id FROM (${HEAD})
-     WHERE (${READY} OR (@attention = 1 AND state = 'needs-attention'))
+     WHERE (${READY} OR (@attention = 1 AND state IN ${fromStatesSql('claimForFallback')}))
        AND EXISTS (SELECT 1 FROM leases WHERE printer = @printer AND holder = @holder AND expires_at > @now)`,
   ).get(params) as { id: number; transaction_id: string } | undefined;
   if (!head) return undefined;
@@ -146,7 +146,7 @@ export function claimJob(db: Db, request: { printer: string; holder: string; inc
 /** Fenced update of the attempt's job: nothing happens if another attempt started since. */
 function finishAttempt(db: Db, ref: AttemptRef, set: string, params: Record<string, unknown>): { job: Job; from: JobState } | undefined {
   const current = jobById(db, ref.jobId);
-  if (!current || current.attempts !== ref.attempt || (current.state !== 'sending' && current.state !== 'confirming')) {
+  if (!current || current.attempts !== ref.attempt || !isAttemptState(current.state)) {
     return undefined;
   }
   const row = statement(db, `UPDATE jobs SET ${set}, updated_at = @now WHERE id = @id RETURNING *`).get({
@@ -167,7 +167,7 @@ function failureParams(error: AttemptError, now: number): Record<string, unknown
 
 export function markConfirming(db: Db, ref: AttemptRef, bytesSent: number, now: number): void {
   const current = jobById(db, ref.jobId);
-  if (!current || current.attempts !== ref.attempt || current.state !== 'sending') return;
+  if (!current || current.attempts !== ref.attempt || !leavesFrom('sent', current.state)) return;
   const row = statement(db, `UPDATE jobs SET state = 'confirming', updated_at = @now WHERE id = @id RETURNING *`).get({
     id: ref.jobId,
     now,
@@ -217,7 +217,7 @@ export function returnJob(db: Db, ref: AttemptRef, now: number): void {
 }
 
 export function resetInDoubt(db: Db, printer: string, reason: string, now: number): Job[] {
-  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ('sending', 'confirming') ORDER BY id`).all(printer) as JobRow[];
+  const rows = statement(db, `SELECT * FROM jobs WHERE printer = ? AND is_open AND state IN ${fromStatesSql('inDoubt')} ORDER BY id`).all(printer) as JobRow[];
   return rows.map((row) => {
     const updated = statement(
       db,
@@ -246,7 +246,7 @@ function requeue(db: Db, where: string, params: Record<string, unknown>, now: nu
 }
 
 export function resumePrinter(db: Db, printer: string, now: number): number {
-  return requeue(db, `printer = @printer AND state IN ('needs-attention', 'retrying')`, { printer }, now, 'printer recovered').length;
+  return requeue(db, `printer = @printer AND state IN ${fromStatesSql('resume')}`, { printer }, now, 'printer recovered').length;
 }
 
 export function requeueFailed(db: Db, transactionId: string | undefined, now: number, request?: OperatorRequest): Job[] {
