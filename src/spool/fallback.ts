@@ -3,7 +3,6 @@
  * those waiting in `needs-attention`) print here instead, recorded under the fallback's name.
  */
 import type { PrinterLink } from '../printer/types.js';
-import type { Clock } from './types.js';
 import type { FallbackOptions } from './worker-options.js';
 
 export class Fallback {
@@ -14,7 +13,6 @@ export class Fallback {
   constructor(
     private readonly options: FallbackOptions,
     printer: string,
-    private readonly clock: Clock,
   ) {
     this.name = options.name ?? `${printer}:fallback`;
   }
@@ -26,9 +24,9 @@ export class Fallback {
     return this.#link;
   }
 
-  /** Whether jobs go to the fallback, given when the printer went into `needs-attention`. */
-  isActive(attentionSince: number | undefined): boolean {
-    return attentionSince !== undefined && this.clock.now() - attentionSince >= this.options.afterMs;
+  /** How long the printer must need a person before its jobs come here (the decision is claimTransition's). */
+  get afterMs(): number {
+    return this.options.afterMs;
   }
 
   /** How long until the fallback takes over (Infinity while the printer needs no attention). */

@@ -52,6 +52,16 @@ export function fromStatesSql(name: TransitionName): string {
   return `(${TRANSITIONS[name].from.map((state) => `'${state}'`).join(', ')})`;
 }
 
+/**
+ * Which claim the worker makes next: once its printer has needed a person for the fallback's
+ * `afterMs` (since `attentionSince`), `claimForFallback` (the jobs, those waiting in
+ * needs-attention included, print on the fallback); otherwise `claim`. No fallback: always `claim`.
+ */
+export function claimTransition(attentionSince: number | undefined, fallbackAfterMs: number | undefined, now: number): 'claim' | 'claimForFallback' {
+  if (fallbackAfterMs === undefined || attentionSince === undefined) return 'claim';
+  return now - attentionSince >= fallbackAfterMs ? 'claimForFallback' : 'claim';
+}
+
 /** Whether an attempt is in flight for a job in `state` (the states every attempt's outcome leaves from). */
 export function isAttemptState(state: JobState): boolean {
   return (ATTEMPT_STATES as readonly JobState[]).includes(state);

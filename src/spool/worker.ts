@@ -21,7 +21,7 @@ import { LeaseHolder } from './lease.js';
 import { persistUntilStored } from './persist.js';
 import { PrinterWatch } from './printer-watch.js';
 import { DEFAULT_RETRY } from './retry-policy.js';
-import { decide } from './state-machine.js';
+import { claimTransition, decide, leavesFrom } from './state-machine.js';
 import type { SpoolStore } from './store.js';
 import { systemClock, type Clock, type Job, type PrinterHealth } from './types.js';
 import { Wakeup } from './wakeup.js';
@@ -116,7 +116,7 @@ export class Worker extends SafeEmitter {
     };
     this.#lease = new LeaseHolder(context, this.holderId, options.leaseMs ?? 15_000, { host: options.host ?? hostname(), pid: process.pid }, freePrinter);
     this.#watch = new PrinterWatch(context, options.statusPollMs ?? 3000, () => this.#wakeup.wake());
-    this.#fallback = options.fallback && new Fallback(options.fallback, this.printer, this.#clock);
+    this.#fallback = options.fallback && new Fallback(options.fallback, this.printer);
     if (options.digitalCopyAfterMs !== undefined) this.#digitalCopy = new DigitalCopyWatch(this.printer, options.digitalCopyAfterMs, this.#emit);
     const primaryLink = (): PrinterLink => this.#link!;
     this.#primary = {
@@ -293,7 +293,7 @@ export class Worker extends SafeEmitter {
 
   /** The claim for the printer's next job: from the fallback, with the jobs waiting on the printer, once it took over. */
   #claim(): Claim {
-    const onFallback = this.#fallbackTarget !== undefined && this.#fallback!.isActive(this.#watch.attentionSince);
+    const onFallback = this.#fallbackTarget !== undefined && claimTransition(this.#watch.attentionSince, this.#fallback!.afterMs, this.#clock.now()) === 'claimForFallback';
     const target = onFallback ? this.#fallbackTarget! : this.#primary;
     return { request: { printer: this.printer, holder: this.holderId, includeAttention: onFallback }, target };
   }
@@ -324,7 +324,7 @@ export class Worker extends SafeEmitter {
 
     const now = this.#clock.now();
     let waitMs = Math.min(this.#pollMs, this.#watch.msUntilNextPoll(now));
-    if (head && (head.state === 'queued' || head.state === 'retrying') && head.nextAttemptAt !== null) {
+    if (head && leavesFrom('claim', head.state) && head.nextAttemptAt !== null) {
       waitMs = Math.min(waitMs, head.nextAttemptAt - now);
     }
     if (this.#fallback) waitMs = Math.min(waitMs, this.#fallback.msUntilActive(this.#watch.attentionSince, now));

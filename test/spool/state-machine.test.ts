@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
 import {
   canMove,
+  claimTransition,
   decide,
   fromStatesSql,
   isAttemptState,
@@ -231,5 +232,19 @@ describe('job state machine', () => {
     for (const name of Object.keys(TRANSITIONS) as (keyof typeof TRANSITIONS)[]) {
       expect(STATES.filter((state) => leavesFrom(name, state)).sort()).toEqual([...TRANSITIONS[name].from].sort());
     }
+  });
+
+  it('claims for the fallback only once the printer has needed a person for its afterMs', () => {
+    const table: [attentionSince: number | undefined, afterMs: number | undefined, now: number, expected: string][] = [
+      [undefined, undefined, 10_000, 'claim'],
+      [undefined, 5_000, 10_000, 'claim'],
+      [1_000, undefined, 10_000, 'claim'],
+      [6_000, 5_000, 10_000, 'claim'],
+      [5_001, 5_000, 10_000, 'claim'],
+      [5_000, 5_000, 10_000, 'claimForFallback'],
+      [1_000, 5_000, 10_000, 'claimForFallback'],
+      [10_000, 0, 10_000, 'claimForFallback'],
+    ];
+    for (const [attentionSince, afterMs, now, expected] of table) expect(claimTransition(attentionSince, afterMs, now)).toBe(expected);
   });
 });
