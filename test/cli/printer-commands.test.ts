@@ -55,10 +55,10 @@ describe('print', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/P-5 was not confirmed: .*one-way/);
 
-    // The job gave up; retry re-queues it and print --allow-unconfirmed accepts "sent".
-    const retried = await runCli(['retry', 'P-5', '--db', db, '--json']);
-    expect(retried.code).toBe(0);
-    expect(jsonLines(retried.stdout)).toEqual([expect.objectContaining({ transactionId: 'P-5', state: 'queued' })]);
+    // A one-way printer is as silent as a hung one: the job is not given up but retried (nothing
+    // was written), and print --allow-unconfirmed accepts "sent".
+    expect(refused.stderr).toContain('the job stays retrying');
+    expect(await jobState(db, 'P-5')).toMatchObject({ state: 'retrying', lastErrorCode: 'ONE_WAY' });
     const accepted = await runCli(['print', '-', '--printer', uri, '--db', db, '--allow-unconfirmed', '--json'], { input: receiptJson('P-5') });
     expect(accepted.code).toBe(0);
     expect(jsonLines(accepted.stdout)[0]).toMatchObject({ ok: true, guarantee: 'sent' });
